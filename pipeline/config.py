@@ -1,0 +1,136 @@
+"""Configuration: built-in defaults in one place, overridden by a TOML file (``--config``).
+
+Layout of the TOML file::
+
+    [run]          # which stages, batch size, workers
+    [input]        # language defaults
+    [<stage>]      # one table per stage, named as the stage (e.g. [combine], [decide])
+
+Unknown tables or keys are errors, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.errors import ConfigError
+from pipeline.stages import STAGES, Stage
+
+# The stages ``mtclean run`` applies, in order; ``mtclean detect`` uses DETECT_STAGES.
+DEFAULT_STAGES: list[str] = ["normalize", "combine", "decide"]
+
+
+class RunSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES))
+    batch_size: int = Field(1000, ge=1)
+    workers: int = Field(1, ge=0, description="0 = one worker per local core")
+
+
+class InputSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    src_lang: str | None = None
+    tgt_lang: str = "en"
+
+
+class Config(BaseModel):
+    """The whole configuration; ``stage_options`` maps stage name to its raw table."""
+
+    model_config = ConfigDict(extra="forbid")
+    run: RunSection = Field(default_factory=RunSection)
+    input: InputSection = Field(default_factory=InputSection)
+    stage_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: str = "built-in defaults"
+
+    def build_stages(self, names: list[str] | None = None) -> list[Stage]:
+        """Instantiate the named stages (default: ``run.stages``) with their options."""
+        stages = []
+        for name in names or self.run.stages:
+            if name not in STAGES:
+                raise ConfigError(f"{self.source}: unknown stage {name!r} "
+                                  f"(known: {', '.join(sorted(STAGES))})")
+            cls = STAGES[name]
+            try:
+                stages.append(cls(self.stage_options.get(name, {})))
+            except ValidationError as err:
+                raise ConfigError(f"{self.source}: [{name}] {_first_error(err)}") from None
+        return stages
+
+
+def _first_error(err: ValidationError) -> str:
+    e = err.errors()[0]
+    loc = ".".join(str(p) for p in e["loc"])
+    return f"{loc}: {e['msg']}" if loc else e["msg"]
+
+
+def load_config(path: str | None) -> Config:
+    """Load ``path`` over the defaults; every problem is a one-line ConfigError."""
+    if path is None:
+        cfg = Config()
+        cfg.build_stages()
+        return cfg
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    sections: dict[str, Any] = {}
+    stage_options: dict[str, dict[str, Any]] = {}
+    for key, value in data.items():
+        if key in ("run", "input"):
+            sections[key] = value
+        elif key in STAGES and isinstance(value, dict):
+            stage_options[key] = value
+        else:
+            known = ", ".join(["run", "input", *sorted(STAGES)])
+            raise ConfigError(f"{path}: unknown table [{key}] (known: {known})")
+    try:
+        cfg = Config(**sections, stage_options=stage_options, source=path)
+    except ValidationError as err:
+        raise ConfigError(f"{path}: {_first_error(err)}") from None
+    for name in stage_options:  # validate every table given, used by this run or not
+        cfg.build_stages([name])
+    cfg.build_stages()
+    return cfg
+
+
+def defaults_toml() -> str:
+    """The built-in defaults of every table, as TOML (``mtclean config``)."""
+    lines = ["# mtclean built-in defaults", "", "[run]"]
+    lines += _toml_table(RunSection().model_dump())
+    lines += ["", "[input]"]
+    lines += _toml_table(InputSection().model_dump())
+    for name in sorted(STAGES):
+        dump = STAGES[name].Config().model_dump()
+        if dump:
+            lines += ["", f"[{name}]"]
+            lines += _toml_table(dump)
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(v: Any) -> str:
+    import json
+
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict):
+        inner = ", ".join(f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items())
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if v is None:
+        return '""  # unset'
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _toml_table(d: dict[str, Any]) -> list[str]:
+    return [f"{k} = {_toml_value(v)}" for k, v in d.items()]

@@ -1,0 +1,41 @@
+"""Plain text: paragraphs separated by blank lines; each paragraph is a record ``L<n>``."""
+
+from __future__ import annotations
+
+from pipeline.readers.base import Line, lines, undecodable_column
+from pipeline.records import InputFile, Record, Reject
+
+FORMAT = "txt"
+SUFFIXES = (".txt",)
+
+
+def parse(f: InputFile) -> None:
+    """Split ``f.text`` into paragraph records (ids from the 1-based line they start on)."""
+    para: list[Line] = []
+    for line in [*lines(f.text), None]:
+        blank = line is None or not f.text[line.start : line.end].strip()
+        if not blank:
+            assert line is not None
+            para.append(line)
+            continue
+        if para:
+            _emit(f, para)
+            para = []
+
+
+def _emit(f: InputFile, para: list[Line]) -> None:
+    start, end = para[0].start, para[-1].end
+    body = f.text[start:end]
+    for line in para:
+        col = undecodable_column(f.text[line.start : line.end])
+        if col is not None:
+            reason = f"undecodable UTF-8 bytes at line {line.number}, column {col}"
+            f.rejects.append(Reject(f.path, line.number, reason, body, (start, end)))
+            return
+    f.records.append(Record(id=f"L{para[0].number}", target=body, line=para[0].number,
+                            span=(start, end)))
+
+
+def render(record: Record, target: str) -> str | None:
+    """The paragraph's new text; None drops the paragraph (an empty one cannot exist)."""
+    return target if target.strip() else None

@@ -1,0 +1,63 @@
+"""Stage ``decide``: the final ``decision`` and ``output`` of each segment.
+
+Order of precedence: ``dropped`` (a flag from a drop check, e.g. a repeated headline; the repeat
+is the one flagged) > ``retranslated`` (set by the re-translation stage) > ``needs_review``
+(garbled, nothing fixed it) > ``fixed`` (output differs from target) > ``kept``.
+In ``detect`` mode nothing is rewritten: output stays the target and drops become reviews.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from pipeline.stages.base import Batch, Stage, StageConfig, register
+
+DECISIONS = ("kept", "fixed", "retranslated", "needs_review", "dropped")
+
+
+class DecideConfig(StageConfig):
+    mode: Literal["clean", "detect"] = "clean"
+    drop_checks: list[str] = Field(default_factory=lambda: ["duplicate", "page_furniture"])
+    drop_min_severity: Literal["minor", "major", "critical"] = "major"
+
+
+_RANK = {"minor": 0, "major": 1, "critical": 2}
+
+
+@register
+class Decide(Stage):
+    """Pick each segment's decision and final output text."""
+
+    name = "decide"
+    Config = DecideConfig
+
+    def apply(self, batch: Batch, state: Any = None) -> Batch:
+        cfg: DecideConfig = self.config  # type: ignore[assignment]
+        drop = set(cfg.drop_checks)
+        floor = _RANK[cfg.drop_min_severity]
+        decisions, outputs = [], []
+        for target, output, flags, garbled, prior in zip(
+            batch["target"], batch["output"], batch["flags"], batch["garbled"],
+            batch["decision"], strict=True,
+        ):
+            droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            if cfg.mode == "detect":
+                output = target
+                decision = "needs_review" if garbled or droppable else "kept"
+            elif droppable:
+                decision, output = "dropped", ""
+            elif prior == "retranslated":
+                decision = prior
+            elif garbled:
+                decision = "needs_review"
+            elif output != target:
+                decision = "fixed"
+            else:
+                decision = "kept"
+            decisions.append(decision)
+            outputs.append(output)
+        out = dict(batch)
+        out["decision"], out["output"] = decisions, outputs
+        return out

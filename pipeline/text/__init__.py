@@ -1,0 +1,1 @@
+"""Text primitives: sentence segmentation with offsets, normalisation, script statistics."""
