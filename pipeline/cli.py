@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from pipeline import __version__
@@ -21,20 +20,27 @@ from pipeline.readers import FORMATS
 from pipeline.runner import RunOptions, RunResult, run
 
 app = typer.Typer(
-    name="mtclean", add_completion=False, no_args_is_help=True,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
+    name="mtclean",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Clean archives of machine-translated text.",
 )
 
 MAX_REJECT_LINES = 20
 
-InputsArg = Annotated[list[str], typer.Argument(
-    metavar="INPUT...", help="Input files (.txt, .jsonl, .tsv, .csv) or folders of them.")]
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="INPUT...", help="Input files (.txt, .jsonl, .tsv, .csv) or folders of them."
+    ),
+]
 OutOpt = Annotated[str, typer.Option("--out", help="Output folder.")]
 ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML config file.")]
 SrcOpt = Annotated[str | None, typer.Option("--src-lang", help="Default source language.")]
-TgtOpt = Annotated[str | None, typer.Option("--tgt-lang",
-                                            help="Default target language [config: en].")]
+TgtOpt = Annotated[
+    str | None, typer.Option("--tgt-lang", help="Default target language [config: en].")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 
 
@@ -44,8 +50,9 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted(str(q) for q in p.rglob("*")
-                           if q.is_file() and q.suffix.lower() in FORMATS)
+            found = sorted(
+                str(q) for q in p.rglob("*") if q.is_file() and q.suffix.lower() in FORMATS
+            )
             if not found:
                 raise UsageError(f"{item}: folder has no {', '.join(FORMATS)} files")
             out += found
@@ -54,8 +61,15 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     return out
 
 
-def _execute(inputs: list[str], out: str, config: str | None, src_lang: str | None,
-             tgt_lang: str | None, quiet: bool, opts: RunOptions) -> int:
+def _execute(
+    inputs: list[str],
+    out: str,
+    config: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    quiet: bool,
+    opts: RunOptions,
+) -> int:
     cfg = load_config(config)
     if src_lang:
         cfg.input.src_lang = src_lang
@@ -73,22 +87,32 @@ def _execute(inputs: list[str], out: str, config: str | None, src_lang: str | No
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
     for r in result.rejects[:MAX_REJECT_LINES]:
-        typer.echo(f"mtclean: {r.file}:{r.line}: {r.reason} (rejected, copied unchanged)",
-                   err=True)
+        typer.echo(f"mtclean: {r.file}:{r.line}: {r.reason} (rejected, copied unchanged)", err=True)
     if len(result.rejects) > MAX_REJECT_LINES:
-        typer.echo(f"mtclean: ... and {len(result.rejects) - MAX_REJECT_LINES} more rejects "
-                   f"in {Path(out) / 'rejects.jsonl'}", err=True)
+        typer.echo(
+            f"mtclean: ... and {len(result.rejects) - MAX_REJECT_LINES} more rejects "
+            f"in {Path(out) / 'rejects.jsonl'}",
+            err=True,
+        )
     if quiet:
         return
     s = result.summary
     dec = ", ".join(f"{k} {v}" for k, v in s["decisions"].items() if v)
-    typer.echo(f"mtclean: {s['records']['in']} records ({s['records']['rejected']} rejected), "
-               f"{s['segments']} segments: {dec or 'none'} -> {out}/")
+    typer.echo(
+        f"mtclean: {s['records']['in']} records ({s['records']['rejected']} rejected), "
+        f"{s['segments']} segments: {dec or 'none'} -> {out}/"
+    )
 
 
 @app.command("run")
-def run_cmd(inputs: InputsArg, out: OutOpt, config: ConfigOpt = None, src_lang: SrcOpt = None,
-            tgt_lang: TgtOpt = None, quiet: QuietOpt = False) -> int:
+def run_cmd(
+    inputs: InputsArg,
+    out: OutOpt,
+    config: ConfigOpt = None,
+    src_lang: SrcOpt = None,
+    tgt_lang: TgtOpt = None,
+    quiet: QuietOpt = False,
+) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions())
 
@@ -105,10 +129,15 @@ def config_cmd(config: ConfigOpt = None) -> int:
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: Annotated[bool, typer.Option("--version", help="Print version.")] = False
-          ) -> None:
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print version.")] = False,
+) -> None:
     if version:
         typer.echo(f"mtclean {__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit(0)
 
 
@@ -116,14 +145,15 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every error into one line and an exit status."""
     try:
         rv = app(args=argv, prog_name="mtclean", standalone_mode=False)
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("mtclean: aborted", err=True)
         sys.exit(130)
-    except click.ClickException as e:
-        typer.echo(f"mtclean: error: {e.format_message()}", err=True)
-        sys.exit(e.exit_code)
+    except typer.TyperException as e:  # usage errors: missing option, bad value
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        typer.echo(f"mtclean: error: {message}", err=True)
+        sys.exit(getattr(e, "exit_code", 2))
     except MtcleanError as e:
         typer.echo(f"mtclean: error: {e}", err=True)
         sys.exit(e.exit_code)

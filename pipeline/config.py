@@ -50,8 +50,9 @@ class Config(BaseModel):
         stages = []
         for name in names or self.run.stages:
             if name not in STAGES:
-                raise ConfigError(f"{self.source}: unknown stage {name!r} "
-                                  f"(known: {', '.join(sorted(STAGES))})")
+                raise ConfigError(
+                    f"{self.source}: unknown stage {name!r} (known: {', '.join(sorted(STAGES))})"
+                )
             cls = STAGES[name]
             try:
                 stages.append(cls(self.stage_options.get(name, {})))

@@ -13,8 +13,15 @@ Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
 
 
-def make_flag(check: str, severity: Severity, score: float, reason: str,
-              start: int | None = None, end: int | None = None, text: str = "") -> dict[str, Any]:
+def make_flag(
+    check: str,
+    severity: Severity,
+    score: float,
+    reason: str,
+    start: int | None = None,
+    end: int | None = None,
+    text: str = "",
+) -> dict[str, Any]:
     """Build one flag; ``score`` is clamped to 0..1 and rounded for stable output."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}")

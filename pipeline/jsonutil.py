@@ -6,9 +6,10 @@ import json
 import re
 from typing import Any
 
-# A raw surrogate can only sit inside a JSON string literal, so escaping it in place keeps the
-# output valid JSON and valid UTF-8 (lone surrogates arrive via JSON escapes or undecodable bytes).
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# These can only sit inside a JSON string literal, so escaping them in place keeps the output
+# valid JSON. Lone surrogates (from JSON escapes or undecodable bytes) are not valid UTF-8; C1
+# controls and U+2028/U+2029 are line breaks to str.splitlines() and to JavaScript.
+_SURROGATE = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 
 
 def dumps(obj: Any) -> str:

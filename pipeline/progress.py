@@ -6,15 +6,22 @@ import sys
 import time
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 class ProgressReporter:
     """Call with ``(advance, total)``; shows a rich bar on stderr after ``delay`` seconds."""
 
-    def __init__(self, enabled: bool = True, delay: float = 0.5,
-                 console: Console | None = None) -> None:
+    def __init__(
+        self, enabled: bool = True, delay: float = 0.5, console: Console | None = None
+    ) -> None:
         self.console = console or Console(stderr=True)
         self.enabled = enabled and (console is not None or sys.stderr.isatty())
         self.delay = delay
@@ -40,12 +47,20 @@ class ProgressReporter:
             return
         if self.progress is None and time.monotonic() - self.t0 >= self.delay:
             self.progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("segments"), TimeElapsedColumn(), TextColumn("ETA"),
-                TimeRemainingColumn(), console=self.console, transient=True)
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("segments"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
             self.progress.start()
-            self.task = self.progress.add_task(getattr(self, "_label", "mtclean"),
-                                               total=total, completed=self.done)
+            self.task = self.progress.add_task(
+                getattr(self, "_label", "mtclean"), total=total, completed=self.done
+            )
         elif self.progress is not None and self.task is not None:
             self.progress.update(self.task, completed=self.done)
 

@@ -29,8 +29,22 @@ from pipeline.writers import atomic
 from pipeline.writers.cleaned import cleaned_text, encode
 
 # Keys of each segments.jsonl line, in order: the contract first, then context.
-SEGMENT_KEYS = ("record", "index", "start", "end", "target", "flags", "garble_score", "garbled",
-                "glossary", "output", "decision", "file", "doc", "source")
+SEGMENT_KEYS = (
+    "record",
+    "index",
+    "start",
+    "end",
+    "target",
+    "flags",
+    "garble_score",
+    "garbled",
+    "glossary",
+    "output",
+    "decision",
+    "file",
+    "doc",
+    "source",
+)
 
 
 @dataclass
@@ -71,11 +85,22 @@ def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
         for i, (s, e) in enumerate(spans):
             text = rec.target[s:e]
             yield {
-                "file": f.path, "record": rec.id, "index": i, "start": s, "end": e,
+                "file": f.path,
+                "record": rec.id,
+                "index": i,
+                "start": s,
+                "end": e,
                 "doc": f"{f.path}#{rec.doc}" if rec.doc != f.path else f.path,
-                "target": text, "source": rec.source, "src_lang": rec.src_lang,
-                "tgt_lang": rec.tgt_lang, "reference": rec.reference, "flags": [],
-                "garble_score": 0.0, "garbled": False, "glossary": [], "output": text,
+                "target": text,
+                "source": rec.source,
+                "src_lang": rec.src_lang,
+                "tgt_lang": rec.tgt_lang,
+                "reference": rec.reference,
+                "flags": [],
+                "garble_score": 0.0,
+                "garbled": False,
+                "glossary": [],
+                "output": text,
                 "decision": "kept",
             }
 
@@ -155,8 +180,9 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
             atomic.write_bytes(out / "cleaned" / name, data)
         rejects_path = out / "rejects.jsonl"
         if all_rejects:
-            atomic.write_text(rejects_path, "".join(jsonutil.dumps(r.as_json()) + "\n"
-                                                    for r in all_rejects))
+            atomic.write_text(
+                rejects_path, "".join(jsonutil.dumps(r.as_json()) + "\n" for r in all_rejects)
+            )
         elif rejects_path.exists():
             rejects_path.unlink()  # a stale file from an earlier run would mislead
         timings["write"] += time.perf_counter() - t0
@@ -166,8 +192,12 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
         "stages": [s.name for s in stages],
         "inputs": list(inputs),
         # in == out + dropped: rejects are copied into the cleaned output unchanged.
-        "records": {"in": records_in, "out": records_out, "rejected": len(all_rejects),
-                    "dropped": records_in - records_out},
+        "records": {
+            "in": records_in,
+            "out": records_out,
+            "rejected": len(all_rejects),
+            "dropped": records_in - records_out,
+        },
         "segments": n_segments,
         "checks": dict(sorted(checks.items())),
         "decisions": dict(decisions),
@@ -176,13 +206,15 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
         "timings": {k: round(v, 4) for k, v in sorted(timings.items())}
         | {"total": round(time.perf_counter() - t_start, 4)},
     }
-    atomic.write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False)
-                      + "\n")
+    atomic.write_text(
+        out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    )
     return RunResult(summary, all_rejects)
 
 
-def _run_stages(executor: LocalExecutor, stages: list[Stage], batches: list[Batch],
-                opts: RunOptions, total: int) -> list[Batch]:
+def _run_stages(
+    executor: LocalExecutor, stages: list[Stage], batches: list[Batch], opts: RunOptions, total: int
+) -> list[Batch]:
     if not batches:
         return batches
     progress = opts.progress
@@ -190,8 +222,14 @@ def _run_stages(executor: LocalExecutor, stages: list[Stage], batches: list[Batc
     return executor.run(stages, batches, cb)
 
 
-def _write_file(f: InputFile, batches: list[Batch], seg_out: Any, out: Path, rewrite: bool,
-                cleaned: dict[str, bytes]) -> dict[str, Any]:
+def _write_file(
+    f: InputFile,
+    batches: list[Batch],
+    seg_out: Any,
+    out: Path,
+    rewrite: bool,
+    cleaned: dict[str, bytes],
+) -> dict[str, Any]:
     by_record: dict[str, list[dict[str, Any]]] = {}
     checks: Counter[str] = Counter()
     decisions: Counter[str] = Counter()

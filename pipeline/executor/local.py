@@ -49,14 +49,20 @@ class LocalExecutor:
             open_chain = True
         return passes + (1 if open_chain else 0)
 
-    def run(self, stages: Sequence[Stage], batches: list[Batch],
-            progress: Callable[[int], None] | None = None) -> list[Batch]:
+    def run(
+        self,
+        stages: Sequence[Stage],
+        batches: list[Batch],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Batch]:
         """Apply ``stages`` in order to every batch and return the processed batches."""
         self.timings = {s.name: 0.0 for s in stages}
         pool: Executor | None = None
         if self.workers > 1 and len(batches) > 1:
-            pool = ProcessPoolExecutor(max_workers=min(self.workers, len(batches)),
-                                       mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(
+                max_workers=min(self.workers, len(batches)),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
         try:
             chain: Chain = []
             for stage in stages:
@@ -73,8 +79,13 @@ class LocalExecutor:
             if pool is not None:
                 pool.shutdown()
 
-    def _flush(self, pool: Executor | None, chain: Chain, batches: list[Batch],
-               progress: Callable[[int], None] | None) -> list[Batch]:
+    def _flush(
+        self,
+        pool: Executor | None,
+        chain: Chain,
+        batches: list[Batch],
+        progress: Callable[[int], None] | None,
+    ) -> list[Batch]:
         if not chain:
             return batches
         out: list[Batch] = []
@@ -91,8 +102,9 @@ class LocalExecutor:
         return out
 
     @staticmethod
-    def _map(pool: Executor | None, fn: Callable[..., Any],
-             args: list[tuple[Any, ...]]) -> list[Any]:
+    def _map(
+        pool: Executor | None, fn: Callable[..., Any], args: list[tuple[Any, ...]]
+    ) -> list[Any]:
         if pool is None:
             return [fn(*a) for a in args]
         return list(pool.map(fn, *zip(*args, strict=True)))

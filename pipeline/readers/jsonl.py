@@ -28,8 +28,9 @@ def parse(f: InputFile) -> None:
             f.records.append(record)
 
 
-def _record(raw: str, number: int, span: tuple[int, int],
-            seen: dict[str, int]) -> tuple[str, Record | None]:
+def _record(
+    raw: str, number: int, span: tuple[int, int], seen: dict[str, int]
+) -> tuple[str, Record | None]:
     col = undecodable_column(raw)
     if col is not None:
         return f"undecodable UTF-8 bytes at column {col}", None
@@ -54,13 +55,19 @@ def _record(raw: str, number: int, span: tuple[int, int],
         return "'target' must be a string", None
     for key in (*OPTIONAL_TEXT, "doc"):
         value = obj.get(key)
-        if value is not None and not isinstance(value, str | int) or isinstance(value, bool):
+        if (value is not None and not isinstance(value, str | int)) or isinstance(value, bool):
             return f"{key!r} must be a string", None
     return "", Record(
-        id=rid, target=target, line=number, span=span,
-        source=optional_str(obj.get("source")), src_lang=optional_str(obj.get("src_lang")),
-        tgt_lang=optional_str(obj.get("tgt_lang")), doc=optional_str(obj.get("doc")),
-        reference=optional_str(obj.get("reference")), extra=obj,
+        id=rid,
+        target=target,
+        line=number,
+        span=span,
+        source=optional_str(obj.get("source")),
+        src_lang=optional_str(obj.get("src_lang")),
+        tgt_lang=optional_str(obj.get("tgt_lang")),
+        doc=optional_str(obj.get("doc")),
+        reference=optional_str(obj.get("reference")),
+        extra=obj,
     )
 
 

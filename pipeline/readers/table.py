@@ -80,12 +80,20 @@ def parse(f: InputFile) -> None:
         row = dict(zip(header, cells, strict=True))
         rid = row["id"]
         seen[rid] = first.number
-        f.records.append(Record(
-            id=rid, target=row["target"], line=first.number, span=span,
-            source=optional_str(row.get("source")), src_lang=optional_str(row.get("src_lang")),
-            tgt_lang=optional_str(row.get("tgt_lang")), doc=optional_str(row.get("doc")),
-            reference=optional_str(row.get("reference")), extra=TableRow(header, cells),
-        ))
+        f.records.append(
+            Record(
+                id=rid,
+                target=row["target"],
+                line=first.number,
+                span=span,
+                source=optional_str(row.get("source")),
+                src_lang=optional_str(row.get("src_lang")),
+                tgt_lang=optional_str(row.get("tgt_lang")),
+                doc=optional_str(row.get("doc")),
+                reference=optional_str(row.get("reference")),
+                extra=TableRow(header, cells),
+            )
+        )
     if header is None:
         raise InputError(f.path, "no header row")
 
@@ -106,8 +114,7 @@ def _header(path: str, number: int, cells: list[str] | None, error: str) -> list
     return header
 
 
-def _row_problem(header: list[str], cells: list[str] | None, raw: str,
-                 seen: dict[str, int]) -> str:
+def _row_problem(header: list[str], cells: list[str] | None, raw: str, seen: dict[str, int]) -> str:
     assert cells is not None
     col = undecodable_column(raw)
     if col is not None:

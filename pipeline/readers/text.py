@@ -32,8 +32,9 @@ def _emit(f: InputFile, para: list[Line]) -> None:
             reason = f"undecodable UTF-8 bytes at line {line.number}, column {col}"
             f.rejects.append(Reject(f.path, line.number, reason, body, (start, end)))
             return
-    f.records.append(Record(id=f"L{para[0].number}", target=body, line=para[0].number,
-                            span=(start, end)))
+    f.records.append(
+        Record(id=f"L{para[0].number}", target=body, line=para[0].number, span=(start, end))
+    )
 
 
 def render(record: Record, target: str) -> str | None:

@@ -3,5 +3,4 @@
 from pipeline.stages import combine, decide, normalize
 from pipeline.stages.base import STAGES, Batch, Stage, StageConfig, register
 
-__all__ = ["STAGES", "Batch", "Stage", "StageConfig", "combine", "decide", "normalize",
-           "register"]
+__all__ = ["STAGES", "Batch", "Stage", "StageConfig", "combine", "decide", "normalize", "register"]

@@ -21,8 +21,22 @@ Batch = dict[str, list[Any]]
 
 # Columns of a segment batch. Stages may add columns; these are always present.
 COLUMNS = (
-    "file", "record", "index", "start", "end", "doc", "target", "source", "src_lang",
-    "tgt_lang", "flags", "garble_score", "garbled", "glossary", "output", "decision",
+    "file",
+    "record",
+    "index",
+    "start",
+    "end",
+    "doc",
+    "target",
+    "source",
+    "src_lang",
+    "tgt_lang",
+    "flags",
+    "garble_score",
+    "garbled",
+    "glossary",
+    "output",
+    "decision",
 )
 
 
@@ -80,6 +94,7 @@ def batch_len(batch: Batch) -> int:
 def add_flags(batch: Batch, new: list[list[dict[str, Any]]]) -> Batch:
     """Return ``batch`` with each row's new flags appended to its ``flags`` (a new list)."""
     out = dict(batch)
-    out["flags"] = [old + extra if extra else old for old, extra in zip(batch["flags"], new,
-                                                                          strict=True)]
+    out["flags"] = [
+        old + extra if extra else old for old, extra in zip(batch["flags"], new, strict=True)
+    ]
     return out

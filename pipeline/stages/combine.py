@@ -27,7 +27,8 @@ class CombineConfig(StageConfig):
     default_weight: float = Field(1.0, ge=0.0, le=1.0)
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     severity: dict[str, float] = Field(
-        default_factory=lambda: {"minor": 0.35, "major": 0.75, "critical": 1.0})
+        default_factory=lambda: {"minor": 0.35, "major": 0.75, "critical": 1.0}
+    )
 
 
 def garble_score(flags: list[dict[str, Any]], cfg: CombineConfig) -> float:

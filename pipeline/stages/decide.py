@@ -39,8 +39,12 @@ class Decide(Stage):
         floor = _RANK[cfg.drop_min_severity]
         decisions, outputs = [], []
         for target, output, flags, garbled, prior in zip(
-            batch["target"], batch["output"], batch["flags"], batch["garbled"],
-            batch["decision"], strict=True,
+            batch["target"],
+            batch["output"],
+            batch["flags"],
+            batch["garbled"],
+            batch["decision"],
+            strict=True,
         ):
             droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
             if cfg.mode == "detect":

@@ -24,10 +24,12 @@ class Normalize(Stage):
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: NormalizeConfig = self.config  # type: ignore[assignment]
         outputs, flags = [], []
-        for text, old_out, old_flags in zip(batch["target"], batch["output"], batch["flags"],
-                                            strict=True):
-            fixed, new = normalize(old_out, mojibake=cfg.mojibake, nfc=cfg.nfc,
-                                   controls=cfg.control_chars)
+        for text, old_out, old_flags in zip(
+            batch["target"], batch["output"], batch["flags"], strict=True
+        ):
+            fixed, new = normalize(
+                old_out, mojibake=cfg.mojibake, nfc=cfg.nfc, controls=cfg.control_chars
+            )
             if old_out != text:  # evidence offsets only hold against the original target
                 for f in new:
                     f["evidence"]["start"] = f["evidence"]["end"] = None

@@ -15,11 +15,21 @@ import ftfy
 from pipeline.flags import make_flag
 
 _FTFY = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_encoding=True,
-    restore_byte_a0=True, replace_lossy_sequences=True, decode_inconsistent_utf8=True,
-    fix_c1_controls=True, fix_latin_ligatures=False, fix_character_width=False,
-    uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
-    remove_control_chars=False, normalization=None, explain=False,
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
 )
 _KEEP_CONTROLS = frozenset("\t\n\r")
 
@@ -40,8 +50,9 @@ def _is_stray_control(ch: str) -> bool:
     return unicodedata.category(ch) == "Cc" and ch not in _KEEP_CONTROLS
 
 
-def normalize(text: str, *, mojibake: bool = True, nfc: bool = True,
-              controls: bool = True) -> tuple[str, list[dict[str, Any]]]:
+def normalize(
+    text: str, *, mojibake: bool = True, nfc: bool = True, controls: bool = True
+) -> tuple[str, list[dict[str, Any]]]:
     """Return the normalised text and one flag per kind of change, with the evidence span.
 
     Evidence offsets refer to ``text`` as given; each flag's reason shows before -> after.
@@ -52,9 +63,17 @@ def normalize(text: str, *, mojibake: bool = True, nfc: bool = True,
         fixed = ftfy.fix_text(out, config=_FTFY)
         if fixed != out:
             s, eb, ea = changed_span(out, fixed)
-            flags.append(make_flag("mojibake", "minor", 1.0,
-                                   f"mojibake repaired: {out[s:eb]!r} -> {fixed[s:ea]!r}",
-                                   s, eb, out[s:eb]))
+            flags.append(
+                make_flag(
+                    "mojibake",
+                    "minor",
+                    1.0,
+                    f"mojibake repaired: {out[s:eb]!r} -> {fixed[s:ea]!r}",
+                    s,
+                    eb,
+                    out[s:eb],
+                )
+            )
             out = fixed
     if nfc and not out.isascii():
         composed = unicodedata.normalize("NFC", out)
@@ -62,17 +81,33 @@ def normalize(text: str, *, mojibake: bool = True, nfc: bool = True,
             s, eb, ea = changed_span(out, composed)
             # Offsets are exact in the original only when no earlier fix moved text.
             start, end = (s, eb) if out is text else (None, None)
-            flags.append(make_flag("unicode_nfc", "minor", 1.0,
-                                   f"composed to NFC: {out[s:eb]!r} -> {composed[s:ea]!r}",
-                                   start, end, out[s:eb]))
+            flags.append(
+                make_flag(
+                    "unicode_nfc",
+                    "minor",
+                    1.0,
+                    f"composed to NFC: {out[s:eb]!r} -> {composed[s:ea]!r}",
+                    start,
+                    end,
+                    out[s:eb],
+                )
+            )
             out = composed
     if controls:
         bad = [i for i, ch in enumerate(out) if _is_stray_control(ch)]
         if bad:
             start, end = (bad[0], bad[-1] + 1) if out is text else (None, None)
             codes = ", ".join(sorted({f"U+{ord(out[i]):04X}" for i in bad}))
-            flags.append(make_flag("control_chars", "minor", 1.0,
-                                   f"removed {len(bad)} control character(s): {codes}",
-                                   start, end, out[bad[0] : bad[-1] + 1]))
+            flags.append(
+                make_flag(
+                    "control_chars",
+                    "minor",
+                    1.0,
+                    f"removed {len(bad)} control character(s): {codes}",
+                    start,
+                    end,
+                    out[bad[0] : bad[-1] + 1],
+                )
+            )
             out = "".join(ch for ch in out if not _is_stray_control(ch))
     return out, flags

@@ -49,8 +49,9 @@ def segment(text: str, abbreviations: Iterable[str] = ()) -> list[tuple[int, int
     return spans
 
 
-def _split_line(text: str, start: int, end: int, abbrevs: frozenset[str],
-                out: list[tuple[int, int]]) -> None:
+def _split_line(
+    text: str, start: int, end: int, abbrevs: frozenset[str], out: list[tuple[int, int]]
+) -> None:
     cuts = {end}
     line = text[start:end]
     for m in _LATIN_END.finditer(line):

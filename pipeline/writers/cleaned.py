@@ -31,8 +31,9 @@ def cleaned_text(f: InputFile, new_targets: dict[int, str]) -> str:
 def _cleaned_paragraphs(f: InputFile, new_targets: dict[int, str]) -> str:
     # Paragraphs (records and rejects) alternate with separators. A dropped paragraph takes the
     # separator after it along, so no run of extra blank lines is left behind.
-    paras = sorted([(r.span, i) for i, r in enumerate(f.records)]
-                   + [(r.span, -1) for r in f.rejects])
+    paras = sorted(
+        [(r.span, i) for i, r in enumerate(f.records)] + [(r.span, -1) for r in f.rejects]
+    )
     if not paras:
         return f.text
     text = f.text
