@@ -239,17 +239,15 @@ def _write_file(
         checks.update({fl["check"] for fl in row["flags"]})
         decisions[row["decision"]] += 1
     new_targets: dict[int, str] = {}
-    dropped_records = 0
     for i, rec in enumerate(f.records):
         rows = by_record[rec.id]
-        if all(r["decision"] == "dropped" for r in rows):
-            dropped_records += 1
         if rewrite:
             nt = new_target(rec.target, rows)
             if nt is not None:
                 new_targets[i] = nt
-    # A dropped plain-text paragraph leaves the file; a structured record stays, target empty.
-    gone = dropped_records if f.format == "txt" and rewrite else 0
+    # A plain-text paragraph left with no text leaves the file (it cannot exist empty); a
+    # structured record stays, with an empty target.
+    gone = sum(1 for t in new_targets.values() if not t.strip()) if f.format == "txt" else 0
     cleaned[f.name] = encode(f, cleaned_text(f, new_targets))
     return {
         "format": f.format,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.readers.base import Line, lines, undecodable_column
 from pipeline.records import InputFile, Record, Reject
 
 FORMAT = "txt"
 SUFFIXES = (".txt",)
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 def parse(f: InputFile) -> None:
@@ -38,5 +41,22 @@ def _emit(f: InputFile, para: list[Line]) -> None:
 
 
 def render(record: Record, target: str) -> str | None:
-    """The paragraph's new text; None drops the paragraph (an empty one cannot exist)."""
-    return target if target.strip() else None
+    """The paragraph's new text; None drops it (an empty paragraph cannot exist).
+
+    A paragraph holds no blank line by definition, so a line that cleaning left blank (say, one
+    that held only control characters) is removed rather than split the paragraph in two.
+    """
+    kept = [ln for ln in _LINE_BREAK.split(target) if ln.strip()]
+    if len(kept) == len(_LINE_BREAK.split(target)):
+        return target
+    if not kept:
+        return None
+    pieces = _LINE_BREAK.split(target)
+    breaks = _LINE_BREAK.findall(target)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if piece.strip():
+            if out:
+                out.append(breaks[i - 1] if i > 0 else "\n")
+            out.append(piece)
+    return "".join(out)
