@@ -71,6 +71,8 @@ def _execute(
     opts: RunOptions,
 ) -> int:
     cfg = load_config(config)
+    if not opts.rewrite:
+        cfg.stage_options.setdefault("decide", {})["mode"] = "detect"
     if src_lang:
         cfg.input.src_lang = src_lang
     if tgt_lang:
@@ -115,6 +117,19 @@ def run_cmd(
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions())
+
+
+@app.command("detect")
+def detect_cmd(
+    inputs: InputsArg,
+    out: OutOpt,
+    config: ConfigOpt = None,
+    src_lang: SrcOpt = None,
+    tgt_lang: TgtOpt = None,
+    quiet: QuietOpt = False,
+) -> int:
+    """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
+    return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(rewrite=False))
 
 
 @app.command("config")

@@ -16,11 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.checks import CHECKS
 from pipeline.errors import ConfigError
 from pipeline.stages import STAGES, Stage
 
-# The stages ``mtclean run`` applies, in order; ``mtclean detect`` uses DETECT_STAGES.
-DEFAULT_STAGES: list[str] = ["normalize", "combine", "decide"]
+# The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
+DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "combine", "decide"]
 
 
 class RunSection(BaseModel):

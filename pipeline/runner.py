@@ -80,16 +80,22 @@ def check_inputs(paths: list[str]) -> None:
 
 def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
     """One row per segment of every record of ``f``; bilingual records stay one segment."""
+    seq = 0
     for rec in f.records:
         spans = [(0, len(rec.target))] if rec.source is not None else segment(rec.target)
         for i, (s, e) in enumerate(spans):
             text = rec.target[s:e]
+            before = rec.target[spans[i - 1][1] : s] if i else "\n"
+            after = rec.target[e : spans[i + 1][0]] if i + 1 < len(spans) else "\n"
             yield {
                 "file": f.path,
+                "seq": seq,
                 "record": rec.id,
                 "index": i,
                 "start": s,
                 "end": e,
+                "line_first": "\n" in before or "\r" in before,
+                "line_end": "\n" in after or "\r" in after,
                 "doc": f"{f.path}#{rec.doc}" if rec.doc != f.path else f.path,
                 "target": text,
                 "source": rec.source,
@@ -103,6 +109,7 @@ def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
                 "output": text,
                 "decision": "kept",
             }
+            seq += 1
 
 
 def to_batches(rows: list[dict[str, Any]], size: int) -> list[Batch]:

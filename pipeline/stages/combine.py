@@ -29,12 +29,21 @@ class CombineConfig(StageConfig):
     severity: dict[str, float] = Field(
         default_factory=lambda: {"minor": 0.35, "major": 0.75, "critical": 1.0}
     )
+    # Problems a stage already repaired in ``output`` (e.g. a keyword tail cut off): they make
+    # a segment garbled, but when nothing else does, the decision is ``fixed``, not a review.
+    repaired_checks: list[str] = Field(
+        default_factory=lambda: ["mojibake", "unicode_nfc", "control_chars", "keyword_tail"]
+    )
 
 
-def garble_score(flags: list[dict[str, Any]], cfg: CombineConfig) -> float:
+def garble_score(
+    flags: list[dict[str, Any]], cfg: CombineConfig, skip: frozenset[str] = frozenset()
+) -> float:
     """Noisy-OR of the weighted flag scores, rounded for stable output."""
     keep = 1.0
     for f in flags:
+        if f["check"] in skip:
+            continue
         w = cfg.weights.get(f["check"], cfg.default_weight)
         keep *= 1.0 - min(1.0, w * cfg.severity.get(f["severity"], 1.0) * f["score"])
     return round(1.0 - keep, 4)
@@ -53,4 +62,9 @@ class Combine(Stage):
         out = dict(batch)
         out["garble_score"] = scores
         out["garbled"] = [s >= cfg.threshold for s in scores]
+        repaired = frozenset(cfg.repaired_checks)
+        out["residual_garbled"] = [
+            g and garble_score(flags, cfg, repaired) >= cfg.threshold
+            for g, flags in zip(out["garbled"], batch["flags"], strict=True)
+        ]
         return out

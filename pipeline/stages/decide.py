@@ -2,7 +2,8 @@
 
 Order of precedence: ``dropped`` (a flag from a drop check, e.g. a repeated headline; the repeat
 is the one flagged) > ``retranslated`` (set by the re-translation stage) > ``needs_review``
-(garbled, nothing fixed it) > ``fixed`` (output differs from target) > ``kept``.
+(garbled, nothing fixed it) > ``fixed`` (output differs from target, and what made it garbled
+was repaired, e.g. a keyword tail cut off) > ``kept``.
 In ``detect`` mode nothing is rewritten: output stays the target and drops become reviews.
 """
 
@@ -19,7 +20,7 @@ DECISIONS = ("kept", "fixed", "retranslated", "needs_review", "dropped")
 
 class DecideConfig(StageConfig):
     mode: Literal["clean", "detect"] = "clean"
-    drop_checks: list[str] = Field(default_factory=lambda: ["duplicate", "page_furniture"])
+    drop_checks: list[str] = Field(default_factory=lambda: ["duplicate", "byline"])
     drop_min_severity: Literal["minor", "major", "critical"] = "major"
 
 
@@ -38,11 +39,13 @@ class Decide(Stage):
         drop = set(cfg.drop_checks)
         floor = _RANK[cfg.drop_min_severity]
         decisions, outputs = [], []
-        for target, output, flags, garbled, prior in zip(
+        residual = batch.get("residual_garbled", batch["garbled"])
+        for target, output, flags, garbled, still, prior in zip(
             batch["target"],
             batch["output"],
             batch["flags"],
             batch["garbled"],
+            residual,
             batch["decision"],
             strict=True,
         ):
@@ -54,7 +57,7 @@ class Decide(Stage):
                 decision, output = "dropped", ""
             elif prior == "retranslated":
                 decision = prior
-            elif garbled:
+            elif garbled and (still or output == target):
                 decision = "needs_review"
             elif output != target:
                 decision = "fixed"

@@ -1,0 +1,47 @@
+"""Detection checks: one module per check, each a registered stage that adds flags.
+
+Every flag is ``{check, severity, score, evidence}``; ``pipeline.stages.combine`` turns a
+segment's flags into ``garble_score`` and ``garbled``. ``CHECKS`` lists them in run order.
+"""
+
+from pipeline.checks import (
+    boilerplate,
+    consistency,
+    glossary_hook,
+    langid,
+    length_ratio,
+    numbers,
+    repetition,
+    source_copy,
+    truncation,
+    untranslated,
+)
+
+CHECKS: list[str] = [
+    "language_id",
+    "untranslated",
+    "source_copy",
+    "repetition",
+    "duplicate",
+    "keyword_tail",
+    "byline",
+    "truncation",
+    "number_mismatch",
+    "length_ratio",
+    "inconsistency",
+    "glossary_known",
+]
+
+__all__ = [
+    "CHECKS",
+    "boilerplate",
+    "consistency",
+    "glossary_hook",
+    "langid",
+    "length_ratio",
+    "numbers",
+    "repetition",
+    "source_copy",
+    "truncation",
+    "untranslated",
+]

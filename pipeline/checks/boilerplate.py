@@ -1,0 +1,205 @@
+"""Boilerplate checks.
+
+- ``duplicate`` (document level): a headline or paragraph repeated in the same document,
+  exactly or nearly (word 3-gram Jaccard). The *repeat* is flagged, the first occurrence kept.
+- ``keyword_tail``: page furniture after a headline, ``Headline | team | problem-solving``;
+  the tail is the evidence, and the segment's output loses it.
+- ``byline``: a line of its own that is only a byline or a timestamp
+  ("Release time: Apr 14, 2024 13:47", "Editor: ...", "来源：...").
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter, defaultdict
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags
+from pipeline.flags import make_flag
+from pipeline.stages.base import Batch, StageConfig, register
+
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class DuplicateConfig(StageConfig):
+    min_chars: int = Field(20, description="shorter segments may repeat legitimately")
+    near_threshold: float = Field(0.8, description="word 3-gram Jaccard for a near-duplicate")
+    max_shingle_df: int = Field(50, description="shingles in more segments are ignored")
+
+
+def _key(text: str) -> str:
+    return _NOISE.sub(" ", text.casefold()).strip()
+
+
+def _hash(s: str) -> int:
+    # A stable hash: Python's str hash changes per process, and results must be reproducible.
+    return zlib.crc32(s.encode("utf-8", "surrogatepass"))
+
+
+def _shingles(key: str) -> set[int]:
+    if _CJK.search(key):  # unspaced text: character 4-grams
+        s = key.replace(" ", "")
+        return {_hash(s[i : i + 4]) for i in range(max(1, len(s) - 3))}
+    w = key.split()
+    return {_hash(" ".join(w[i : i + 3])) for i in range(max(1, len(w) - 2))}
+
+
+@register
+class Duplicate(DocCheck):
+    """Flag the second and later occurrences of a segment within its document."""
+
+    name = "duplicate"
+    Config = DuplicateConfig
+
+    def analyse(self, segs: list[DocSegment], flags: Flags) -> None:
+        cfg: DuplicateConfig = self.config  # type: ignore[assignment]
+        exact: dict[str, DocSegment] = {}
+        shingles: list[set[int]] = []
+        owners: list[DocSegment] = []
+        index: dict[int, list[int]] = defaultdict(list)
+        for seg in segs:
+            key = _key(seg.target)
+            if len(key) < cfg.min_chars:
+                continue
+            first = exact.get(key)
+            if first is not None:
+                flags.setdefault((seg.file, seg.seq), []).append(
+                    make_flag(
+                        self.name,
+                        "major",
+                        1.0,
+                        f"repeats {first.record}#{first.index} exactly",
+                        0,
+                        len(seg.target),
+                        seg.target,
+                    )
+                )
+                continue
+            exact[key] = seg
+            sh = _shingles(key)
+            hits: Counter[int] = Counter()
+            for h in sh:
+                posting = index[h]
+                if len(posting) <= cfg.max_shingle_df:
+                    hits.update(posting)
+            best, best_j = -1, 0.0
+            for cand, common in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+                j = common / len(sh | shingles[cand])
+                if j > best_j:
+                    best, best_j = cand, j
+            if best >= 0 and best_j >= cfg.near_threshold:
+                other = owners[best]
+                flags.setdefault((seg.file, seg.seq), []).append(
+                    make_flag(
+                        self.name,
+                        "major",
+                        best_j,
+                        f"near-duplicate of {other.record}#{other.index} ({best_j:.0%} similar)",
+                        0,
+                        len(seg.target),
+                        seg.target,
+                    )
+                )
+                continue
+            for h in sh:
+                index[h].append(len(owners))
+            shingles.append(sh)
+            owners.append(seg)
+
+
+# One or more " | item" at the end, each item short and free of sentence punctuation.
+_TAIL = re.compile(r"(?:\s*[|｜]\s*[^|｜.!?。！？]{1,60}?){1,8}\s*$")
+
+
+class KeywordTailConfig(StageConfig):
+    max_item_words: int = Field(6, description="longest keyword item, in words")
+
+
+@register
+class KeywordTail(SegmentCheck):
+    """Flag pipe-separated keyword tails and propose the segment without them."""
+
+    name = "keyword_tail"
+    Config = KeywordTailConfig
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        text = row["target"]
+        if "|" not in text and "｜" not in text:
+            return []
+        m = _TAIL.search(text)
+        if not m or m.start() == 0:
+            return []
+        items = [i.strip() for i in re.split(r"[|｜]", m.group()) if i.strip()]
+        if any(len(i.split()) > self.config.max_item_words for i in items):  # type: ignore
+            return []
+        return [
+            make_flag(
+                self.name,
+                "major",
+                1.0,
+                f"keyword tail after a headline: {' | '.join(items)}",
+                m.start(),
+                m.end(),
+                m.group(),
+            )
+        ]
+
+    def apply(self, batch: Batch, state: Any = None) -> Batch:
+        out = super().apply(batch, state)
+        outputs = list(out["output"])
+        for i, flags in enumerate(out["flags"]):
+            for f in flags:
+                if f["check"] == self.name and outputs[i] == out["target"][i]:
+                    outputs[i] = outputs[i][: f["evidence"]["start"]].rstrip()
+        out["output"] = outputs
+        return out
+
+
+_BYLINE = re.compile(
+    r"^\s*(?:release\s*time|released|published|publish\s*time|posted|updated|source|editor|"
+    r"editors?\s*in\s*charge|reporter|author|correspondent|photo(?:graph)?s?\s*by|photo|"
+    r"responsible\s*editor|发布时间|来源|责任编辑|编辑|记者|作者|时间)\s*[:：]",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class BylineConfig(StageConfig):
+    max_chars: int = Field(100, description="longer lines are content, not a byline")
+
+
+@register
+class Byline(SegmentCheck):
+    """Flag lines that are only a byline, a source credit or a timestamp."""
+
+    name = "byline"
+    Config = BylineConfig
+    columns = ("target", "line_first", "line_end")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        text = row["target"]
+        if not (row["line_first"] and row["line_end"]) or len(text) > self.config.max_chars:  # type: ignore
+            return []
+        m = _BYLINE.match(text) or _TIMESTAMP.match(text)
+        if not m:
+            return []
+        return [
+            make_flag(
+                self.name,
+                "major",
+                1.0,
+                "byline or timestamp line (page furniture)",
+                0,
+                len(text),
+                text,
+            )
+        ]

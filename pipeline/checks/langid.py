@@ -1,0 +1,131 @@
+"""Check ``language_id``: the target is not in its target language.
+
+Cheap evidence first: script statistics decide most cases (a Han-script target in an English
+archive needs no language model; short Chinese is never sent to langdetect, which tends to call
+it Korean). For Latin-script targets in English, the share of English function words decides.
+Only what stays inconclusive (longer Latin text with few English function words, or a Latin
+target language other than English) goes to langdetect, seeded and cached.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language, language_scripts, script_counts
+
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """a an the and or but of in on at to for with by from as is are was were be been being
+    has have had it its this that these those he she they we you i his her their our not no
+    will would can could should may might must do does did so than then there which who whom
+    what when where while if into about after before over under between through also all more
+    most such only other some any each both very""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+class LanguageIdConfig(StageConfig):
+    min_letters: int = Field(4, description="fewer letters than this: not judged (names, numbers)")
+    min_words_for_model: int = Field(
+        5, description="Latin text shorter than this is not sent to langdetect"
+    )
+    english_function_share: float = Field(
+        0.12, description="share of English function words that settles a text as English"
+    )
+    model_min_probability: float = 0.9
+    cache_size: int = 65536
+
+
+@lru_cache(maxsize=1)
+def _langdetect() -> Any:
+    from langdetect import DetectorFactory
+
+    DetectorFactory.seed = 0  # langdetect is random by default; runs must be reproducible
+    from langdetect import detect_langs
+
+    return detect_langs
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """langdetect's best guess and its probability (seeded: the same text, the same answer)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        best = _langdetect()(text)[0]
+    except LangDetectException:
+        return "", 0.0
+    return base_language(best.lang), float(best.prob)
+
+
+@register
+class LanguageId(SegmentCheck):
+    """Flag segments whose language is not the target language."""
+
+    name = "language_id"
+    Config = LanguageIdConfig
+    columns = ("target", "tgt_lang")
+
+    def __init__(self, config: Any = None) -> None:
+        super().__init__(config)
+        self._cached = lru_cache(maxsize=self.config.cache_size)(detect_language)
+        self.model_calls = 0
+
+    def __getstate__(self) -> dict[str, Any]:  # the cache does not travel to worker processes
+        state = dict(self.__dict__)
+        state.pop("_cached", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._cached = lru_cache(maxsize=self.config.cache_size)(detect_language)
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        cfg: LanguageIdConfig = self.config  # type: ignore[assignment]
+        text, lang = row["target"], base_language(row["tgt_lang"])
+        counts = script_counts(text)
+        letters = sum(counts.values())
+        if letters < cfg.min_letters:
+            return []
+        expected = language_scripts(lang)
+        script, n = counts.most_common(1)[0]
+        share = n / letters
+        if script not in expected and share >= 0.5:
+            return [
+                make_flag(
+                    self.name,
+                    "critical",
+                    share,
+                    f"{share:.0%} of letters are {script} script; expected "
+                    f"{'/'.join(expected)} for {lang!r}",
+                )
+            ]
+        if expected != ("Latin",) or script != "Latin":
+            return []  # the expected script dominates: settled without a model
+        words = _WORD.findall(text)
+        if lang == "en":
+            lower = [w.lower() for w in words]
+            function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
+            if function / max(1, len(words)) >= cfg.english_function_share:
+                return []
+        if len(words) < cfg.min_words_for_model:
+            return []  # too short to judge: titles, names, numbers
+        if sum(1 for w in words if w[:1].isupper()) > 0.7 * len(words):
+            return []  # a run of names is not a language
+        self.model_calls += 1
+        found, prob = self._cached(text)
+        if found and found != lang and prob >= cfg.model_min_probability:
+            return [
+                make_flag(
+                    self.name,
+                    "major",
+                    prob,
+                    f"langdetect says {found!r} (p={prob:.2f}); expected {lang!r}",
+                )
+            ]
+        return []

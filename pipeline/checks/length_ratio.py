@@ -1,0 +1,76 @@
+"""Check ``length_ratio`` (bilingual): target length far from what the source predicts.
+
+Length is counted in characters for languages written without spaces (Chinese, Japanese, Thai)
+and in words otherwise. The expected target/source ratio per language pair lives in config;
+a ratio off by more than ``tolerance`` times either way is flagged, scored by how far off it is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language
+
+UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CHAR = re.compile(r"\w", re.UNICODE)
+
+
+def length_units(text: str, lang: str) -> int:
+    """Characters (word characters only) for unspaced languages, words for the rest."""
+    pattern = _CHAR if base_language(lang) in UNSPACED else _WORD
+    return len(pattern.findall(text))
+
+
+class LengthRatioConfig(StageConfig):
+    expected: dict[str, float] = Field(
+        default_factory=lambda: {"zh-en": 0.62, "en-zh": 1.6, "ja-en": 0.45, "en-ja": 2.2},
+        description="target units per source unit, by 'src-tgt' pair",
+    )
+    default_expected: float = Field(1.0, description="for pairs not listed")
+    tolerance: float = Field(2.2, gt=1.0, description="flag when off by more than this factor")
+    min_source_units: int = Field(8, description="shorter sources are not judged")
+
+
+@register
+class LengthRatio(SegmentCheck):
+    """Flag bilingual segments whose length ratio is anomalous."""
+
+    name = "length_ratio"
+    Config = LengthRatioConfig
+    columns = ("target", "source", "src_lang", "tgt_lang")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        cfg: LengthRatioConfig = self.config  # type: ignore[assignment]
+        src = row["source"]
+        if not src:
+            return []
+        sl, tl = base_language(row["src_lang"]) or "zh", base_language(row["tgt_lang"])
+        s_units = length_units(src, sl)
+        if s_units < cfg.min_source_units:
+            return []
+        t_units = length_units(row["target"], tl)
+        expected = cfg.expected.get(f"{sl}-{tl}", cfg.default_expected)
+        ratio = t_units / s_units
+        off = (ratio / expected) if ratio else math.inf
+        factor = max(off, 1 / off) if off else math.inf
+        if factor <= cfg.tolerance:
+            return []
+        score = min(1.0, math.log(factor) / math.log(cfg.tolerance**2))
+        way = "short" if off < 1 else "long"
+        return [
+            make_flag(
+                self.name,
+                "major" if factor > cfg.tolerance**1.5 else "minor",
+                score,
+                f"target too {way}: {t_units} {tl} units for {s_units} {sl} "
+                f"units (ratio {ratio:.2f}, expected about {expected})",
+            )
+        ]

@@ -1,0 +1,130 @@
+"""Check ``repetition``: doubled words or phrases and the n-gram loops NMT decoders produce.
+
+"fundamental, fundamental" (a doubled word) is major; a phrase three or more times in a row
+("come on, come on, come on") is the classic decoder loop and critical. Repeats must be
+adjacent, separated only by spaces or commas; a pipe or full stop between them is layout, not
+a loop. CJK text is checked for a 2-8 character phrase repeated three times or more.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+
+_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
+_JOIN = re.compile(r"[\s,，、]*")
+_CJK_LOOP = re.compile(r"([\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]{2,8}?)(?:[，、,\s]*\1){2,}")
+
+
+def _reduplicated_name(text: str, a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """ "Tang Tang", "Lang Lang": Chinese given names are often a doubled syllable. Two
+    capitalised copies joined by one space are a name; a comma between them is a repeat."""
+    first, second = text[a[0] : a[1]], text[b[0] : b[1]]
+    return first[:1].isupper() and second[:1].isupper() and text[a[1] : b[0]] == " "
+
+
+class RepetitionConfig(StageConfig):
+    max_ngram: int = Field(6, ge=1, description="longest phrase checked for repeats")
+    allowed_doubles: list[str] = Field(
+        default_factory=lambda: ["that", "had", "is", "was", "do", "ha", "bye", "no"],
+        description="words that legitimately occur twice in a row",
+    )
+
+
+@register
+class Repetition(SegmentCheck):
+    """Flag doubled words/phrases (major) and loops of three or more (critical)."""
+
+    name = "repetition"
+    Config = RepetitionConfig
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        text = row["target"]
+        flags = self._latin(text)
+        if not text.isascii():
+            for m in _CJK_LOOP.finditer(text):
+                flags.append(
+                    make_flag(
+                        self.name,
+                        "critical",
+                        1.0,
+                        f"phrase {m.group(1)!r} loops",
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                    )
+                )
+        return flags
+
+    def _latin(self, text: str) -> list[dict[str, Any]]:
+        cfg: RepetitionConfig = self.config  # type: ignore[assignment]
+        toks = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+        words = [t[2] for t in toks]
+        flags: list[dict[str, Any]] = []
+        i, n_tok = 0, len(toks)
+        allowed = set(cfg.allowed_doubles)
+        while i < n_tok:
+            found = False
+            for n in range(1, cfg.max_ngram + 1):
+                if i + 2 * n > n_tok:
+                    break
+                if words[i] != words[i + n] or words[i : i + n] != words[i + n : i + 2 * n]:
+                    continue
+                if not self._adjacent(text, toks, i, 2 * n):
+                    continue
+                if n == 1 and (words[i] in allowed or words[i].isdigit() or len(words[i]) < 2):
+                    continue
+                if n == 1 and _reduplicated_name(text, toks[i], toks[i + 1]):
+                    continue
+                k = 2
+                while (
+                    i + (k + 1) * n <= n_tok
+                    and words[i : i + n] == words[i + k * n : i + (k + 1) * n]
+                    and self._adjacent(text, toks, i + (k - 1) * n, 2 * n)
+                ):
+                    k += 1
+                start, end = toks[i][0], toks[i + k * n - 1][1]
+                phrase = text[toks[i][0] : toks[i + n - 1][1]]
+                if k >= 3:
+                    flags.append(
+                        make_flag(
+                            self.name,
+                            "critical",
+                            1.0,
+                            f"{phrase!r} repeated {k} times (decoder loop)",
+                            start,
+                            end,
+                            text[start:end],
+                        )
+                    )
+                else:
+                    flags.append(
+                        make_flag(
+                            self.name,
+                            "major",
+                            0.9,
+                            f"{phrase!r} doubled",
+                            start,
+                            end,
+                            text[start:end],
+                        )
+                    )
+                i += k * n
+                found = True
+                break
+            if not found:
+                i += 1
+        return flags
+
+    @staticmethod
+    def _adjacent(text: str, toks: list[tuple[int, int, str]], i: int, count: int) -> bool:
+        """Tokens i..i+count-1 are separated only by spaces and commas."""
+        return all(
+            _JOIN.fullmatch(text, toks[j][1], toks[j + 1][0]) for j in range(i, i + count - 1)
+        )

@@ -1,0 +1,71 @@
+"""Check ``source_copy`` (bilingual): the target is the source, or nearly so."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language
+
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+class SourceCopyConfig(StageConfig):
+    near_ratio: float = Field(0.85, description="similarity from which a target is a near copy")
+    min_chars: int = Field(3, description="shorter sources (numbers, names) are not judged")
+
+
+def _key(s: str) -> str:
+    return _NOISE.sub("", s.casefold())
+
+
+@register
+class SourceCopy(SegmentCheck):
+    """Flag targets identical or near-identical to their source."""
+
+    name = "source_copy"
+    Config = SourceCopyConfig
+    columns = ("target", "source", "src_lang", "tgt_lang")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        cfg: SourceCopyConfig = self.config  # type: ignore[assignment]
+        src = row["source"]
+        if not src or (
+            row["src_lang"] and base_language(row["src_lang"]) == base_language(row["tgt_lang"])
+        ):
+            return []
+        s, t = _key(src), _key(row["target"])
+        if len(s) < cfg.min_chars or not t:
+            return []
+        if s == t:
+            return [
+                make_flag(
+                    self.name,
+                    "critical",
+                    1.0,
+                    "target is a copy of the source",
+                    0,
+                    len(row["target"]),
+                    row["target"],
+                )
+            ]
+        ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()
+        if ratio >= cfg.near_ratio:
+            return [
+                make_flag(
+                    self.name,
+                    "critical",
+                    ratio,
+                    f"target is {ratio:.0%} similar to the source",
+                    0,
+                    len(row["target"]),
+                    row["target"],
+                )
+            ]
+        return []

@@ -1,0 +1,89 @@
+"""Check ``truncation``: a passage cut off mid-sentence.
+
+Fires on the last segment of a line when it ends with a comma, a conjunction, an article, a
+preposition or an auxiliary verb, or leaves a quote open; or when it is the last sentence of a
+multi-sentence paragraph and has no final stop. A line that is one sentence without a final stop
+is a heading, caption or title and is left alone, unless it ends in one of those dangling words
+or is longer than any heading (``max_heading_words``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+
+DANGLING = frozenset(
+    """and or but nor so yet because while although though whereas that which who whom whose
+    if unless until whether a an the of in on at to for with by from into onto about as than
+    along across among between through during without within under over via per including
+    such like has have had is are was were will would can could should shall may might must
+    be been being do does did its their his her our your my this these those""".split()
+)
+_FINAL = re.compile(r"[.!?…。！？:：;；]['\"”’」』)）\]】》]*$|[\"”’」』)）\]】》]$")
+_LAST_WORD = re.compile(r"(\w+)\W*$", re.UNICODE)
+_CJK_DANGLING = re.compile(r"[，、,；;]$")
+
+
+class TruncationConfig(StageConfig):
+    min_words: int = Field(4, description="shorter trailing fragments are not judged")
+    max_heading_words: int = Field(
+        40, description="a stop-less line longer than this is not a heading"
+    )
+
+
+def _unclosed_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+@register
+class Truncation(SegmentCheck):
+    """Flag segments that end a line in the middle of a sentence."""
+
+    name = "truncation"
+    Config = TruncationConfig
+    columns = ("target", "line_end", "line_first")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        cfg: TruncationConfig = self.config  # type: ignore[assignment]
+        if not row["line_end"]:
+            return []
+        text = row["target"].rstrip()
+        if not text:
+            return []
+        words = text.split()
+        tail_start = max(0, len(text) - 30)
+        ev = (tail_start, len(text), text[tail_start:])
+        if _CJK_DANGLING.search(text) or text.endswith(","):
+            return [make_flag(self.name, "major", 1.0, "ends with a comma", *ev)]
+        if _unclosed_quote(text):
+            return [make_flag(self.name, "major", 0.9, "a quotation is left open", *ev)]
+        if _FINAL.search(text) or "|" in text or "｜" in text:
+            return []  # a final stop, or a pipe-separated headline (layout, not a cut)
+
+        m = _LAST_WORD.search(text)
+        last = m.group(1).lower() if m else ""
+        if last in DANGLING and len(words) >= 2:
+            return [make_flag(self.name, "major", 1.0, f"ends with {last!r}, mid-sentence", *ev)]
+        if not row["line_first"] and len(words) >= cfg.min_words:
+            return [
+                make_flag(
+                    self.name, "major", 0.9, "last sentence of a paragraph has no final stop", *ev
+                )
+            ]
+        if len(words) > cfg.max_heading_words:
+            return [
+                make_flag(
+                    self.name,
+                    "minor",
+                    0.8,
+                    f"{len(words)} words with no final stop: too long for a heading",
+                    *ev,
+                )
+            ]
+        return []

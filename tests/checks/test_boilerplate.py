@@ -1,0 +1,58 @@
+from tests.checks.helpers import row, run_stage
+
+HEAD = "A new batch of cadres are using innovation to solve problems"
+
+
+def test_the_repeat_is_flagged_not_the_first():
+    rows = [
+        row(HEAD, record="L1"),
+        row("Body text that is different.", record="L3"),
+        row(HEAD + ".", record="L5"),
+        row(HEAD, record="L7", doc="other"),
+    ]
+    out = run_stage("duplicate", rows)
+    assert [bool(r["flags"]) for r in out] == [False, False, True, False]
+    assert out[2]["flags"][0]["evidence"]["reason"] == "repeats L1#0 exactly"
+
+
+def test_near_duplicate():
+    a = "The Shanghai Light Music Troupe performed at the school in Kashgar on Friday evening"
+    b = "The Shanghai Light Music Troupe performed at the school in Kashgar on Friday night"
+    out = run_stage("duplicate", [row(a, record="A"), row(b, record="B")])
+    assert (
+        not out[0]["flags"] and "near-duplicate of A#0" in out[1]["flags"][0]["evidence"]["reason"]
+    )
+
+
+def test_short_repeats_are_allowed():
+    out = run_stage(
+        "duplicate", [row("Photo: Xinhua", record="A"), row("Photo: Xinhua", record="B")]
+    )
+    assert not any(r["flags"] for r in out)
+
+
+def test_keyword_tail_evidence_and_repair():
+    t = "Southern Xinjiang needs 100 days of education | team | problem-solving"
+    out = run_stage("keyword_tail", [row(t)])[0]
+    ev = out["flags"][0]["evidence"]
+    assert ev["text"] == " | team | problem-solving" and t[ev["start"] :] == ev["text"]
+    assert out["output"] == "Southern Xinjiang needs 100 days of education"
+
+
+def test_pipes_inside_prose_are_not_a_tail():
+    t = "Use a | b notation | when the sentence goes on for a long while after it, like this"
+    assert run_stage("keyword_tail", [row(t)])[0]["flags"] == []
+
+
+def test_bylines_only_on_their_own_line():
+    out = run_stage(
+        "byline",
+        [
+            row("Release time:Apr 14, 2024 13:47 PM"),
+            row("来源：新华社"),
+            row("2024-04-14 13:47"),
+            row("Source: the ministry said so.", line_end=False),
+            row("Editor's note is long " + "x" * 120),
+        ],
+    )
+    assert [bool(r["flags"]) for r in out] == [True, True, True, False, False]

@@ -1,0 +1,48 @@
+import pytest
+
+from pipeline.checks.langid import LanguageId, detect_language
+from tests.checks.helpers import flags_of
+
+
+def test_han_target_in_english_is_critical_without_the_model():
+    stage = LanguageId()
+    flags = stage.check_row({"target": "市民王女士说以前下楼只能看到停车场", "tgt_lang": "en"})
+    assert flags[0]["severity"] == "critical" and "Han" in flags[0]["evidence"]["reason"]
+    assert stage.model_calls == 0
+
+
+def test_short_chinese_is_not_sent_to_langdetect_as_korean():
+    stage = LanguageId()
+    assert stage.check_row({"target": "公园", "tgt_lang": "zh"}) == []
+    assert stage.check_row({"target": "这些公园全年免费开放。", "tgt_lang": "zh"}) == []
+    assert stage.model_calls == 0
+
+
+def test_names_numbers_and_english_are_settled_cheaply():
+    stage = LanguageId()
+    for text in [
+        "Kashgar No.6 Middle School",
+        "3415 outpatient visits, 410 surgeries",
+        "The county's tea output is expected to exceed 8000 tons this year.",
+        "Bachu Liuxiang Melon Zepu Yecheng Shache",
+    ]:
+        assert stage.check_row({"target": text, "tgt_lang": "en"}) == []
+    assert stage.model_calls == 0
+
+
+def test_other_latin_language_goes_to_the_model_and_is_flagged():
+    stage = LanguageId()
+    text = "Le gouvernement local a annoncé hier une nouvelle politique pour les agriculteurs."
+    flags = stage.check_row({"target": text, "tgt_lang": "en"})
+    assert stage.model_calls == 1
+    assert flags and flags[0]["check"] == "language_id" and "'fr'" in flags[0]["evidence"]["reason"]
+
+
+def test_langdetect_is_seeded():
+    text = "Ein kurzer Satz auf Deutsch über das Wetter heute"
+    assert {detect_language(text) for _ in range(5)} == {detect_language(text)}
+
+
+@pytest.mark.parametrize("lang", ["en", "en-US", "EN_gb"])
+def test_language_codes_are_normalised(lang):
+    assert flags_of("language_id", "今天天气很好，我们去公园散步吧。", tgt_lang=lang)

@@ -1,0 +1,27 @@
+from pipeline.checks.length_ratio import length_units
+from tests.checks.helpers import flags_of
+
+SRC = "无锡市梁溪区今年新增口袋公园12个，市民步行五分钟即可到达。"
+
+
+def test_units():
+    assert length_units(SRC, "zh") == 28 and length_units("two words", "en") == 2
+
+
+def test_normal_ratio_passes_and_extremes_are_flagged():
+    good = (
+        "Liangxi District of Wuxi has added 12 pocket parks this year, within a five-minute walk."
+    )
+    assert flags_of("length_ratio", good, source=SRC, src_lang="zh") == []
+    short = flags_of("length_ratio", "Parks.", source=SRC, src_lang="zh")
+    assert short and "too short" in short[0]["evidence"]["reason"]
+    long = flags_of("length_ratio", good * 5, source=SRC, src_lang="zh")
+    assert long and "too long" in long[0]["evidence"]["reason"]
+
+
+def test_short_sources_and_monolingual_are_not_judged():
+    assert (
+        flags_of("length_ratio", "A very long translation indeed here", source="好", src_lang="zh")
+        == []
+    )
+    assert flags_of("length_ratio", "No source.") == []

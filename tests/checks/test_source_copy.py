@@ -1,0 +1,23 @@
+from tests.checks.helpers import checks_of, flags_of
+
+
+def test_exact_and_near_copies():
+    src = "这些公园全年免费开放。"
+    assert flags_of("source_copy", src, source=src, src_lang="zh")[0]["severity"] == "critical"
+    near = flags_of("source_copy", "这些公园全年免费开放", source=src, src_lang="zh")
+    assert near and near[0]["check"] == "source_copy"
+
+
+def test_translation_and_monolingual_are_not_copies():
+    assert (
+        checks_of(
+            "source_copy",
+            "These parks are open all year.",
+            source="这些公园全年免费开放。",
+            src_lang="zh",
+        )
+        == []
+    )
+    assert checks_of("source_copy", "Same text here.") == []
+    # Same language on both sides (post-editing data): not a copy problem.
+    assert checks_of("source_copy", "Same text.", source="Same text.", src_lang="en") == []

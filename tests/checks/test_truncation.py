@@ -1,0 +1,44 @@
+import pytest
+
+from tests.checks.helpers import flags_of
+
+
+@pytest.mark.parametrize(
+    "text,first,reason",
+    [
+        ("it has been favored by Shanghai Xinjiang aid officials,", True, "comma"),
+        ("Tang Tang has mentioned that since childhood, she has", False, "'has'"),
+        ("will also plant 20000 Chinese roses along the", True, "'the'"),
+        ('He said "we will build the park', True, "quotation"),
+        (
+            "The freshness of the fish meat is accompanied by the freshness of the lotus seeds",
+            False,
+            "no final stop",
+        ),
+        ("梁溪区园林局还将在运河沿线种植，", True, "comma"),
+    ],
+)
+def test_cut_passages(text, first, reason):
+    flags = flags_of("truncation", text, line_first=first)
+    assert flags and reason in flags[0]["evidence"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Opening strategy, making efforts to establish regulations and systems",
+        "Hospitals in Shanghai and Kashgar conducted the first 5G remote surgery in southern Xinjiang",
+        "Location of Kashgar Institute of Technology",
+        'Education Aid Xinjiang, Building Dreams "Xinjiang"',
+        "Release time: Apr 14",
+        "It ended well.",
+        "今天下雨。",
+    ],
+)
+def test_headings_and_captions_are_not_truncations(text):
+    assert flags_of("truncation", text, line_first=True) == []
+
+
+def test_pipe_headlines_and_mid_line_segments_are_not_judged():
+    assert flags_of("truncation", "Lotus House | All Things", line_first=False) == []
+    assert flags_of("truncation", "It went on and", line_end=False) == []
