@@ -55,6 +55,8 @@ class InconsistencyConfig(StageConfig):
     )
     max_name_tokens: int = 3
     entity_variants: bool = True
+    max_word_df: int = Field(50, description="words in more segments do not select candidates")
+    max_candidates: int = Field(5, description="most similar earlier segments compared")
 
 
 def _caps(tokens: list[str], names: set[str]) -> list[str]:
@@ -96,8 +98,11 @@ class Inconsistency(DocCheck):
                 continue
             hits: Counter[int] = Counter()
             for w in words:
-                hits.update(index[w])
-            for j, common in sorted(hits.items()):
+                posting = index[w]
+                if len(posting) <= cfg.max_word_df:  # common words cannot pick a candidate
+                    hits.update(posting)
+            ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.max_candidates]
+            for j, common in sorted(ranked):
                 if common < cfg.min_overlap * min(len(words), len(content[j])):
                     continue
                 self._compare(segs, toks, j, i, name_freq, flags, names)
