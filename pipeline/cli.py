@@ -42,6 +42,10 @@ TgtOpt = Annotated[
     str | None, typer.Option("--tgt-lang", help="Default target language [config: en].")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+GlossaryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--glossary", help="Termbase (TSV/CSV/TBX) to apply; repeatable."),
+]
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -69,8 +73,12 @@ def _execute(
     tgt_lang: str | None,
     quiet: bool,
     opts: RunOptions,
+    glossary: list[str] | None = None,
 ) -> int:
     cfg = load_config(config)
+    if glossary:
+        for stage in ("glossary", "glossary_known"):
+            cfg.stage_options.setdefault(stage, {})["termbases"] = list(glossary)
     if not opts.rewrite:
         cfg.stage_options.setdefault("decide", {})["mode"] = "detect"
     if src_lang:
@@ -114,9 +122,10 @@ def run_cmd(
     src_lang: SrcOpt = None,
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
-    return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions())
+    return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(), glossary)
 
 
 @app.command("detect")
@@ -127,9 +136,12 @@ def detect_cmd(
     src_lang: SrcOpt = None,
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
-    return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(rewrite=False))
+    return _execute(
+        inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(rewrite=False), glossary
+    )
 
 
 @app.command("config")

@@ -16,12 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.checks import CHECKS
 from pipeline.errors import ConfigError
-from pipeline.stages import STAGES, Stage
+from pipeline.registry import CHECKS, STAGES
+from pipeline.stages.base import Stage
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
-DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "combine", "decide"]
+DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "glossary", "combine", "decide"]
 
 
 class RunSection(BaseModel):

@@ -44,6 +44,7 @@ SEGMENT_KEYS = (
     "file",
     "doc",
     "source",
+    "glossary_base",
 )
 
 
@@ -242,7 +243,8 @@ def _write_file(
     decisions: Counter[str] = Counter()
     for row in from_batches(batches):
         by_record.setdefault(row["record"], []).append(row)
-        seg_out.write(jsonutil.dumps({k: row[k] for k in SEGMENT_KEYS}) + "\n")
+        seg_out.write(jsonutil.dumps({k: row.get(k) for k in SEGMENT_KEYS}) + "\n")
+
         checks.update({fl["check"] for fl in row["flags"]})
         decisions[row["decision"]] += 1
     new_targets: dict[int, str] = {}

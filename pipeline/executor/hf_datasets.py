@@ -50,7 +50,7 @@ def segment_features(columns: Sequence[str]) -> Any:
         "start": Value("int64"),
         "end": Value("int64"),
     }
-    return Features({c: types.get(c, Value("string")) for c in columns})
+    return Features({c: types.get(c, Value("string")) for c in columns})  # glossary_base too
 
 
 def run_on_dataset(stages: Sequence[Stage], ds: Any, batch_size: int = 1000) -> Any:

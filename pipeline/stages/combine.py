@@ -32,7 +32,13 @@ class CombineConfig(StageConfig):
     # Problems a stage already repaired in ``output`` (e.g. a keyword tail cut off): they make
     # a segment garbled, but when nothing else does, the decision is ``fixed``, not a review.
     repaired_checks: list[str] = Field(
-        default_factory=lambda: ["mojibake", "unicode_nfc", "control_chars", "keyword_tail"]
+        default_factory=lambda: [
+            "mojibake",
+            "unicode_nfc",
+            "control_chars",
+            "keyword_tail",
+            "glossary_known",
+        ]
     )
 
 

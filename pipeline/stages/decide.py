@@ -40,24 +40,29 @@ class Decide(Stage):
         floor = _RANK[cfg.drop_min_severity]
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
-        for target, output, flags, garbled, still, prior in zip(
+        for target, output, flags, garbled, still, prior, hits in zip(
             batch["target"],
             batch["output"],
             batch["flags"],
             batch["garbled"],
             residual,
             batch["decision"],
+            batch["glossary"],
             strict=True,
         ):
             droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            # A glossary hit flagged for an editor (ambiguous variant, missing term) is a review.
+            flagged = any(h["action"] == "flagged" for h in hits)
+
             if cfg.mode == "detect":
                 output = target
-                decision = "needs_review" if garbled or droppable else "kept"
+                decision = "needs_review" if garbled or droppable or flagged else "kept"
+
             elif droppable:
                 decision, output = "dropped", ""
             elif prior == "retranslated":
                 decision = prior
-            elif garbled and (still or output == target):
+            elif flagged or (garbled and (still or output == target)):
                 decision = "needs_review"
             elif output != target:
                 decision = "fixed"

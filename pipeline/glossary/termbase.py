@@ -1,0 +1,282 @@
+"""Termbases: TSV/CSV with a header, and TBX (v2 ``martif`` and v3 ``tbx``).
+
+Columns of TSV/CSV: ``source`` (optional), ``target`` (required), ``variants`` (``|``-separated
+known wrong renderings; a leading ``?`` marks one that is wrong only in some contexts, which is
+flagged for review, never replaced), ``note``, ``case`` (``sensitive``|``insensitive``), ``dnt``
+(do-not-translate: ``yes``/``true``/``1``), ``domain``; optional ``src_lang``/``tgt_lang``
+(default ``zh``/``en``).
+
+TBX: preferred and admitted terms of the target language are approved renderings;
+``deprecatedTerm-admn-sts`` and ``supersededTerm-admn-sts`` are known wrong variants (with a
+``usageNote`` containing "ambiguous" or "context", one to flag rather than replace). Terms of the
+other language are the source terms. XML is parsed without fetching any DTD, without external
+entities and with no entity declarations allowed at all, so entity bombs cannot expand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import MtcleanError
+from pipeline.text.scripts import base_language
+
+TRUE = frozenset({"yes", "true", "1", "y", "dnt"})
+
+
+class TermbaseError(MtcleanError):
+    """A termbase problem, always with file and line: ``glossary.tsv:7: empty target``."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+
+
+@dataclass
+class Term:
+    """One concept: its approved target rendering, source term(s) and known wrong variants."""
+
+    target: str
+    sources: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
+    note: str = ""
+    case_sensitive: bool | None = None  # None: insensitive for Latin, exact for the rest
+    dnt: bool = False
+    domain: str = ""
+    src_lang: str = "zh"
+    tgt_lang: str = "en"
+    file: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def load_termbases(paths: list[str]) -> list[Term]:
+    """Load and cross-check every termbase; any problem raises TermbaseError (file:line)."""
+    terms: list[Term] = []
+    for p in paths:
+        terms += load_termbase(p)
+    check_conflicts(terms)
+    return terms
+
+
+def load_termbase(path: str) -> list[Term]:
+    p = Path(path)
+    if not p.is_file():
+        raise TermbaseError(path, None, "no such termbase file")
+    suffix = p.suffix.lower()
+    if suffix in (".tsv", ".csv", ".txt"):
+        return _load_table(path, "\t" if suffix != ".csv" else ",")
+    if suffix in (".tbx", ".xml"):
+        return _load_tbx(path)
+    raise TermbaseError(
+        path, None, f"unknown termbase format {suffix!r} (expected .tsv, .csv, .tbx)"
+    )
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise TermbaseError(path, None, f"not UTF-8 ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise TermbaseError(path, None, f"cannot read: {err.strerror or err}") from None
+
+
+def _load_table(path: str, delimiter: str) -> list[Term]:
+    text = _read(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    terms: list[Term] = []
+    line_no = 1
+    try:
+        for cells in reader:
+            number, line_no = line_no, reader.line_num + 1
+            if not cells or not "".join(cells).strip() or cells[0].startswith("#"):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                if "target" not in header:
+                    raise TermbaseError(path, number, "header has no 'target' column")
+                continue
+            if len(cells) != len(header):
+                raise TermbaseError(
+                    path, number, f"expected {len(header)} fields, found {len(cells)}"
+                )
+            terms.append(_row_term(path, number, dict(zip(header, cells, strict=True))))
+    except csv.Error as err:
+        raise TermbaseError(path, line_no, f"malformed row: {err}") from None
+    if header is None:
+        raise TermbaseError(path, None, "empty termbase")
+    return terms
+
+
+def _row_term(path: str, number: int, row: dict[str, str]) -> Term:
+    target = row.get("target", "").strip()
+    if not target:
+        raise TermbaseError(path, number, "empty target")
+    case = row.get("case", "").strip().lower()
+    if case not in ("", "sensitive", "insensitive"):
+        raise TermbaseError(
+            path, number, f"case must be 'sensitive' or 'insensitive', not {case!r}"
+        )
+    variants, ambiguous = [], []
+    for v in (row.get("variants") or "").split("|"):
+        v = v.strip()
+        if v.startswith("?"):
+            ambiguous.append(v[1:].strip())
+        elif v:
+            variants.append(v)
+    sources = [s.strip() for s in (row.get("source") or "").split("|") if s.strip()]
+    return Term(
+        target=target,
+        sources=sources,
+        variants=variants,
+        ambiguous=ambiguous,
+        note=(row.get("note") or "").strip(),
+        case_sensitive=None if not case else case == "sensitive",
+        dnt=(row.get("dnt") or "").strip().lower() in TRUE,
+        domain=(row.get("domain") or "").strip(),
+        src_lang=base_language(row.get("src_lang") or "zh"),
+        tgt_lang=base_language(row.get("tgt_lang") or "en"),
+        file=path,
+        line=number,
+    )
+
+
+def _xml_parse(path: str):  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    data = Path(path).read_bytes()
+    try:
+        tree = etree.parse(io.BytesIO(data), parser)
+    except etree.XMLSyntaxError as err:
+        raise TermbaseError(path, err.lineno, f"malformed XML: {err.msg}") from None
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise TermbaseError(path, 1, "entity declarations are not allowed in a termbase")
+    return tree
+
+
+def _local(tag: object) -> str:
+    return tag.split("}")[-1] if isinstance(tag, str) else ""
+
+
+def _lang(el) -> str:  # type: ignore[no-untyped-def]
+    return base_language(el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("lang"))
+
+
+def _load_tbx(path: str, tgt_lang: str = "en") -> list[Term]:
+    tree = _xml_parse(path)
+    root = tree.getroot()
+    if _local(root.tag) not in ("martif", "tbx"):
+        raise TermbaseError(path, root.sourceline, f"not TBX: root element is <{_local(root.tag)}>")
+    terms: list[Term] = []
+    for entry in root.iter():
+        if _local(entry.tag) not in ("termEntry", "conceptEntry"):
+            continue
+        terms.append(_tbx_entry(path, entry, tgt_lang))
+    if not terms:
+        raise TermbaseError(path, None, "no termEntry or conceptEntry elements")
+    return terms
+
+
+def _tbx_entry(path: str, entry, tgt_lang: str) -> Term:  # type: ignore[no-untyped-def]
+    approved: list[str] = []
+    term = Term(target="", file=path, line=entry.sourceline or 0, tgt_lang=tgt_lang)
+    notes = []
+    for lang_el in entry:
+        if _local(lang_el.tag) in ("descrip", "note", "descripGrp"):
+            text = " ".join(lang_el.itertext()).strip()
+            if _local(lang_el.tag) == "descrip" and lang_el.get("type") == "subjectField":
+                term.domain = text
+            elif text:
+                notes.append(text)
+            continue
+        if _local(lang_el.tag) not in ("langSet", "langSec"):
+            continue
+        lang = _lang(lang_el)
+        for grp in lang_el.iter():
+            if _local(grp.tag) not in ("tig", "ntig", "termSec"):
+                continue
+            word, status, usage = "", "", ""
+            for el in grp.iter():
+                name = _local(el.tag)
+                if name == "term":
+                    word = "".join(el.itertext()).strip()
+                elif name == "termNote" and el.get("type") == "administrativeStatus":
+                    status = (el.text or "").strip()
+                elif name == "termNote" and el.get("type") == "usageNote":
+                    usage = (el.text or "").strip().lower()
+            if not word:
+                raise TermbaseError(path, grp.sourceline, "empty <term>")
+            if lang != tgt_lang:
+                term.sources.append(word)
+                term.src_lang = lang
+            elif status.startswith(("deprecatedTerm", "supersededTerm")):
+                (
+                    term.ambiguous
+                    if ("ambiguous" in usage or "context" in usage)
+                    else term.variants
+                ).append(word)
+            else:
+                approved.append(word)
+    if not approved:
+        raise TermbaseError(path, term.line, f"no preferred or admitted {tgt_lang!r} term")
+    term.target = approved[0]
+    term.note = "; ".join(notes)
+    return term
+
+
+def check_conflicts(terms: list[Term]) -> None:
+    """Duplicate entries and conflicting mappings are errors, named by both places."""
+    by_source: dict[str, Term] = {}
+    by_variant: dict[str, Term] = {}
+    approved = {t.target.lower(): t for t in terms}
+    seen: dict[tuple[str, str], Term] = {}
+    for t in terms:
+        key = (t.target, "|".join(sorted(t.sources)))
+        if key in seen:
+            raise TermbaseError(
+                t.file, t.line, f"duplicate entry for {t.target!r} (first at {seen[key].where})"
+            )
+        seen[key] = t
+        for s in t.sources:
+            other = by_source.get(s)
+            if other is not None and other.target != t.target:
+                raise TermbaseError(
+                    t.file,
+                    t.line,
+                    f"source {s!r} maps to {t.target!r} here "
+                    f"but to {other.target!r} at {other.where}",
+                )
+            by_source[s] = t
+        for v in t.variants + t.ambiguous:
+            other = by_variant.get(v.lower())
+            if other is not None and other.target != t.target:
+                raise TermbaseError(
+                    t.file,
+                    t.line,
+                    f"variant {v!r} corrects to {t.target!r} "
+                    f"here but to {other.target!r} at "
+                    f"{other.where}",
+                )
+            by_variant[v.lower()] = t
+            owner = approved.get(v.lower())
+            if owner is not None and owner is not t:
+                raise TermbaseError(
+                    t.file, t.line, f"variant {v!r} is the approved term of {owner.where}"
+                )
