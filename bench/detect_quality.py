@@ -26,6 +26,7 @@ from pipeline.runner import RunOptions, run  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "samples" / "kashgar-aid-news.en.txt"
 LABELS = ROOT / "tests" / "data" / "kashgar-labels.json"
+SHIPPED_GLOSSARY = ROOT / "glossary" / "xinjiang-aid.tsv"
 
 
 def detect(paths: list[str], cfg: Config) -> list[dict]:
@@ -38,8 +39,8 @@ def detect(paths: list[str], cfg: Config) -> list[dict]:
 
 def make_config(args: argparse.Namespace) -> Config:
     cfg = load_config(args.config)
-    if args.glossary:
-        cfg.stage_options.setdefault("glossary_known", {})["termbases"] = args.glossary
+    termbases = [] if args.no_glossary else (args.glossary or [str(SHIPPED_GLOSSARY)])
+    cfg.stage_options.setdefault("glossary_known", {})["termbases"] = termbases
     return cfg
 
 
@@ -106,8 +107,11 @@ def main() -> None:
         "--glossary",
         action="append",
         default=[],
-        help="termbase for the glossary_known check (repeatable)",
+        help="termbase for the glossary_known check (repeatable; default: the shipped "
+        "glossary/xinjiang-aid.tsv, as make run uses)",
     )
+    ap.add_argument("--no-glossary", action="store_true", help="run without any termbase")
+
     args = ap.parse_args()
     labelled(args)
     sample(args)

@@ -144,6 +144,56 @@ def detect_cmd(
     )
 
 
+glossary_app = typer.Typer(help="Validate termbases and show their contents.", no_args_is_help=True)
+app.add_typer(glossary_app, name="glossary")
+TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/CSV/TBX files.")]
+
+
+@glossary_app.command("check")
+def glossary_check(files: TermbasesArg) -> int:
+    """Validate termbases: exit 0 when valid, 2 with file:line messages when not."""
+    from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
+
+    terms, bad = [], 0
+    for f in files:
+        try:
+            loaded = load_termbase(f)
+        except TermbaseError as err:
+            typer.echo(f"mtclean: error: {err}", err=True)
+            bad += 1
+            continue
+        terms += loaded
+        typer.echo(f"{f}: {len(loaded)} terms, valid")
+    try:
+        check_conflicts(terms)
+    except TermbaseError as err:
+        typer.echo(f"mtclean: error: {err}", err=True)
+        bad += 1
+    return 2 if bad else 0
+
+
+@glossary_app.command("stats")
+def glossary_stats(files: TermbasesArg) -> int:
+    """Counts of terms by domain and by language pair."""
+    from collections import Counter
+
+    from pipeline.glossary.termbase import load_termbases
+
+    terms = load_termbases(files)
+    typer.echo(
+        f"terms: {len(terms)}  variants: {sum(len(t.variants) for t in terms)}  "
+        f"ambiguous: {sum(len(t.ambiguous) for t in terms)}  "
+        f"do-not-translate: {sum(t.dnt for t in terms)}"
+    )
+    typer.echo("by language pair:")
+    for pair, n in sorted(Counter(f"{t.src_lang}->{t.tgt_lang}" for t in terms).items()):
+        typer.echo(f"  {pair:<12} {n}")
+    typer.echo("by domain:")
+    for dom, n in sorted(Counter(t.domain or "(none)" for t in terms).items()):
+        typer.echo(f"  {dom:<12} {n}")
+    return 0
+
+
 @app.command("config")
 def config_cmd(config: ConfigOpt = None) -> int:
     """Print the built-in defaults as TOML (or validate --config and print its stages)."""
@@ -179,6 +229,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.TyperException as e:  # usage errors: missing option, bad value
         message = e.format_message() if hasattr(e, "format_message") else str(e)
+        if type(e).__name__ == "NoArgsIsHelpError":  # a bare group: its help, not an error
+            typer.echo(message)
+            sys.exit(0)
+
         typer.echo(f"mtclean: error: {message}", err=True)
         sys.exit(getattr(e, "exit_code", 2))
     except MtcleanError as e:

@@ -32,3 +32,29 @@ def test_every_paragraph_is_accounted_for(tmp_path):
         if s["decision"] != "dropped":
             assert s["output"] in cleaned
     assert len(kept) == summary["records"]["out"]
+
+
+def test_paragraph_precision_and_recall_with_shipped_glossary(tmp_path):
+    """Issue target: paragraph-level precision and recall >= 0.9 on the user's archive, against
+    our own labels (tests/data/kashgar-labels.json: a reader's judgement, not user gold)."""
+    from tests.conftest import ROOT
+
+    out = tmp_path / "detect"
+    proc = mtclean(
+        "detect",
+        str(KASHGAR),
+        "--out",
+        str(out),
+        "-q",
+        "--glossary",
+        str(ROOT / "glossary" / "xinjiang-aid.tsv"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    labels = json.loads((ROOT / "tests/data/kashgar-labels.json").read_text())["paragraphs"]
+    garbled: dict[str, bool] = {}
+    for s in read_jsonl(out / "segments.jsonl"):
+        garbled[s["record"]] = garbled.get(s["record"], False) or s["garbled"]
+    tp = sum(garbled[k] and v["garbled"] for k, v in labels.items())
+    fp = sum(garbled[k] and not v["garbled"] for k, v in labels.items())
+    fn = sum(v["garbled"] and not garbled[k] for k, v in labels.items())
+    assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9, (tp, fp, fn)

@@ -26,6 +26,7 @@ class KnownWrong(NamedTuple):
     approved: str
     ambiguous: bool = False  # wrong only in some contexts: flag for review, do not replace
     note: str = ""
+    minor: bool = False  # an understandable alternative rendering: no garble on its own
 
 
 class GlossaryHook(Protocol):
@@ -71,8 +72,14 @@ class GlossaryKnown(SegmentCheck):
         flags = []
         for hook in self.hooks:
             for hit in hook.known_wrong(row["target"], row["tgt_lang"]):
-                sev = "minor" if hit.ambiguous else "major"
-                what = "may be wrong" if hit.ambiguous else "is a known wrong rendering"
+                sev = "minor" if hit.minor else "major"
+                what = (
+                    "may be wrong here"
+                    if hit.ambiguous
+                    else "is another rendering"
+                    if hit.minor
+                    else "is a known wrong rendering"
+                )
                 reason = f"{hit.wrong!r} {what}; approved: {hit.approved!r}"
                 if hit.note:
                     reason += f" ({hit.note})"
@@ -80,7 +87,7 @@ class GlossaryKnown(SegmentCheck):
                     make_flag(
                         self.name,
                         sev,
-                        0.6 if hit.ambiguous else 1.0,
+                        0.7 if hit.ambiguous else 1.0,
                         reason,
                         hit.start,
                         hit.end,

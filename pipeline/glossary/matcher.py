@@ -17,7 +17,7 @@ import ahocorasick
 from pipeline.checks.glossary_hook import KnownWrong
 from pipeline.glossary.termbase import Term
 
-Kind = Literal["approved", "variant", "ambiguous", "source"]
+Kind = Literal["approved", "variant", "minor", "ambiguous", "source"]
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ffff]")
 
 
@@ -53,6 +53,7 @@ class TermMatcher:
             entries: list[tuple[str, Kind]] = [(t.target, "approved")]
             entries += [(v, "variant") for v in t.variants]
             entries += [(v, "ambiguous") for v in t.ambiguous]
+            entries += [(v, "minor") for v in t.minor]
             entries += [(s, "source") for s in t.sources]
             for surface, kind in entries:
                 sensitive = self._sensitive(t, surface, kind)
@@ -124,9 +125,10 @@ class TermMatcher:
                     m.term.target,
                     ambiguous=m.kind == "ambiguous",
                     note=note,
+                    minor=m.kind == "minor",
                 )
             )
         return out
 
 
-_KIND_RANK = {"variant": 0, "source": 1, "ambiguous": 2, "approved": 3}
+_KIND_RANK = {"variant": 0, "minor": 1, "source": 2, "ambiguous": 3, "approved": 4}

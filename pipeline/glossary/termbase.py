@@ -2,13 +2,17 @@
 
 Columns of TSV/CSV: ``source`` (optional), ``target`` (required), ``variants`` (``|``-separated
 known wrong renderings; a leading ``?`` marks one that is wrong only in some contexts, which is
-flagged for review, never replaced), ``note``, ``case`` (``sensitive``|``insensitive``), ``dnt``
+flagged for review, never replaced; a leading ``~`` marks an understandable alternative, e.g. an
+organisation's other name, which is normalised but is no evidence of garbled text on its own),
+``note``, ``case`` (``sensitive``|``insensitive``), ``dnt``
 (do-not-translate: ``yes``/``true``/``1``), ``domain``; optional ``src_lang``/``tgt_lang``
 (default ``zh``/``en``).
 
 TBX: preferred and admitted terms of the target language are approved renderings;
-``deprecatedTerm-admn-sts`` and ``supersededTerm-admn-sts`` are known wrong variants (with a
-``usageNote`` containing "ambiguous" or "context", one to flag rather than replace). Terms of the
+``deprecatedTerm-admn-sts`` terms are known wrong variants, ``supersededTerm-admn-sts`` terms
+minor ones (outdated but understandable), and either with a ``usageNote`` containing
+"ambiguous" or "context" is one to flag rather than replace. Terms of the
+
 other language are the source terms. XML is parsed without fetching any DTD, without external
 entities and with no entity declarations allowed at all, so entity bombs cannot expand.
 """
@@ -42,6 +46,7 @@ class Term:
     sources: list[str] = field(default_factory=list)
     variants: list[str] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
+    minor: list[str] = field(default_factory=list)  # understandable alternatives: normalised
     note: str = ""
     case_sensitive: bool | None = None  # None: insensitive for Latin, exact for the rest
     dnt: bool = False
@@ -126,10 +131,13 @@ def _row_term(path: str, number: int, row: dict[str, str]) -> Term:
             path, number, f"case must be 'sensitive' or 'insensitive', not {case!r}"
         )
     variants, ambiguous = [], []
+    minor = []
     for v in (row.get("variants") or "").split("|"):
         v = v.strip()
         if v.startswith("?"):
             ambiguous.append(v[1:].strip())
+        elif v.startswith("~"):
+            minor.append(v[1:].strip())
         elif v:
             variants.append(v)
     sources = [s.strip() for s in (row.get("source") or "").split("|") if s.strip()]
@@ -138,6 +146,7 @@ def _row_term(path: str, number: int, row: dict[str, str]) -> Term:
         sources=sources,
         variants=variants,
         ambiguous=ambiguous,
+        minor=minor,
         note=(row.get("note") or "").strip(),
         case_sensitive=None if not case else case == "sensitive",
         dnt=(row.get("dnt") or "").strip().lower() in TRUE,
@@ -227,11 +236,12 @@ def _tbx_entry(path: str, entry, tgt_lang: str) -> Term:  # type: ignore[no-unty
                 term.sources.append(word)
                 term.src_lang = lang
             elif status.startswith(("deprecatedTerm", "supersededTerm")):
-                (
-                    term.ambiguous
-                    if ("ambiguous" in usage or "context" in usage)
-                    else term.variants
-                ).append(word)
+                if "ambiguous" in usage or "context" in usage:
+                    term.ambiguous.append(word)
+                elif status.startswith("supersededTerm"):
+                    term.minor.append(word)  # outdated but understandable
+                else:
+                    term.variants.append(word)
             else:
                 approved.append(word)
     if not approved:
@@ -264,7 +274,7 @@ def check_conflicts(terms: list[Term]) -> None:
                     f"but to {other.target!r} at {other.where}",
                 )
             by_source[s] = t
-        for v in t.variants + t.ambiguous:
+        for v in t.variants + t.ambiguous + t.minor:
             other = by_variant.get(v.lower())
             if other is not None and other.target != t.target:
                 raise TermbaseError(

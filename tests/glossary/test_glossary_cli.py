@@ -1,0 +1,74 @@
+import json
+
+from tests.conftest import ROOT, mtclean, read_jsonl
+
+SHIPPED = str(ROOT / "glossary" / "xinjiang-aid.tsv")
+
+
+def test_run_with_glossary_fixes_and_records_hits(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(
+        "When it comes to bad fish, people in Jiangnan understand it.\n\n"
+        "The school covers 268 acres.\n",
+        encoding="utf-8",
+    )
+    proc = mtclean("run", str(src), "--out", str(tmp_path / "o"), "--glossary", SHIPPED, "-q")
+    assert proc.returncode == 0, proc.stderr
+    segs = read_jsonl(tmp_path / "o" / "segments.jsonl")
+    assert segs[0]["decision"] == "fixed"
+    assert segs[0]["output"] == "When it comes to zao fish, people in Jiangnan understand it."
+    assert [f["check"] for f in segs[0]["flags"]] == ["glossary_known"]
+    assert segs[0]["glossary"] == [
+        {
+            "term": "zao fish",
+            "match": "bad fish",
+            "start": 17,
+            "end": 25,
+            "action": "replaced",
+            "replacement": "zao fish",
+        }
+    ]
+    assert segs[1]["decision"] == "needs_review" and segs[1]["glossary"][0]["action"] == "flagged"
+    cleaned = (tmp_path / "o" / "cleaned" / "a.txt").read_text(encoding="utf-8")
+    assert "zao fish" in cleaned and "268 acres" in cleaned
+
+
+def test_detect_with_glossary_rewrites_nothing(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("When it comes to bad fish, people understand it.\n", encoding="utf-8")
+    proc = mtclean("detect", str(src), "--out", str(tmp_path / "o"), "--glossary", SHIPPED, "-q")
+    assert proc.returncode == 0
+    seg = read_jsonl(tmp_path / "o" / "segments.jsonl")[0]
+    assert seg["decision"] == "needs_review" and seg["output"] == seg["target"]
+    assert (tmp_path / "o" / "cleaned" / "a.txt").read_bytes() == src.read_bytes()
+
+
+def test_bad_termbase_is_one_line_and_status_2(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("source\ttarget\n糟鱼\t\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("x\n")
+    proc = mtclean(
+        "run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--glossary", str(bad)
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"mtclean: error: {bad}:2: empty target"
+    check = mtclean("glossary", "check", str(bad), SHIPPED)
+    assert check.returncode == 2 and f"{bad}:2: empty target" in check.stderr
+    assert "xinjiang-aid.tsv: 25 terms, valid" in check.stdout
+    assert mtclean("glossary", "check", SHIPPED).returncode == 0
+
+
+def test_glossary_stats():
+    proc = mtclean("glossary", "stats", SHIPPED)
+    assert proc.returncode == 0
+    assert "terms: 25" in proc.stdout and "zh->en       25" in proc.stdout
+    assert "place        11" in proc.stdout
+
+
+def test_summary_counts_glossary_checks(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Officials from Kazakhstan met in Kashgar.\n", encoding="utf-8")
+    mtclean("run", str(src), "--out", str(tmp_path / "o"), "--glossary", SHIPPED, "-q")
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["checks"]["glossary_known"] == 1
+    assert summary["decisions"]["needs_review"] == 1

@@ -1,0 +1,149 @@
+import pytest
+
+from pipeline.glossary.termbase import TermbaseError, load_termbase, load_termbases
+
+HEADER = "source\ttarget\tvariants\tnote\tcase\tdnt\tdomain\n"
+
+
+def tb(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def test_tsv_columns(tmp_path):
+    p = tb(
+        tmp_path,
+        "a.tsv",
+        HEADER + "糟鱼\tzao fish\tbad fish|?rotten fish\tpickled\t\t\tfood\n"
+        "\tSAIC\t\t\tsensitive\tyes\torg\n",
+    )
+    a, b = load_termbase(p)
+    assert (a.sources, a.target, a.variants, a.ambiguous, a.domain) == (
+        ["糟鱼"],
+        "zao fish",
+        ["bad fish"],
+        ["rotten fish"],
+        "food",
+    )
+    assert a.case_sensitive is None and b.case_sensitive is True and b.dnt and b.line == 3
+
+
+def test_csv_with_quotes(tmp_path):
+    p = tb(tmp_path, "a.csv", 'source,target,note\n喀什,Kashgar,"city, Xinjiang"\n')
+    assert load_termbase(p)[0].note == "city, Xinjiang"
+
+
+@pytest.mark.parametrize(
+    "body,line,reason",
+    [
+        ("糟鱼\t\tbad fish\t\t\t\t\n", 2, "empty target"),
+        ("糟鱼\tzao fish\t\t\tsometimes\t\t\n", 2, "case must be"),
+        ("糟鱼\tzao fish\n", 2, "expected 7 fields"),
+        (
+            "喀什\tKashgar\t\t\t\t\t\n喀什\tKashi\t\t\t\t\t\n",
+            3,
+            "maps to 'Kashi' here but to 'Kashgar'",
+        ),
+        ("喀什\tKashgar\t\t\t\t\t\n喀什\tKashgar\t\t\t\t\t\n", 3, "duplicate entry"),
+        ("\tKashgar\tKashi\t\t\t\t\n\tKashi City\tKashi\t\t\t\t\n", 3, "variant 'Kashi' corrects"),
+    ],
+)
+def test_bad_rows_name_file_and_line(tmp_path, body, line, reason):
+    p = tb(tmp_path, "g.tsv", HEADER + body)
+    with pytest.raises(TermbaseError) as err:
+        load_termbases([p])
+    assert str(err.value).startswith(f"{p}:{line}: ") and reason in str(err.value)
+
+
+TBX2 = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
+<martif type="TBX-Basic" xml:lang="en">
+ <text><body>
+  <termEntry id="t1">
+   <descrip type="subjectField">food</descrip>
+   <langSet xml:lang="zh"><tig><term>糟鱼</term></tig></langSet>
+   <langSet xml:lang="en">
+    <tig><term>zao fish</term>
+      <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+    <tig><term>bad fish</term>
+      <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+    <tig><term>rotten fish</term>
+      <termNote type="administrativeStatus">supersededTerm-admn-sts</termNote>
+      <termNote type="usageNote">ambiguous: context-dependent</termNote></tig>
+   </langSet>
+  </termEntry>
+ </body></text>
+</martif>
+"""
+
+TBX3 = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx style="dct" type="TBX-Basic" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+ <text><body>
+  <conceptEntry id="c1">
+   <langSec xml:lang="zh"><termSec><term>喀什</term></termSec></langSec>
+   <langSec xml:lang="en">
+    <termSec><term>Kashgar</term>
+     <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec>
+    <termSec><term>Kashi</term>
+     <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec>
+   </langSec>
+  </conceptEntry>
+ </body></text>
+</tbx>
+"""
+
+
+def test_tbx_v2_with_a_dtd_it_never_fetches(tmp_path):
+    (t,) = load_termbase(tb(tmp_path, "a.tbx", TBX2))
+    assert (t.sources, t.target, t.variants, t.ambiguous, t.domain) == (
+        ["糟鱼"],
+        "zao fish",
+        ["bad fish"],
+        ["rotten fish"],
+        "food",
+    )
+
+
+def test_tbx_v3(tmp_path):
+    (t,) = load_termbase(tb(tmp_path, "a.tbx", TBX3))
+    assert (t.sources, t.target, t.variants) == (["喀什"], "Kashgar", ["Kashi"])
+
+
+@pytest.mark.parametrize(
+    "doctype,reason",
+    [
+        (
+            '<!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+            "entity declarations are not allowed",
+        ),
+        (
+            '<!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+            "entity declarations are not allowed",
+        ),
+    ],
+)
+def test_tbx_entities_are_refused(tmp_path, doctype, reason):
+    bomb = TBX2.replace('<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">', doctype)
+    bomb = bomb.replace(
+        "<term>糟鱼</term>", "<term>&b;</term>" if "ENTITY b" in doctype else "<term>&x;</term>"
+    )
+    with pytest.raises(TermbaseError, match=reason):
+        load_termbase(tb(tmp_path, "bomb.tbx", bomb))
+
+
+def test_tbx_malformed_gives_line(tmp_path):
+    with pytest.raises(TermbaseError) as err:
+        load_termbase(tb(tmp_path, "bad.tbx", TBX2.replace("</langSet>\n  </termEntry>", "")))
+    assert "bad.tbx:" in str(err.value) and "malformed XML" in str(err.value)
+
+
+def test_shipped_termbase_is_valid():
+    from tests.conftest import ROOT
+
+    terms = load_termbases([str(ROOT / "glossary" / "xinjiang-aid.tsv")])
+    by_src = {s: t for t in terms for s in t.sources}
+    assert by_src["糟鱼"].target == "zao fish" and "bad fish" in by_src["糟鱼"].variants
+    assert by_src["亩"].ambiguous == ["acres"] and by_src["喀什"].ambiguous == ["Kazakhstan"]
+    assert by_src["十四五规划"].target == "14th Five-Year Plan"
+    assert all(t.note for t in terms)
