@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/mtclean run samples/*.txt samples/*.jsonl --out $(OUT); \
+	$(BIN)/mtclean run samples/*.txt samples/*.jsonl --out $(OUT) --glossary glossary/xinjiang-aid.tsv; \
 	  rc=$$?; echo "outputs: $(OUT)/ (segments.jsonl, summary.json, cleaned/)"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 

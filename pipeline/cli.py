@@ -194,6 +194,39 @@ def glossary_stats(files: TermbasesArg) -> int:
     return 0
 
 
+@app.command("review")
+def review_cmd(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="DIR | apply DIR DECISIONS.json",
+            help="'DIR': write DIR/review.html for a finished run. 'apply DIR DECISIONS.json': "
+            "rewrite DIR/cleaned/ with only the accepted changes.",
+        ),
+    ],
+) -> int:
+    """Editor review of a finished run: the review page, or applying its exported decisions."""
+    if args[0] == "apply":
+        if len(args) != 3:
+            raise UsageError("usage: mtclean review apply DIR DECISIONS.json")
+        from pipeline.review.apply import apply_decisions
+
+        stats = apply_decisions(args[1], args[2])
+        typer.echo(
+            f"mtclean: applied {args[2]}: {stats.get('changed', 0)} segments changed, "
+            f"{stats.get('dropped', 0)} dropped, {stats.get('kept', 0)} kept; "
+            f"rewrote {stats.get('files', 0)} file(s) in {Path(args[1]) / 'cleaned'}/"
+        )
+        return 0
+    if len(args) != 1:
+        raise UsageError("usage: mtclean review DIR  |  mtclean review apply DIR DECISIONS.json")
+    from pipeline.review.page import write_review
+
+    path, n = write_review(args[0])
+    typer.echo(f"mtclean: {n} items to review -> {path}")
+    return 0
+
+
 @app.command("config")
 def config_cmd(config: ConfigOpt = None) -> int:
     """Print the built-in defaults as TOML (or validate --config and print its stages)."""
