@@ -8,7 +8,6 @@ entry (insensitive by default for Latin), and leftmost-longest: no match inside 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,7 +17,6 @@ from pipeline.checks.glossary_hook import KnownWrong
 from pipeline.glossary.termbase import Term
 
 Kind = Literal["approved", "variant", "minor", "ambiguous", "source"]
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ffff]")
 
 
 def fold(text: str) -> str:
@@ -39,7 +37,13 @@ class Match:
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() and not _CJK.match(ch)
+    """A letter or digit of a spaced script (CJK characters do not make word boundaries)."""
+    return ch.isalnum() and not (
+        "\u3040" <= ch <= "\u9fff"
+        or "\uac00" <= ch <= "\ud7af"
+        or "\uf900" <= ch <= "\ufaff"
+        or ch >= "\U00020000"
+    )
 
 
 class TermMatcher:
@@ -47,8 +51,9 @@ class TermMatcher:
 
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
-        self._auto = ahocorasick.Automaton()
-        keys: dict[str, list[tuple[str, Term, Kind, bool]]] = {}
+        # Two automatons: case-folded keys are searched in the folded text, exact keys (CJK,
+        # case-sensitive and do-not-translate entries) in the text itself; an empty one is skipped.
+        keys: tuple[dict[str, list[tuple[str, Term, Kind]]], ...] = ({}, {})
         for t in terms:
             entries: list[tuple[str, Kind]] = [(t.target, "approved")]
             entries += [(v, "variant") for v in t.variants]
@@ -58,11 +63,16 @@ class TermMatcher:
             for surface, kind in entries:
                 sensitive = self._sensitive(t, surface, kind)
                 key = surface if sensitive else fold(surface)
-                keys.setdefault(key, []).append((surface, t, kind, sensitive))
-        for key, values in keys.items():
-            self._auto.add_word(key, (len(key), values))
-        self._auto.make_automaton() if keys else None
-        self._empty = not keys
+                keys[sensitive].setdefault(key, []).append((surface, t, kind))
+        self._autos: list[tuple[ahocorasick.Automaton, bool]] = []
+        for exact, table in enumerate(keys):
+            if not table:
+                continue
+            auto = ahocorasick.Automaton()
+            for key, values in table.items():
+                auto.add_word(key, (len(key), values))
+            auto.make_automaton()
+            self._autos.append((auto, bool(exact)))
 
     @staticmethod
     def _sensitive(t: Term, surface: str, kind: Kind) -> bool:
@@ -74,29 +84,33 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Every match, leftmost-longest, none overlapping."""
-        if self._empty or not text:
+        if not self._autos or not text:
             return []
-        folded = fold(text)
-        found: list[Match] = []
-        for haystack, exact in ((folded, False), (text, True)):
-            for end_idx, (length, values) in self._auto.iter(haystack):
+        folded: str | None = None
+        found: list[tuple[int, int, int, Term, Kind]] = []
+        for auto, exact in self._autos:
+            if exact:
+                haystack = text
+            else:
+                folded = folded if folded is not None else fold(text)
+                haystack = folded
+            for end_idx, (length, values) in auto.iter(haystack):
                 start, end = end_idx - length + 1, end_idx + 1
-                for surface, term, kind, sensitive in values:
-                    if sensitive != exact:
+                if not self._bounded(text, start, end):
+                    continue
+                for surface, term, kind in values:
+                    if exact and text[start:end] != surface:
                         continue
-                    if sensitive and text[start:end] != surface:
-                        continue
-                    if not self._bounded(text, start, end):
-                        continue
-                    found.append(Match(start, end, text[start:end], term, kind))
+                    found.append((start, -length, _KIND_RANK[kind], term, kind))
                     break
-        found.sort(key=lambda m: (m.start, -(m.end - m.start), _KIND_RANK[m.kind]))
+        found.sort(key=lambda f: f[:3])
         out: list[Match] = []
         pos = 0
-        for m in found:
-            if m.start >= pos:
-                out.append(m)
-                pos = m.end
+        for start, neg_len, _, term, kind in found:
+            if start >= pos:
+                end = start - neg_len
+                out.append(Match(start, end, text[start:end], term, kind))
+                pos = end
         return out
 
     @staticmethod
