@@ -105,14 +105,16 @@ def main() -> None:
         t0 = time.perf_counter()
         stage = Glossary(terms=terms)
         build_ours = time.perf_counter() - t0
-        ours, _ = rate(lines, lambda s: stage.segment(s, None, "en"), args.budget)
+        ours, _ = rate(lines, lambda s, st=stage: st.segment(s, None, "en"), args.budget)
 
         t0 = time.perf_counter()
         alternation = "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True))
         rx = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
         build_rx = time.perf_counter() - t0
         regex, regex_lines = rate(
-            lines, lambda s: rx.sub(lambda m: mapping[m.group().lower()], s), args.budget
+            lines,
+            lambda s, rx=rx, mp=mapping: rx.sub(lambda m: mp[m.group().lower()], s),
+            args.budget,
         )
 
         t0 = time.perf_counter()

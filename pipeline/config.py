@@ -106,16 +106,17 @@ def load_config(path: str | None) -> Config:
 
 
 def defaults_toml() -> str:
-    """The built-in defaults of every table, as TOML (``mtclean config``)."""
-    lines = ["# mtclean built-in defaults", "", "[run]"]
-    lines += _toml_table(RunSection().model_dump())
+    """The built-in defaults of every table, as TOML with each key's meaning as a comment."""
+    lines = ["# mtclean built-in defaults (mtclean config)", "", "[run]"]
+    lines += _toml_table(RunSection())
     lines += ["", "[input]"]
-    lines += _toml_table(InputSection().model_dump())
+    lines += _toml_table(InputSection())
     for name in sorted(STAGES):
-        dump = STAGES[name].Config().model_dump()
-        if dump:
-            lines += ["", f"[{name}]"]
-            lines += _toml_table(dump)
+        model = STAGES[name].Config()
+        if model.model_dump():
+            doc = (STAGES[name].__doc__ or "").strip().splitlines()
+            lines += ["", f"[{name}]" + (f"  # {doc[0]}" if doc else "")]
+            lines += _toml_table(model)
     return "\n".join(lines) + "\n"
 
 
@@ -134,5 +135,12 @@ def _toml_value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _toml_table(d: dict[str, Any]) -> list[str]:
-    return [f"{k} = {_toml_value(v)}" for k, v in d.items()]
+def _toml_table(model: BaseModel) -> list[str]:
+    out = []
+    for key, value in model.model_dump().items():
+        line = f"{key} = {_toml_value(value)}"
+        desc = type(model).model_fields[key].description
+        if desc and "#" not in line:
+            line += f"  # {desc}"
+        out.append(line)
+    return out

@@ -193,3 +193,30 @@ def test_console_script_is_installed():
 
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("mtclean ")
+
+
+def test_readme_documents_every_config_key_and_command():
+    from pipeline.config import defaults_toml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in defaults_toml().splitlines():
+        if line.startswith("["):
+            assert line.split("]")[0] + "]" in readme, line
+        elif " = " in line and not line.startswith("#"):
+            assert line.split(" = ")[0] + " = " in readme, line
+    for command in (
+        "mtclean run",
+        "mtclean detect",
+        "mtclean review",
+        "mtclean review apply",
+        "mtclean glossary check",
+        "mtclean glossary stats",
+        "mtclean config",
+        "--glossary",
+        "--quiet",
+        "--src-lang",
+        "--tgt-lang",
+        "--config",
+        "--out",
+    ):
+        assert command in readme, command
