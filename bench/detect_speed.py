@@ -17,37 +17,14 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import sentences  # noqa: E402
 from pipeline.config import Config  # noqa: E402
 from pipeline.executor.local import LocalExecutor  # noqa: E402
-from pipeline.runner import to_batches  # noqa: E402
+from pipeline.runner import new_row, to_batches  # noqa: E402
 
 
 def rows(texts: list[str]) -> list[dict]:
-    out = []
-    for i, t in enumerate(texts):
-        out.append(
-            {
-                "file": "bench.txt",
-                "seq": i,
-                "record": f"L{i}",
-                "index": 0,
-                "start": 0,
-                "end": len(t),
-                "line_first": True,
-                "line_end": True,
-                "doc": f"doc{i // 40}",
-                "target": t,
-                "source": None,
-                "src_lang": None,
-                "tgt_lang": "en",
-                "reference": None,
-                "flags": [],
-                "garble_score": 0.0,
-                "garbled": False,
-                "glossary": [],
-                "output": t,
-                "decision": "kept",
-            }
-        )
-    return out
+    return [
+        new_row(t, file="bench.txt", seq=i, record=f"L{i}", doc=f"doc{i // 40}")
+        for i, t in enumerate(texts)
+    ]
 
 
 def main() -> None:

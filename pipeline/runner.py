@@ -79,37 +79,61 @@ def check_inputs(paths: list[str]) -> None:
         names[name] = p
 
 
+def new_row(target: str, **fields: Any) -> dict[str, Any]:
+    """A segment row as the stages receive it, before any stage ran; ``fields`` override."""
+    row: dict[str, Any] = {
+        "file": "",
+        "seq": 0,
+        "record": "",
+        "index": 0,
+        "start": 0,
+        "end": len(target),
+        "line_first": True,
+        "line_end": True,
+        "doc": "",
+        "target": target,
+        "source": None,
+        "src_lang": None,
+        "tgt_lang": "en",
+        "reference": None,
+        "flags": [],
+        "garble_score": 0.0,
+        "garbled": False,
+        "glossary": [],
+        "output": target,
+        "decision": "kept",
+    }
+    unknown = set(fields) - set(row)
+    if unknown:
+        raise TypeError(f"unknown segment fields: {sorted(unknown)}")
+    row.update(fields)
+    return row
+
+
 def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
     """One row per segment of every record of ``f``; bilingual records stay one segment."""
     seq = 0
     for rec in f.records:
         spans = [(0, len(rec.target))] if rec.source is not None else segment(rec.target)
         for i, (s, e) in enumerate(spans):
-            text = rec.target[s:e]
             before = rec.target[spans[i - 1][1] : s] if i else "\n"
             after = rec.target[e : spans[i + 1][0]] if i + 1 < len(spans) else "\n"
-            yield {
-                "file": f.path,
-                "seq": seq,
-                "record": rec.id,
-                "index": i,
-                "start": s,
-                "end": e,
-                "line_first": "\n" in before or "\r" in before,
-                "line_end": "\n" in after or "\r" in after,
-                "doc": f"{f.path}#{rec.doc}" if rec.doc != f.path else f.path,
-                "target": text,
-                "source": rec.source,
-                "src_lang": rec.src_lang,
-                "tgt_lang": rec.tgt_lang,
-                "reference": rec.reference,
-                "flags": [],
-                "garble_score": 0.0,
-                "garbled": False,
-                "glossary": [],
-                "output": text,
-                "decision": "kept",
-            }
+            yield new_row(
+                rec.target[s:e],
+                file=f.path,
+                seq=seq,
+                record=rec.id,
+                index=i,
+                start=s,
+                end=e,
+                line_first="\n" in before or "\r" in before,
+                line_end="\n" in after or "\r" in after,
+                doc=f"{f.path}#{rec.doc}" if rec.doc != f.path else f.path,
+                source=rec.source,
+                src_lang=rec.src_lang,
+                tgt_lang=rec.tgt_lang,
+                reference=rec.reference,
+            )
             seq += 1
 
 

@@ -6,34 +6,13 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.executor.local import LocalExecutor
-from pipeline.runner import from_batches, to_batches
+from pipeline.runner import from_batches, new_row, to_batches
 
 
 def row(target: str, **kw: Any) -> dict[str, Any]:
-    base = {
-        "file": "f.txt",
-        "seq": 0,
-        "record": "r",
-        "index": 0,
-        "start": 0,
-        "end": len(target),
-        "line_first": True,
-        "line_end": True,
-        "doc": "d",
-        "target": target,
-        "source": None,
-        "src_lang": None,
-        "tgt_lang": "en",
-        "reference": None,
-        "flags": [],
-        "garble_score": 0.0,
-        "garbled": False,
-        "glossary": [],
-        "output": target,
-        "decision": "kept",
-    }
+    base = {"file": "f.txt", "record": "r", "doc": "d"}
     base.update(kw)
-    return base
+    return new_row(target, **base)
 
 
 def run_stage(name: str, rows: list[dict[str, Any]], **options: Any) -> list[dict[str, Any]]:

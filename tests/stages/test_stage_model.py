@@ -61,10 +61,19 @@ def test_first_pass_sees_every_batch():
 
 def test_worker_processes_give_the_same_result():
     rows = sample_rows()
-    stages = Config().build_stages()
+    shipped = str(ROOT / "glossary" / "xinjiang-aid.tsv")
+    cfg = Config(
+        stage_options={
+            "glossary": {"termbases": [shipped]},
+            "glossary_known": {"termbases": [shipped]},
+        }
+    )
+    stages = cfg.build_stages()
+
     one = list(from_batches(LocalExecutor(1).run(stages, to_batches(rows, 4))))
     two = list(from_batches(LocalExecutor(2).run(stages, to_batches(rows, 4))))
     assert one == two and len(one) == len(rows)
+    assert any(r["glossary"] for r in one) and any(r["flags"] for r in one)
 
 
 @pytest.mark.slow
