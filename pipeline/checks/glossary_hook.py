@@ -45,10 +45,9 @@ def load_hooks(paths: list[str]) -> list[GlossaryHook]:
     """Hooks for the given termbases (imported lazily: detection does not need the glossary)."""
     if not paths:
         return []
-    from pipeline.glossary.matcher import TermMatcher
-    from pipeline.glossary.termbase import load_termbases
+    from pipeline.glossary.matcher import matcher_for
 
-    return [TermMatcher(load_termbases(paths))]
+    return [matcher_for(paths)]
 
 
 @register

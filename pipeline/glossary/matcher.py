@@ -9,6 +9,7 @@ entry (insensitive by default for Latin), and leftmost-longest: no match inside 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import ahocorasick
@@ -146,3 +147,27 @@ class TermMatcher:
 
 
 _KIND_RANK = {"variant": 0, "minor": 1, "source": 2, "ambiguous": 3, "approved": 4}
+
+
+def matcher_for(paths: list[str]) -> TermMatcher:
+    """One compiled matcher per set of termbase files (as they are now on disk), shared by the
+    ``glossary`` stage and the ``glossary_known`` check instead of being built twice."""
+    from pathlib import Path
+
+    signature = []
+    for p in paths:
+        try:
+            st = Path(p).stat()
+            signature.append((str(Path(p).resolve()), st.st_size, st.st_mtime_ns))
+        except OSError:
+            signature.append((p, -1, -1))  # load_termbases reports the missing file
+    return _matcher_for(tuple(paths), tuple(signature))
+
+
+@lru_cache(maxsize=8)
+def _matcher_for(
+    paths: tuple[str, ...], signature: tuple[tuple[str, int, int], ...]
+) -> TermMatcher:
+    from pipeline.glossary.termbase import load_termbases
+
+    return TermMatcher(load_termbases(list(paths)))

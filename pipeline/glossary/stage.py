@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import Field
 
 from pipeline.flags import make_flag
-from pipeline.glossary.matcher import Match, TermMatcher
-from pipeline.glossary.termbase import Term, load_termbases
+from pipeline.glossary.matcher import Match, TermMatcher, matcher_for
+from pipeline.glossary.termbase import Term
 from pipeline.stages.base import Batch, Stage, StageConfig, register
 from pipeline.text.scripts import base_language
 
@@ -67,8 +67,11 @@ class Glossary(Stage):
     def __init__(self, config: Any = None, terms: list[Term] | None = None) -> None:
         super().__init__(config)
         cfg: GlossaryConfig = self.config  # type: ignore[assignment]
-        self.terms = terms if terms is not None else load_termbases(cfg.termbases)
-        self.matcher = TermMatcher(self.terms)
+        if terms is not None:
+            self.matcher = TermMatcher(terms)
+        else:
+            self.matcher = matcher_for(cfg.termbases)
+        self.terms = self.matcher.terms
 
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         out = dict(batch)
