@@ -40,6 +40,8 @@ def test_detect_with_glossary_rewrites_nothing(tmp_path):
     assert proc.returncode == 0
     seg = read_jsonl(tmp_path / "o" / "segments.jsonl")[0]
     assert seg["decision"] == "needs_review" and seg["output"] == seg["target"]
+    assert [(h["action"], h["replacement"]) for h in seg["glossary"]] == [("flagged", "zao fish")]
+
     assert (tmp_path / "o" / "cleaned" / "a.txt").read_bytes() == src.read_bytes()
 
 
