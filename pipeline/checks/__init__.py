@@ -7,6 +7,7 @@ segment's flags into ``garble_score`` and ``garbled``. ``CHECKS`` lists them in 
 from pipeline.checks import (
     boilerplate,
     consistency,
+    entities,
     glossary_hook,
     langid,
     length_ratio,
@@ -27,6 +28,7 @@ CHECKS: list[str] = [
     "byline",
     "truncation",
     "number_mismatch",
+    "entity_mismatch",
     "length_ratio",
     "inconsistency",
     "glossary_known",
@@ -36,6 +38,7 @@ __all__ = [
     "CHECKS",
     "boilerplate",
     "consistency",
+    "entities",
     "glossary_hook",
     "langid",
     "length_ratio",

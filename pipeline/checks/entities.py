@@ -1,0 +1,56 @@
+"""Check ``entity_mismatch`` (bilingual): names written in Latin script in the source (acronyms,
+brands, product and model names: 5G, SAIC, APEC, iPhone, COVID-19) must reach the target as
+written. Names written in the source's own script are the glossary's job (``term_missing``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language, language_scripts
+
+# A Latin-script token with a capital or a digit beside letters: an acronym or a name.
+_ENTITY = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9\-+.]*[A-Za-z])(?=[A-Za-z0-9\-+.]*[A-Z0-9])"
+    r"[A-Za-z0-9][A-Za-z0-9\-+.]*[A-Za-z0-9+](?![A-Za-z0-9])"
+)
+
+
+class EntityMismatchConfig(StageConfig):
+    min_chars: int = Field(2, description="shorter tokens are not checked")
+
+
+@register
+class EntityMismatch(SegmentCheck):
+    """Flag Latin-script names in a non-Latin source that the target lacks."""
+
+    name = "entity_mismatch"
+    Config = EntityMismatchConfig
+    columns = ("target", "source", "src_lang", "tgt_lang")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        src = row["source"]
+        if not src or src.isascii():
+            return []
+        if language_scripts(row["src_lang"] or "zh") == ("Latin",) or (
+            base_language(row["src_lang"]) == base_language(row["tgt_lang"])
+        ):
+            return []
+        target = row["target"].casefold()
+        missing = []
+        for m in _ENTITY.finditer(src):
+            name = m.group().rstrip(".")
+            if len(name) >= self.config.min_chars and name.casefold() not in target:  # type: ignore
+                missing.append(name)
+        if not missing:
+            return []
+        names = ", ".join(dict.fromkeys(missing))
+        return [
+            make_flag(self.name, "major", 0.9, f"source name(s) {names} missing from the target")
+        ]
