@@ -58,3 +58,15 @@ def test_paragraph_precision_and_recall_with_shipped_glossary(tmp_path):
     fp = sum(garbled[k] and not v["garbled"] for k, v in labels.items())
     fn = sum(v["garbled"] and not garbled[k] for k, v in labels.items())
     assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9, (tp, fp, fn)
+
+
+def test_runs_with_glossary_are_byte_identical(tmp_path):
+    from tests.conftest import ROOT
+
+    glossary = str(ROOT / "glossary" / "xinjiang-aid.tsv")
+    for n in (1, 2):
+        proc = mtclean("run", str(KASHGAR), "--out", str(tmp_path / f"o{n}"), "-q",
+                       "--glossary", glossary)
+        assert proc.returncode == 0, proc.stderr
+    for rel in ("segments.jsonl", f"cleaned/{KASHGAR.name}"):
+        assert (tmp_path / "o1" / rel).read_bytes() == (tmp_path / "o2" / rel).read_bytes()
