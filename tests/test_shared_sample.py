@@ -65,8 +65,9 @@ def test_runs_with_glossary_are_byte_identical(tmp_path):
 
     glossary = str(ROOT / "glossary" / "xinjiang-aid.tsv")
     for n in (1, 2):
-        proc = mtclean("run", str(KASHGAR), "--out", str(tmp_path / f"o{n}"), "-q",
-                       "--glossary", glossary)
+        proc = mtclean(
+            "run", str(KASHGAR), "--out", str(tmp_path / f"o{n}"), "-q", "--glossary", glossary
+        )
         assert proc.returncode == 0, proc.stderr
     for rel in ("segments.jsonl", f"cleaned/{KASHGAR.name}"):
         assert (tmp_path / "o1" / rel).read_bytes() == (tmp_path / "o2" / rel).read_bytes()
