@@ -46,17 +46,14 @@ def render(record: Record, target: str) -> str | None:
     A paragraph holds no blank line by definition, so a line that cleaning left blank (say, one
     that held only control characters) is removed rather than split the paragraph in two.
     """
-    kept = [ln for ln in _LINE_BREAK.split(target) if ln.strip()]
-    if len(kept) == len(_LINE_BREAK.split(target)):
-        return target
-    if not kept:
-        return None
     pieces = _LINE_BREAK.split(target)
+    if all(piece.strip() for piece in pieces):
+        return target
     breaks = _LINE_BREAK.findall(target)
     out: list[str] = []
     for i, piece in enumerate(pieces):
         if piece.strip():
             if out:
-                out.append(breaks[i - 1] if i > 0 else "\n")
+                out.append(breaks[i - 1])  # the break just before this line
             out.append(piece)
-    return "".join(out)
+    return "".join(out) if out else None
