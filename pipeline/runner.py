@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.executor.local import LocalExecutor
 from pipeline.readers import detect_format, read_input
-from pipeline.readers.base import read_text
+from pipeline.readers.base import probe_file
 from pipeline.records import InputFile, Reject
 from pipeline.stages.base import Batch, Stage
 from pipeline.stages.decide import DECISIONS
@@ -72,7 +72,7 @@ def check_inputs(paths: list[str]) -> None:
     names: dict[str, str] = {}
     for p in paths:
         detect_format(p)
-        read_text(p)
+        probe_file(p)  # the full read happens once, in read_input
         name = Path(p).name
         if name in names:
             raise UsageError(f"{p}: same file name as {names[name]}; cleaned/{name} would clash")

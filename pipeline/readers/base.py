@@ -24,6 +24,36 @@ class Line:
     next_start: int
 
 
+def _existing_file(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(path, "no such file")
+    if p.is_dir():
+        raise InputError(path, "is a directory, not a file")
+    return p
+
+
+def _check_start(path: str, head: bytes) -> None:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(path, "file is UTF-16; convert it to UTF-8", line=1)
+
+
+def probe_file(path: str, chunk: int = 1 << 16) -> None:
+    """The file-level checks of ``read_text`` without reading the whole file: it exists, can be
+    read, is not UTF-16 and holds something besides whitespace."""
+    p = _existing_file(path)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(chunk)
+            _check_start(path, data)
+            while not data.strip():
+                if not data:
+                    raise InputError(path, "empty file")
+                data = fh.read(chunk)
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+
+
 def read_text(path: str) -> tuple[str, bool]:
     """Read ``path`` as UTF-8, keeping undecodable bytes as surrogate escapes.
 
@@ -31,19 +61,14 @@ def read_text(path: str) -> tuple[str, bool]:
     error here: the readers reject just the records that hold them, and the writers put the very
     same bytes back.
     """
-    p = Path(path)
-    if not p.exists():
-        raise InputError(path, "no such file")
-    if p.is_dir():
-        raise InputError(path, "is a directory, not a file")
+    p = _existing_file(path)
     try:
         data = p.read_bytes()
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
     if not data.strip():
         raise InputError(path, "empty file")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(path, "file is UTF-16; convert it to UTF-8", line=1)
+    _check_start(path, data)
     bom = data.startswith(UTF8_BOM)
     if bom:
         data = data[len(UTF8_BOM) :]

@@ -145,3 +145,29 @@ def test_unreadable_file(tmp_path, monkeypatch):
     monkeypatch.setattr("pathlib.Path.read_bytes", deny)
     with pytest.raises(InputError, match=r"a\.txt: cannot read: Permission denied"):
         read_input(p)
+
+
+def test_probe_file_agrees_with_read_text(tmp_path):
+    from pipeline.readers.base import probe_file
+
+    cases = {
+        "ws.txt": b" \n\t\n" * 40000,
+        "ok.txt": b" \n" * 40000 + b"x",
+        "u16.txt": "hi".encode("utf-16"),
+        "bom.txt": b"\xef\xbb\xbfHello",
+    }
+    for name, data in cases.items():
+        p = write(tmp_path, name, data)
+        try:
+            read_input(p)
+            expected = None
+        except InputError as err:
+            expected = str(err)
+        try:
+            probe_file(p)
+            got = None
+        except InputError as err:
+            got = str(err)
+        assert got == expected, name
+    with pytest.raises(InputError, match="empty file"):
+        probe_file(str(tmp_path / "ws.txt"))
