@@ -74,6 +74,21 @@ class TermMatcher:
                 auto.add_word(key, (len(key), values))
             auto.make_automaton()
             self._autos.append((auto, bool(exact)))
+        self._memo()
+
+    # The glossary_known check and the glossary stage look up the same segment texts; a small
+    # per-matcher memo serves both from one search. The memo does not travel to workers.
+    def _memo(self) -> None:
+        self.find = lru_cache(maxsize=4096)(self._find)  # type: ignore[method-assign]
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("find", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memo()
 
     @staticmethod
     def _sensitive(t: Term, surface: str, kind: Kind) -> bool:
@@ -83,10 +98,13 @@ class TermMatcher:
             return t.case_sensitive
         return not any(c.isalpha() and c.isascii() for c in surface)
 
-    def find(self, text: str) -> list[Match]:
-        """Every match, leftmost-longest, none overlapping."""
+    def find(self, text: str) -> tuple[Match, ...]:
+        """Every match, leftmost-longest, none overlapping (memoised per matcher)."""
+        return self._find(text)
+
+    def _find(self, text: str) -> tuple[Match, ...]:
         if not self._autos or not text:
-            return []
+            return ()
         folded: str | None = None
         found: list[tuple[int, int, int, Term, Kind]] = []
         for auto, exact in self._autos:
@@ -112,7 +130,7 @@ class TermMatcher:
                 end = start - neg_len
                 out.append(Match(start, end, text[start:end], term, kind))
                 pos = end
-        return out
+        return tuple(out)  # immutable: the memo hands the same result to every caller
 
     @staticmethod
     def _bounded(text: str, start: int, end: int) -> bool:
