@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.records import Record
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
@@ -92,6 +93,23 @@ def undecodable_column(s: str) -> int | None:
     """1-based column of the first undecodable byte in ``s``, or None."""
     m = _UNDECODABLE.search(s)
     return m.start() + 1 if m else None
+
+
+# Fields a record may carry besides ``id`` and ``target``, the same in JSONL and TSV/CSV.
+OPTIONAL_FIELDS = ("source", "src_lang", "tgt_lang", "doc", "reference")
+
+
+def record_from_fields(
+    rid: str,
+    target: str,
+    line: int,
+    span: tuple[int, int],
+    fields: Mapping[str, object],
+    extra: object,
+) -> Record:
+    """A record from a parsed JSON object or table row; empty optional fields are unset."""
+    optional = {k: optional_str(fields.get(k)) for k in OPTIONAL_FIELDS}
+    return Record(id=rid, target=target, line=line, span=span, extra=extra, **optional)
 
 
 def optional_str(value: object) -> str | None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 
 from pipeline import jsonutil
-from pipeline.readers.base import lines, optional_str, undecodable_column
+from pipeline.readers.base import (
+    OPTIONAL_FIELDS,
+    lines,
+    record_from_fields,
+    undecodable_column,
+)
 from pipeline.records import InputFile, Record, Reject
 
 FORMAT = "jsonl"
 SUFFIXES = (".jsonl",)
-OPTIONAL_TEXT = ("source", "src_lang", "tgt_lang", "reference")
 
 
 def parse(f: InputFile) -> None:
@@ -53,22 +57,11 @@ def _record(
         return "missing 'target'", None
     if not isinstance(target, str):
         return "'target' must be a string", None
-    for key in (*OPTIONAL_TEXT, "doc"):
+    for key in OPTIONAL_FIELDS:
         value = obj.get(key)
         if (value is not None and not isinstance(value, str | int)) or isinstance(value, bool):
             return f"{key!r} must be a string", None
-    return "", Record(
-        id=rid,
-        target=target,
-        line=number,
-        span=span,
-        source=optional_str(obj.get("source")),
-        src_lang=optional_str(obj.get("src_lang")),
-        tgt_lang=optional_str(obj.get("tgt_lang")),
-        doc=optional_str(obj.get("doc")),
-        reference=optional_str(obj.get("reference")),
-        extra=obj,
-    )
+    return "", record_from_fields(rid, target, number, span, obj, obj)
 
 
 def render(record: Record, target: str) -> str:

@@ -11,10 +11,8 @@ import io
 from collections.abc import Iterator
 
 from pipeline.errors import InputError
-from pipeline.readers.base import Line, lines, optional_str, undecodable_column
+from pipeline.readers.base import Line, lines, record_from_fields, undecodable_column
 from pipeline.records import InputFile, Record, Reject
-
-FIELDS = ("source", "src_lang", "tgt_lang", "doc", "reference")
 
 
 class TableRow:
@@ -81,18 +79,7 @@ def parse(f: InputFile) -> None:
         rid = row["id"]
         seen[rid] = first.number
         f.records.append(
-            Record(
-                id=rid,
-                target=row["target"],
-                line=first.number,
-                span=span,
-                source=optional_str(row.get("source")),
-                src_lang=optional_str(row.get("src_lang")),
-                tgt_lang=optional_str(row.get("tgt_lang")),
-                doc=optional_str(row.get("doc")),
-                reference=optional_str(row.get("reference")),
-                extra=TableRow(header, cells),
-            )
+            record_from_fields(rid, row["target"], first.number, span, row, TableRow(header, cells))
         )
     if header is None:
         raise InputError(f.path, "no header row")
