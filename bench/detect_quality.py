@@ -30,7 +30,6 @@ SHIPPED_GLOSSARY = ROOT / "glossary" / "xinjiang-aid.tsv"
 
 
 def detect(paths: list[str], cfg: Config) -> list[dict]:
-    cfg.stage_options.setdefault("decide", {})["mode"] = "detect"
     with tempfile.TemporaryDirectory() as tmp:
         run(paths, tmp, cfg, RunOptions(rewrite=False))
         text = (Path(tmp) / "segments.jsonl").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import sentences  # noqa: E402
 from pipeline.config import Config  # noqa: E402
 from pipeline.executor.local import LocalExecutor  # noqa: E402
-from pipeline.runner import new_row, to_batches  # noqa: E402
+from pipeline.runner import detect_only, new_row, to_batches  # noqa: E402
 
 
 def rows(texts: list[str]) -> list[dict]:
@@ -33,8 +33,7 @@ def main() -> None:
     ap.add_argument("--langdetect-n", type=int, default=1000)
     args = ap.parse_args()
     texts = sentences(args.n)
-    cfg = Config()
-    cfg.stage_options["decide"] = {"mode": "detect"}
+    cfg = detect_only(Config())
     stages = cfg.build_stages()
     batches = to_batches(rows(texts), 1000)
     ex = LocalExecutor(1)

@@ -79,11 +79,6 @@ def _execute(
     if glossary:
         for stage in ("glossary", "glossary_known"):
             cfg.stage_options.setdefault(stage, {})["termbases"] = list(glossary)
-    if not opts.rewrite:
-        # Detection rewrites nothing, so glossary fixes are only proposed: hits say "flagged".
-        cfg.stage_options.setdefault("decide", {})["mode"] = "detect"
-        glossary_opts = cfg.stage_options.setdefault("glossary", {})
-        glossary_opts["replace_variants"] = glossary_opts["translate_source_terms"] = False
 
     if src_lang:
         cfg.input.src_lang = src_lang

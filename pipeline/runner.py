@@ -67,6 +67,16 @@ class RunResult:
         return 3 if self.rejects else 0
 
 
+def detect_only(cfg: Config) -> Config:
+    """The config for a run that rewrites nothing: decisions in detect mode, and glossary fixes
+    only proposed (their hits say ``flagged``)."""
+    options = {k: dict(v) for k, v in cfg.stage_options.items()}
+    options.setdefault("decide", {})["mode"] = "detect"
+    glossary = options.setdefault("glossary", {})
+    glossary["replace_variants"] = glossary["translate_source_terms"] = False
+    return cfg.model_copy(update={"stage_options": options})
+
+
 def check_inputs(paths: list[str]) -> None:
     """File-level checks for every input before any work: fail fast, write nothing."""
     names: dict[str, str] = {}
@@ -175,6 +185,8 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
     """Run the pipeline over ``inputs`` and write every output under ``out_dir``."""
     t_start = time.perf_counter()
     check_inputs(inputs)
+    if not opts.rewrite:
+        cfg = detect_only(cfg)
     stages = cfg.build_stages(opts.stages)
     executor = LocalExecutor(cfg.run.workers)
     out = Path(out_dir)
