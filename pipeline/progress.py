@@ -17,7 +17,8 @@ from rich.progress import (
 
 
 class ProgressReporter:
-    """Call with ``(advance, total)``; shows a rich bar on stderr after ``delay`` seconds."""
+    """Call with ``(advance, total, label)``, label naming the input file being processed; a rich
+    bar appears on stderr after ``delay`` seconds and restarts for each file."""
 
     def __init__(
         self, enabled: bool = True, delay: float = 0.5, console: Console | None = None
@@ -29,19 +30,13 @@ class ProgressReporter:
         self.progress: Progress | None = None
         self.task: int | None = None
         self.done = 0
-        self.total = 0
+        self.current: tuple[str, int] | None = None
 
-    def label(self, text: str) -> None:
-        """Name what is being processed now (the input file)."""
-        self._label = text
-        if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, description=text)
-
-    def __call__(self, advance: int, total: int) -> None:
-        if total != self.total:
-            self.total, self.done = total, 0
+    def __call__(self, advance: int, total: int, label: str = "mtclean") -> None:
+        if (label, total) != self.current:
+            self.current, self.done = (label, total), 0
             if self.progress is not None and self.task is not None:
-                self.progress.reset(self.task, total=total)
+                self.progress.reset(self.task, total=total, description=label)
         self.done += advance
         if not self.enabled:
             return
@@ -58,9 +53,7 @@ class ProgressReporter:
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task(
-                getattr(self, "_label", "mtclean"), total=total, completed=self.done
-            )
+            self.task = self.progress.add_task(label, total=total, completed=self.done)
         elif self.progress is not None and self.task is not None:
             self.progress.update(self.task, completed=self.done)
 

@@ -24,7 +24,7 @@ from pipeline.readers.base import probe_file
 from pipeline.records import InputFile, Reject
 from pipeline.stages.base import Batch, Stage
 from pipeline.stages.decide import DECISIONS
-from pipeline.text.segment import reassemble, segment
+from pipeline.text.segment import segment
 from pipeline.writers import atomic
 from pipeline.writers.cleaned import cleaned_text, encode
 
@@ -54,7 +54,7 @@ class RunOptions:
 
     stages: list[str] | None = None
     rewrite: bool = True
-    progress: Callable[[int, int], None] | None = None  # (advance, total)
+    progress: Callable[[int, int, str], None] | None = None  # (advance, total, file name)
 
 
 @dataclass
@@ -206,7 +206,7 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
             rows = list(segment_rows(f))
             batches = to_batches(rows, cfg.run.batch_size) if rows else []
             total = len(rows) * executor.phases(stages)
-            batches = _run_stages(executor, stages, batches, opts, total)
+            batches = _run_stages(executor, stages, batches, opts, total, f.name)
             for name, secs in executor.timings.items():
                 timings[f"stage:{name}"] += secs
             t0 = time.perf_counter()
@@ -257,12 +257,17 @@ def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunRe
 
 
 def _run_stages(
-    executor: LocalExecutor, stages: list[Stage], batches: list[Batch], opts: RunOptions, total: int
+    executor: LocalExecutor,
+    stages: list[Stage],
+    batches: list[Batch],
+    opts: RunOptions,
+    total: int,
+    label: str,
 ) -> list[Batch]:
     if not batches:
         return batches
     progress = opts.progress
-    cb = (lambda n: progress(n, total)) if progress else None
+    cb = (lambda n: progress(n, total, label)) if progress else None
     return executor.run(stages, batches, cb)
 
 
@@ -304,6 +309,3 @@ def _write_file(
         "checks": dict(sorted(checks.items())),
         "decisions": dict(sorted(decisions.items())),
     }
-
-
-__all__ = ["SEGMENT_KEYS", "RunOptions", "RunResult", "check_inputs", "reassemble", "run"]

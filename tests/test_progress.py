@@ -14,14 +14,16 @@ def test_bar_appears_only_after_a_moment_and_shows_eta():
     quick.close()
     assert buf.getvalue() == ""
     slow = ProgressReporter(delay=0.0, console=console)
-    slow.label("news.txt")
-    slow(10, 100)
+    slow(10, 100, "news.txt")
     time.sleep(0.05)
-    slow(10, 100)
+    slow(10, 100, "news.txt")
     slow.progress.refresh()
     out = buf.getvalue()
-    slow.close()
     assert "news.txt" in out and "20/100" in out and "ETA" in out
+    # The next file restarts the count even when its total is the same.
+    slow(5, 100, "other.txt")
+    assert slow.done == 5 and slow.progress.tasks[0].description == "other.txt"
+    slow.close()
 
 
 def test_disabled_when_quiet():
