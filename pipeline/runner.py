@@ -22,30 +22,12 @@ from pipeline.executor.local import LocalExecutor
 from pipeline.readers import detect_format, read_input
 from pipeline.readers.base import probe_file
 from pipeline.records import InputFile, Reject
+from pipeline.segments import new_row, output_record
 from pipeline.stages.base import Batch, Stage
 from pipeline.stages.decide import DECISIONS
 from pipeline.text.segment import segment
 from pipeline.writers import atomic
 from pipeline.writers.cleaned import cleaned_text, encode
-
-# Keys of each segments.jsonl line, in order: the contract first, then context.
-SEGMENT_KEYS = (
-    "record",
-    "index",
-    "start",
-    "end",
-    "target",
-    "flags",
-    "garble_score",
-    "garbled",
-    "glossary",
-    "output",
-    "decision",
-    "file",
-    "doc",
-    "source",
-    "glossary_base",
-)
 
 
 @dataclass
@@ -87,37 +69,6 @@ def check_inputs(paths: list[str]) -> None:
         if name in names:
             raise UsageError(f"{p}: same file name as {names[name]}; cleaned/{name} would clash")
         names[name] = p
-
-
-def new_row(target: str, **fields: Any) -> dict[str, Any]:
-    """A segment row as the stages receive it, before any stage ran; ``fields`` override."""
-    row: dict[str, Any] = {
-        "file": "",
-        "seq": 0,
-        "record": "",
-        "index": 0,
-        "start": 0,
-        "end": len(target),
-        "line_first": True,
-        "line_end": True,
-        "doc": "",
-        "target": target,
-        "source": None,
-        "src_lang": None,
-        "tgt_lang": "en",
-        "reference": None,
-        "flags": [],
-        "garble_score": 0.0,
-        "garbled": False,
-        "glossary": [],
-        "output": target,
-        "decision": "kept",
-    }
-    unknown = set(fields) - set(row)
-    if unknown:
-        raise TypeError(f"unknown segment fields: {sorted(unknown)}")
-    row.update(fields)
-    return row
 
 
 def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
@@ -284,7 +235,7 @@ def _write_file(
     decisions: Counter[str] = Counter()
     for row in from_batches(batches):
         by_record.setdefault(row["record"], []).append(row)
-        seg_out.write(jsonutil.dumps({k: row.get(k) for k in SEGMENT_KEYS}) + "\n")
+        seg_out.write(jsonutil.dumps(output_record(row)) + "\n")
 
         checks.update({fl["check"] for fl in row["flags"]})
         decisions[row["decision"]] += 1

@@ -10,47 +10,8 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from pipeline.segments import arrow_features as segment_features
 from pipeline.stages.base import Stage
-
-
-def segment_features(columns: Sequence[str]) -> Any:
-    """``datasets.Features`` for the given segment columns."""
-    from datasets import Features, List, Value
-
-    evidence = {
-        "start": Value("int64"),
-        "end": Value("int64"),
-        "text": Value("string"),
-        "reason": Value("string"),
-    }
-    flag = {
-        "check": Value("string"),
-        "severity": Value("string"),
-        "score": Value("float64"),
-        "evidence": evidence,
-    }
-    hit = {
-        "term": Value("string"),
-        "match": Value("string"),
-        "start": Value("int64"),
-        "end": Value("int64"),
-        "action": Value("string"),
-        "replacement": Value("string"),
-    }
-    types: dict[str, Any] = {
-        "flags": List(flag),
-        "glossary": List(hit),
-        "garble_score": Value("float64"),
-        "garbled": Value("bool"),
-        "residual_garbled": Value("bool"),
-        "line_first": Value("bool"),
-        "line_end": Value("bool"),
-        "seq": Value("int64"),
-        "index": Value("int64"),
-        "start": Value("int64"),
-        "end": Value("int64"),
-    }
-    return Features({c: types.get(c, Value("string")) for c in columns})  # glossary_base too
 
 
 def run_on_dataset(stages: Sequence[Stage], ds: Any, batch_size: int = 1000) -> Any:

@@ -2,42 +2,37 @@
 
 A *column batch* is ``dict[str, list]``: one list per column, all the same length. That is the
 shape ``datasets.Dataset.map(batched=True)`` and Ray Data ``map_batches`` hand to a function, so
-the executors in ``pipeline.executor`` run the very same ``Stage.apply``.
+every executor in ``pipeline.executor`` runs the very same ``Stage.apply``. The columns and their
+types are declared once, in ``pipeline.segments``.
 
-A stage that needs document-level state (e.g. how often a line occurs in its document) declares
-it with an explicit first pass: ``scan`` each batch to a partial state, ``merge`` the partials,
-then ``apply`` every batch with the merged state. Nothing is kept in hidden globals, so batches
-can be processed in any order, in any process.
+Lifecycle of a stage in one run:
+
+1. ``__init__(config)``: validates the config and nothing else. It is cheap; it runs once in the
+   main process and once more wherever the stage is unpickled (``__getstate__`` keeps only the
+   config, so a loaded model is never pickled).
+2. ``setup()``: builds what is heavy (models, automata, caches), lazily, once per worker process,
+   before the first ``scan`` or ``apply`` there. Executors call ``ensure_setup()``.
+3. ``scan``/``merge`` (only with ``needs_scan``): a first pass for document-level state. ``scan``
+   turns each batch into a partial state; ``merge`` combines them. ``merge_shards`` is the
+   streaming form the executors use: it receives ``(shard, part)`` in shard order and yields
+   ``(shard, state)`` for each shard as soon as that shard's state is final, so state for a
+   whole archive never sits in memory at once. By default it calls ``merge`` once.
+4. ``apply(batch, state)``: process one batch; keep no state between calls.
+5. ``count(key, n)``: the stats channel. Counters are summed across batches and workers and
+   reported in ``summary.json`` under ``stages.<name>``; ``finish_stats`` may turn the sums into
+   corpus-level figures (a value may be a number or a list of numbers, summed element-wise).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 Batch = dict[str, list[Any]]
-
-# Columns of a segment batch. Stages may add columns; these are always present.
-COLUMNS = (
-    "file",
-    "record",
-    "index",
-    "start",
-    "end",
-    "doc",
-    "target",
-    "source",
-    "src_lang",
-    "tgt_lang",
-    "flags",
-    "garble_score",
-    "garbled",
-    "glossary",
-    "output",
-    "decision",
-)
+Stats = dict[str, Any]
 
 
 class StageConfig(BaseModel):
@@ -46,18 +41,51 @@ class StageConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Stage(ABC):
+C = TypeVar("C", bound=StageConfig)
+
+# Shard id meaning "every shard" in ``merge_shards``.
+ALL_SHARDS = -1
+
+
+class Stage(ABC, Generic[C]):
     """One pipeline step. Subclasses set ``name`` and, if configurable, ``Config``."""
 
     name: ClassVar[str]
     Config: ClassVar[type[StageConfig]] = StageConfig
     # True when the stage needs the scan/merge first pass over all batches.
     needs_scan: ClassVar[bool] = False
+    # Columns ``scan`` reads. A scan can run in the same pass as an earlier scan stage when no
+    # stage in between writes any of these.
+    scan_reads: ClassVar[frozenset[str]] = frozenset({"target", "doc", "file", "seq", "source"})
+    # Columns ``apply`` may change (``flags`` for a check).
+    writes: ClassVar[frozenset[str]] = frozenset({"flags"})
+    # True when the stage runs a model and wants a long-lived actor (Ray) or a GPU.
+    uses_model: ClassVar[bool] = False
 
-    def __init__(self, config: StageConfig | dict[str, Any] | None = None) -> None:
+    config: C
+
+    def __init__(self, config: C | dict[str, Any] | None = None) -> None:
         if config is None or isinstance(config, dict):
-            config = self.Config(**(config or {}))
-        self.config = config
+            config = self.Config(**(config or {}))  # type: ignore[assignment]
+        self.config = config  # type: ignore[assignment]
+        self._ready = False
+        self._stats: Stats = {}
+
+    # -- pickling: only the config travels; setup() runs again where the stage lands.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["config"])  # type: ignore[misc]
+
+    # -- lifecycle
+    def setup(self) -> None:
+        """Build heavy resources (models, automata, caches). Called once per process."""
+
+    def ensure_setup(self) -> None:
+        if not self._ready:
+            self.setup()
+            self._ready = True
 
     def scan(self, batch: Batch) -> Any:
         """First pass over one batch: return a partial document-level state."""
@@ -67,18 +95,66 @@ class Stage(ABC):
         """Combine the partial states of all batches into the state ``apply`` receives."""
         return None
 
+    def merge_shards(self, parts: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        """Streaming merge: ``(shard, part)`` in shard order in, ``(shard, state)`` out.
+
+        The default merges everything once and yields it for ``ALL_SHARDS``.
+        """
+        yield ALL_SHARDS, self.merge([p for _, p in parts])
+
     @abstractmethod
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         """Process one batch and return it (same length); do not keep state between calls."""
 
     def __call__(self, batch: Batch, state: Any = None) -> Batch:
+        self.ensure_setup()
         return self.apply(batch, state)
 
+    # -- stats channel
+    def count(self, key: str, n: float | list[float] = 1) -> None:
+        """Add ``n`` to this stage's counter ``key`` (numbers, or lists summed element-wise)."""
+        old = self._stats.get(key)
+        self._stats[key] = add_stat(old, n) if old is not None else n
 
-STAGES: dict[str, type[Stage]] = {}
+    def take_stats(self) -> Stats:
+        """The counters since the last call, and reset them."""
+        out, self._stats = self._stats, {}
+        return out
+
+    def finish_stats(self, totals: Stats) -> Stats:
+        """Turn the summed counters into what ``summary.json`` reports (e.g. corpus scores)."""
+        return totals
+
+    # -- detect mode
+    @classmethod
+    def detect_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """This stage's options for a run that rewrites nothing (``mtclean detect``)."""
+        return options
 
 
-def register(cls: type[Stage]) -> type[Stage]:
+def add_stat(a: Any, b: Any) -> Any:
+    """Sum two stats values: numbers add, lists add element-wise, dicts add key-wise."""
+    if isinstance(a, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add_stat(out[k], v) if k in out else v
+        return out
+    if isinstance(a, list):
+        return [x + y for x, y in zip(a, b, strict=True)]
+    return a + b
+
+
+def merge_stats(parts: Iterable[Stats]) -> Stats:
+    total: Stats = {}
+    for part in parts:
+        total = add_stat(total, part) if total else dict(part)
+    return total
+
+
+STAGES: dict[str, type[Stage[Any]]] = {}
+
+
+def register(cls: type[Stage[Any]]) -> type[Stage[Any]]:
     """Class decorator: make a stage available by its ``name`` in configs and on the CLI."""
     if cls.name in STAGES and STAGES[cls.name] is not cls:
         raise ValueError(f"stage name {cls.name!r} registered twice")
@@ -98,3 +174,17 @@ def add_flags(batch: Batch, new: list[list[dict[str, Any]]]) -> Batch:
         old + extra if extra else old for old, extra in zip(batch["flags"], new, strict=True)
     ]
     return out
+
+
+def rows_to_batch(rows: list[dict[str, Any]]) -> Batch:
+    """Rows (dicts with the same keys) to one column batch."""
+    if not rows:
+        return {}
+    return {k: [r[k] for r in rows] for k in rows[0]}
+
+
+def batch_rows(batch: Batch) -> Iterator[dict[str, Any]]:
+    """The rows of a column batch, as dicts."""
+    keys = list(batch)
+    for values in zip(*(batch[k] for k in keys), strict=True):
+        yield dict(zip(keys, values, strict=True))

@@ -6,7 +6,8 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.executor.local import LocalExecutor
-from pipeline.runner import from_batches, new_row, to_batches
+from pipeline.runner import from_batches, to_batches
+from pipeline.segments import new_row
 
 
 def row(target: str, **kw: Any) -> dict[str, Any]:
