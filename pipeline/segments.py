@@ -31,7 +31,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("end", "int", 0, True, "end offset (exclusive)"),
     Column("target", "str", "", True, "the segment's text as read (after normalisation)"),
     Column(
-        "flags", "flags", None, True, "what the checks found: {check, severity, score, evidence}"
+        "flags", "flags", None, True, "check findings with evidence"
     ),
     Column("garble_score", "float", 0.0, True, "noisy-OR of the flags, 0..1"),
     Column("garbled", "bool", False, True, "garble_score >= [combine] threshold"),
@@ -54,7 +54,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("tgt_lang", "str", "en", False, "target language"),
     Column("reference", "str", None, False, "human reference translation, when given"),
     Column(
-        "residual_garbled", "bool", False, False, "still garbled once repaired flags are set aside"
+        "residual_garbled", "bool", False, False, "garbled without repaired flags"
     ),
 )
 
