@@ -30,9 +30,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("start", "int", 0, True, "character offset of the segment in the record's target"),
     Column("end", "int", 0, True, "end offset (exclusive)"),
     Column("target", "str", "", True, "the segment's text as read (after normalisation)"),
-    Column(
-        "flags", "flags", None, True, "check findings with evidence"
-    ),
+    Column("flags", "flags", None, True, "check findings with evidence"),
     Column("garble_score", "float", 0.0, True, "noisy-OR of the flags, 0..1"),
     Column("garbled", "bool", False, True, "garble_score >= [combine] threshold"),
     Column("glossary", "hits", None, True, "glossary hits with their action"),
@@ -53,9 +51,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("src_lang", "str", None, False, "source language"),
     Column("tgt_lang", "str", "en", False, "target language"),
     Column("reference", "str", None, False, "human reference translation, when given"),
-    Column(
-        "residual_garbled", "bool", False, False, "garbled without repaired flags"
-    ),
+    Column("residual_garbled", "bool", False, False, "garbled without repaired flags"),
 )
 
 COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMNS}
