@@ -39,7 +39,7 @@ def detect(paths: list[str], cfg: Config) -> list[dict]:
 def make_config(args: argparse.Namespace) -> Config:
     cfg = load_config(args.config)
     termbases = [] if args.no_glossary else (args.glossary or [str(SHIPPED_GLOSSARY)])
-    cfg.stage_options.setdefault("glossary_known", {})["termbases"] = termbases
+    cfg.stage_options.setdefault("glossary", {})["termbases"] = termbases
     return cfg
 
 

@@ -16,9 +16,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import sentences  # noqa: E402
 from pipeline.config import Config  # noqa: E402
-from pipeline.executor.local import LocalExecutor  # noqa: E402
-from pipeline.runner import detect_only, to_batches  # noqa: E402
+from pipeline.executor.base import LocalExecutor  # noqa: E402
+from pipeline.runner import detect_only  # noqa: E402
 from pipeline.segments import new_row  # noqa: E402
+from pipeline.stages.base import to_batches  # noqa: E402
 
 
 def rows(texts: list[str]) -> list[dict]:

@@ -16,8 +16,8 @@ from pipeline import __version__
 from pipeline.config import defaults_toml, load_config
 from pipeline.errors import MtcleanError, UsageError
 from pipeline.progress import ProgressReporter
-from pipeline.readers import FORMATS
-from pipeline.runner import RunOptions, RunResult, run
+from pipeline.readers import COMPRESSION_SUFFIXES, FORMATS, split_suffix
+from pipeline.runner import Input, RunOptions, RunResult, run
 
 app = typer.Typer(
     name="mtclean",
@@ -32,7 +32,9 @@ MAX_REJECT_LINES = 20
 InputsArg = Annotated[
     list[str],
     typer.Argument(
-        metavar="INPUT...", help="Input files (.txt, .jsonl, .tsv, .csv) or folders of them."
+        metavar="INPUT...",
+        help="Input files (.txt, .jsonl, .tsv, .csv, optionally .gz/.bz2/.xz) or folders "
+        "(searched recursively).",
     ),
 ]
 OutOpt = Annotated[str, typer.Option("--out", help="Output folder.")]
@@ -46,23 +48,84 @@ GlossaryOpt = Annotated[
     list[str] | None,
     typer.Option("--glossary", help="Termbase (TSV/CSV/TBX) to apply; repeatable."),
 ]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-j", help="Worker processes [config: 0 = all cores].", min=0),
+]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option("--engine", help="local | datasets | ray [config: local]."),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option("--ray-address", help="Join a Ray cluster: auto or ray://HOST:10001."),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Continue an interrupted run into the same --out.")
+]
+OverwriteOpt = Annotated[
+    bool, typer.Option("--overwrite", help="Replace the outputs of an earlier run in --out.")
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--include", help="Glob of files to take from folders (repeatable)."),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Glob of files to skip in folders (repeatable)."),
+]
 
 
-def expand_inputs(inputs: list[str]) -> list[str]:
-    """Folders expand to the supported files under them, sorted; files stay as given."""
-    out: list[str] = []
+def _supported(path: Path) -> bool:
+    suffix, _ = split_suffix(str(path))
+    return suffix in FORMATS
+
+
+def _match(rel: str, patterns: list[str]) -> bool:
+    from fnmatch import fnmatchcase
+
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatchcase(rel, p) or fnmatchcase(name, p) for p in patterns)
+
+
+def expand_inputs(
+    inputs: list[str],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    out: str | None = None,
+) -> list[Input]:
+    """Files stay as given (cleaned copy ``cleaned/<name>``); folders expand recursively to the
+    supported files under them, sorted, filtered by globs, never inside ``out`` (cleaned copy
+    ``cleaned/<path relative to the folder>``)."""
+    found: list[Input] = []
+    out_real = Path(out).resolve() if out else None
     for item in inputs:
         p = Path(item)
-        if p.is_dir():
-            found = sorted(
-                str(q) for q in p.rglob("*") if q.is_file() and q.suffix.lower() in FORMATS
+        if not p.is_dir():
+            found.append(Input(item, p.name))
+            continue
+        files = []
+        for q in sorted(p.rglob("*")):
+            if out_real is not None and (
+                q.resolve() == out_real or out_real in q.resolve().parents
+            ):
+                continue
+            rel = q.relative_to(p).as_posix()
+            if not q.is_file() or not _supported(q):
+                continue
+            if include and not _match(rel, include):
+                continue
+            if exclude and _match(rel, exclude):
+                continue
+            files.append(Input(str(q), rel))
+        if not files:
+            kinds = ", ".join(sorted(FORMATS))
+            raise UsageError(
+                f"{item}: folder has no input files ({kinds}, optionally "
+                f"{'/'.join(COMPRESSION_SUFFIXES)}) matching the filters"
             )
-            if not found:
-                raise UsageError(f"{item}: folder has no {', '.join(FORMATS)} files")
-            out += found
-        else:
-            out.append(item)
-    return out
+        found += files
+    return found
 
 
 def _execute(
@@ -74,20 +137,32 @@ def _execute(
     quiet: bool,
     opts: RunOptions,
     glossary: list[str] | None = None,
+    workers: int | None = None,
+    engine: str | None = None,
+    ray_address: str | None = None,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
 ) -> int:
     cfg = load_config(config)
     if glossary:
-        for stage in ("glossary", "glossary_known"):
-            cfg.stage_options.setdefault(stage, {})["termbases"] = list(glossary)
-
+        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
     if src_lang:
         cfg.input.src_lang = src_lang
     if tgt_lang:
         cfg.input.tgt_lang = tgt_lang
+    if workers is not None:
+        cfg.run.workers = workers
+    if engine is not None:
+        if engine not in ("local", "datasets", "ray"):
+            raise UsageError(f"--engine {engine!r}: expected local, datasets or ray")
+        cfg.run.engine = engine  # type: ignore[assignment]
+    if ray_address is not None:
+        cfg.run.ray_address = ray_address
+    cfg.validate_stages(opts.stages)
     reporter = ProgressReporter(enabled=not quiet)
     opts.progress = reporter
     try:
-        result = run(expand_inputs(inputs), out, cfg, opts)
+        result = run(expand_inputs(inputs, include, exclude, out), out, cfg, opts)
     finally:
         reporter.close()
     _report(result, out, quiet)
@@ -95,11 +170,18 @@ def _execute(
 
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
+    from pipeline.errors import quote_path
+
+    n_rejected = result.summary["records"]["rejected"]
     for r in result.rejects[:MAX_REJECT_LINES]:
-        typer.echo(f"mtclean: {r.file}:{r.line}: {r.reason} (rejected, copied unchanged)", err=True)
-    if len(result.rejects) > MAX_REJECT_LINES:
         typer.echo(
-            f"mtclean: ... and {len(result.rejects) - MAX_REJECT_LINES} more rejects "
+            f"mtclean: {quote_path(r['file'])}:{r['line']}: {r['reason']} "
+            "(rejected, copied unchanged)",
+            err=True,
+        )
+    if n_rejected > MAX_REJECT_LINES:
+        typer.echo(
+            f"mtclean: ... and {n_rejected - MAX_REJECT_LINES} more rejects "
             f"in {Path(out) / 'rejects.jsonl'}",
             err=True,
         )
@@ -122,9 +204,31 @@ def run_cmd(
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
     glossary: GlossaryOpt = None,
+    workers: WorkersOpt = None,
+    engine: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
+    resume: ResumeOpt = False,
+    overwrite: OverwriteOpt = False,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
-    return _execute(inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(), glossary)
+    opts = RunOptions(resume=resume, overwrite=overwrite)
+    return _execute(
+        inputs,
+        out,
+        config,
+        src_lang,
+        tgt_lang,
+        quiet,
+        opts,
+        glossary,
+        workers,
+        engine,
+        ray_address,
+        include,
+        exclude,
+    )
 
 
 @app.command("detect")
@@ -136,10 +240,30 @@ def detect_cmd(
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
     glossary: GlossaryOpt = None,
+    workers: WorkersOpt = None,
+    engine: EngineOpt = None,
+    ray_address: RayAddressOpt = None,
+    resume: ResumeOpt = False,
+    overwrite: OverwriteOpt = False,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
+    opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
     return _execute(
-        inputs, out, config, src_lang, tgt_lang, quiet, RunOptions(rewrite=False), glossary
+        inputs,
+        out,
+        config,
+        src_lang,
+        tgt_lang,
+        quiet,
+        opts,
+        glossary,
+        workers,
+        engine,
+        ray_address,
+        include,
+        exclude,
     )
 
 

@@ -12,7 +12,7 @@ Unknown tables or keys are errors, so a typo never silently falls back to a defa
 from __future__ import annotations
 
 import tomllib
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,8 +27,20 @@ DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "glossary", "combine", "decid
 class RunSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES))
-    batch_size: int = Field(1000, ge=1)
-    workers: int = Field(1, ge=0, description="0 = one worker per local core")
+    batch_size: int = Field(1000, ge=1, description="segments per stage call")
+    shard_records: int = Field(
+        500, ge=1, description="records per shard (unit of work, resume and output)"
+    )
+    workers: int = Field(0, ge=0, description="0 = one worker per local core")
+    engine: Literal["local", "datasets", "ray"] = "local"
+    ray_address: str | None = Field(
+        None, description="join a Ray cluster (auto, ray://HOST:10001); unset starts a local Ray"
+    )
+    max_line_bytes: int = Field(64 << 20, ge=1024, description="longer lines are rejected")
+    max_record_bytes: int = Field(64 << 20, ge=1024, description="longer records are rejected")
+    max_whole_file_bytes: int = Field(
+        512 << 20, ge=1024, description="cap for formats parsed whole (XML)"
+    )
 
 
 class InputSection(BaseModel):
@@ -46,20 +58,50 @@ class Config(BaseModel):
     stage_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     source: str = "built-in defaults"
 
-    def build_stages(self, names: list[str] | None = None) -> list[Stage]:
-        """Instantiate the named stages (default: ``run.stages``) with their options."""
-        stages = []
+    def options_for(self, name: str) -> dict[str, Any]:
+        """The options of stage ``name``: its table, plus settings shared between stages."""
+        options = dict(self.stage_options.get(name, {}))
+        if name == "glossary_known":  # one termbases setting feeds both glossary stages
+            options["termbases"] = list(self.stage_options.get("glossary", {}).get("termbases", []))
+        return options
+
+    def validate_stages(self, names: list[str] | None = None) -> None:
+        """Check stage names and every stage table without building a single stage."""
         for name in names or self.run.stages:
             if name not in STAGES:
                 raise ConfigError(
                     f"{self.source}: unknown stage {name!r} (known: {', '.join(sorted(STAGES))})"
                 )
-            cls = STAGES[name]
+        if "termbases" in self.stage_options.get("glossary_known", {}):
+            raise ConfigError(
+                f"{self.source}: [glossary_known] termbases: set [glossary] termbases instead "
+                "(one setting feeds both)"
+            )
+        for name in sorted({*self.stage_options, *(names or self.run.stages)}):
+            if name not in STAGES:
+                raise ConfigError(f"{self.source}: unknown table [{name}]")
             try:
-                stages.append(cls(self.stage_options.get(name, {})))
+                STAGES[name].Config(**self.options_for(name))
             except ValidationError as err:
                 raise ConfigError(f"{self.source}: [{name}] {_first_error(err)}") from None
-        return stages
+
+    def build_stages(self, names: list[str] | None = None) -> list[Stage]:
+        """Instantiate the named stages (default: ``run.stages``) with their options."""
+        self.validate_stages(names)
+        return [STAGES[n](self.options_for(n)) for n in names or self.run.stages]
+
+    def for_detect(self) -> Config:
+        """The config of a run that rewrites nothing: each stage's own detect options."""
+        options = {n: STAGES[n].detect_options(dict(self.stage_options.get(n, {}))) for n in STAGES}
+        options = {n: o for n, o in options.items() if o}
+        return self.model_copy(update={"stage_options": options})
+
+    def effective(self) -> dict[str, Any]:
+        """Every setting this run uses, defaults included (for summary.json and resume)."""
+        out: dict[str, Any] = {"run": self.run.model_dump(), "input": self.input.model_dump()}
+        for name in self.run.stages:
+            out[name] = STAGES[name].Config(**self.options_for(name)).model_dump()
+        return out
 
 
 def _first_error(err: ValidationError) -> str:
@@ -72,7 +114,7 @@ def load_config(path: str | None) -> Config:
     """Load ``path`` over the defaults; every problem is a one-line ConfigError."""
     if path is None:
         cfg = Config()
-        cfg.build_stages()
+        cfg.validate_stages()
         return cfg
     try:
         with open(path, "rb") as fh:
@@ -99,9 +141,7 @@ def load_config(path: str | None) -> Config:
         cfg = Config(**sections, stage_options=stage_options, source=path)
     except ValidationError as err:
         raise ConfigError(f"{path}: {_first_error(err)}") from None
-    for name in stage_options:  # validate every table given, used by this run or not
-        cfg.build_stages([name])
-    cfg.build_stages()
+    cfg.validate_stages()  # every table given, used by this run or not
     return cfg
 
 
@@ -113,10 +153,10 @@ def defaults_toml() -> str:
     lines += _toml_table(InputSection())
     for name in sorted(STAGES):
         model = STAGES[name].Config()
-        if model.model_dump():
+        if {k for k in model.model_dump() if (name, k) not in DERIVED_KEYS}:
             doc = (STAGES[name].__doc__ or "").strip().splitlines()
             lines += ["", f"[{name}]" + (f"  # {doc[0]}" if doc else "")]
-            lines += _toml_table(model)
+            lines += _toml_table(model, name)
     return "\n".join(lines) + "\n"
 
 
@@ -135,9 +175,15 @@ def _toml_value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _toml_table(model: BaseModel) -> list[str]:
+# Keys set from another table, not by the user (one setting feeds both stages).
+DERIVED_KEYS = {("glossary_known", "termbases")}
+
+
+def _toml_table(model: BaseModel, table: str = "") -> list[str]:
     out = []
     for key, value in model.model_dump().items():
+        if (table, key) in DERIVED_KEYS:
+            continue
         line = f"{key} = {_toml_value(value)}"
         desc = type(model).model_fields[key].description
         if desc and "#" not in line:

@@ -7,7 +7,7 @@ whole segment or about something absent), ``text`` is the exact span, ``reason``
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
@@ -31,3 +31,15 @@ def make_flag(
         "score": round(min(1.0, max(0.0, float(score))), 4),
         "evidence": {"start": start, "end": end, "text": text, "reason": reason},
     }
+
+
+class KnownWrong(NamedTuple):
+    """A known wrong rendering found at ``text[start:end]`` (what a glossary hook reports)."""
+
+    start: int
+    end: int
+    wrong: str
+    approved: str
+    ambiguous: bool = False  # wrong only in some contexts: flag for review, do not replace
+    note: str = ""
+    minor: bool = False  # an understandable alternative rendering: no garble on its own

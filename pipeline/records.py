@@ -1,8 +1,8 @@
-"""Records and rejects: what the readers produce and the writers consume."""
+"""Records and rejects: what the formats produce and the writers consume."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -10,10 +10,9 @@ from typing import Any
 class Record:
     """One input record.
 
-    ``span`` is the record's place in the decoded file text, so an unchanged record is
-    copied back byte for byte and only changed ones are re-rendered by their format.
-    ``extra`` keeps format-specific state (the parsed JSON object, the CSV row) so that
-    unknown fields survive a rewrite.
+    ``span`` is the record's *byte* range in the (decompressed) input, so an unchanged record is
+    copied back byte for byte and only a changed one is re-rendered by its format. ``extra``
+    keeps format-specific state (the raw JSON line, the CSV row) so unknown fields survive.
     """
 
     id: str
@@ -40,21 +39,3 @@ class Reject:
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "reason": self.reason, "raw": self.raw}
-
-
-@dataclass(slots=True)
-class InputFile:
-    """A parsed input: its decoded text, its records in order and its rejects."""
-
-    path: str
-    format: str
-    text: str
-    bom: bool
-    records: list[Record] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        from pathlib import Path
-
-        return Path(self.path).name

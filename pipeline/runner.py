@@ -1,262 +1,487 @@
-"""One run: read inputs, segment them into column batches, run the stages, write the outputs.
+"""One run: inputs in shards through the planned passes, then the output set, swapped in whole.
 
-Outputs (all written atomically, at the end, so an aborted run leaves the previous ones intact):
-``segments.jsonl``, ``summary.json``, ``cleaned/<input name>`` and, when anything was rejected,
-``rejects.jsonl``.
+1. Check every input and the output folder before any work (``check_inputs``, ``OutDir``).
+2. Fingerprint the inputs and the effective config; ``--resume`` continues the work folder of
+   an interrupted run with the same fingerprint and refuses any other.
+3. Read the inputs in order, cut them into shards, and run each pass of the plan
+   (``executor.base.plan_passes``) on every shard through the chosen engine; merge the scan
+   parts between passes.
+4. Assemble the output set in the staging folder from the per-shard results: ``segments.jsonl``,
+   ``cleaned/<name>`` (copied from the input range by range), ``rejects.jsonl`` when anything
+   was rejected, ``summary.json`` and ``report.html``; swap it in; delete the work folder.
+
+Memory stays bounded: the driver holds a few shards in flight, the document checks keep
+windows, and every output is streamed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pipeline import __version__, jsonutil
+from pipeline import __version__
 from pipeline.config import Config
-from pipeline.errors import UsageError
-from pipeline.executor.local import LocalExecutor
-from pipeline.readers import detect_format, read_input
-from pipeline.readers.base import probe_file
-from pipeline.records import InputFile, Reject
-from pipeline.segments import new_row, output_record
-from pipeline.stages.base import Batch, Stage
+from pipeline.errors import UsageError, quote_path
+from pipeline.executor.base import WorkDir, load, merge_pass, plan_passes, save
+from pipeline.executor.work import RunSpec, TaskResult, init_worker, run_task
+from pipeline.outdir import OutDir
+from pipeline.readers import Limits, Source, format_for
+from pipeline.shards import ShardInput, read_shards
+from pipeline.stages.base import Stage, add_stat
 from pipeline.stages.decide import DECISIONS
-from pipeline.text.segment import segment
 from pipeline.writers import atomic
-from pipeline.writers.cleaned import cleaned_text, encode
+from pipeline.writers.cleaned import Item, compressed_writer, write_cleaned
+
+
+class ProgressSink(Protocol):
+    def start(self, total: int, passes: int, files: int) -> None: ...
+    def advance(self, records: int, label: str) -> None: ...
+    def next_pass(self, number: int) -> None: ...
+
+
+@dataclass
+class Input:
+    """One input file and the name of its cleaned copy under ``cleaned/``."""
+
+    path: str
+    name: str
 
 
 @dataclass
 class RunOptions:
-    """What a run does besides its config: the stage list and whether text may be rewritten."""
+    """What a run does besides its config."""
 
     stages: list[str] | None = None
     rewrite: bool = True
-    progress: Callable[[int, int, str], None] | None = None  # (advance, total, file name)
+    resume: bool = False
+    overwrite: bool = False
+    progress: ProgressSink | None = None
 
 
 @dataclass
 class RunResult:
     summary: dict[str, Any]
-    rejects: list[Reject] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        return 3 if self.rejects else 0
+        return 3 if self.summary["records"]["rejected"] else 0
 
 
 def detect_only(cfg: Config) -> Config:
-    """The config for a run that rewrites nothing: decisions in detect mode, and glossary fixes
-    only proposed (their hits say ``flagged``)."""
-    options = {k: dict(v) for k, v in cfg.stage_options.items()}
-    options.setdefault("decide", {})["mode"] = "detect"
-    glossary = options.setdefault("glossary", {})
-    glossary["replace_variants"] = glossary["translate_source_terms"] = False
-    return cfg.model_copy(update={"stage_options": options})
+    """The config for a run that rewrites nothing (each stage's own detect options)."""
+    return cfg.for_detect()
 
 
-def check_inputs(paths: list[str]) -> None:
+def as_inputs(items: list[str | Input]) -> list[Input]:
+    return [i if isinstance(i, Input) else Input(i, Path(i).name) for i in items]
+
+
+def check_inputs(inputs: list[Input], limits: Limits, out: Path | None = None) -> None:
     """File-level checks for every input before any work: fail fast, write nothing."""
     names: dict[str, str] = {}
-    for p in paths:
-        detect_format(p)
-        probe_file(p)  # the full read happens once, in read_input
-        name = Path(p).name
-        if name in names:
-            raise UsageError(f"{p}: same file name as {names[name]}; cleaned/{name} would clash")
-        names[name] = p
-
-
-def segment_rows(f: InputFile) -> Iterator[dict[str, Any]]:
-    """One row per segment of every record of ``f``; bilingual records stay one segment."""
-    seq = 0
-    for rec in f.records:
-        spans = [(0, len(rec.target))] if rec.source is not None else segment(rec.target)
-        for i, (s, e) in enumerate(spans):
-            before = rec.target[spans[i - 1][1] : s] if i else "\n"
-            after = rec.target[e : spans[i + 1][0]] if i + 1 < len(spans) else "\n"
-            yield new_row(
-                rec.target[s:e],
-                file=f.path,
-                seq=seq,
-                record=rec.id,
-                index=i,
-                start=s,
-                end=e,
-                line_first="\n" in before or "\r" in before,
-                line_end="\n" in after or "\r" in after,
-                doc=f"{f.path}#{rec.doc}" if rec.doc != f.path else f.path,
-                source=rec.source,
-                src_lang=rec.src_lang,
-                tgt_lang=rec.tgt_lang,
-                reference=rec.reference,
+    out_real = out.resolve() if out is not None else None
+    for inp in inputs:
+        format_for(inp.path)
+        Source(inp.path, limits).probe()
+        if out_real is not None:
+            real = Path(inp.path).resolve()
+            if real == out_real or out_real in real.parents:
+                raise UsageError(
+                    f"{quote_path(inp.path)}: is inside --out {quote_path(out)}; "
+                    "a run would overwrite its own input"
+                )
+        if inp.name in names:
+            raise UsageError(
+                f"{quote_path(inp.path)}: same file name as {quote_path(names[inp.name])}; "
+                f"cleaned/{inp.name} would clash"
             )
-            seq += 1
+        names[inp.name] = inp.path
 
 
-def to_batches(rows: list[dict[str, Any]], size: int) -> list[Batch]:
-    """Rows to column batches of at most ``size`` rows."""
-    batches = []
-    for i in range(0, len(rows), size):
-        chunk = rows[i : i + size]
-        batches.append({k: [r[k] for r in chunk] for k in chunk[0]})
-    return batches
+def fingerprint(
+    inputs: list[Input], cfg: Config, rewrite: bool, stage_names: list[str]
+) -> dict[str, Any]:
+    """What a resumed run must share with the interrupted one: inputs and effective config."""
+    files = []
+    for inp in inputs:
+        st = os.stat(inp.path)
+        h = hashlib.sha256()
+        with open(inp.path, "rb") as fh:  # head and tail: cheap, and catches edits
+            h.update(fh.read(1 << 20))
+            if st.st_size > 2 << 20:
+                fh.seek(-(1 << 20), os.SEEK_END)
+                h.update(fh.read())
+        files.append(
+            {
+                "path": str(Path(inp.path).resolve()),
+                "name": inp.name,
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "sha256_head_tail": h.hexdigest(),
+            }
+        )
+    config = {"effective": cfg.effective(), "stages": stage_names, "rewrite": rewrite}
+    config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+    body = {"mtclean": __version__, "inputs": files, "config_sha256": config_hash}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return {**body, "id": digest}
 
 
-def from_batches(batches: list[Batch]) -> Iterator[dict[str, Any]]:
-    for b in batches:
-        keys = list(b)
-        for values in zip(*(b[k] for k in keys), strict=True):
-            yield dict(zip(keys, values, strict=True))
+def _fingerprint_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
+    if old.get("mtclean") != new["mtclean"]:
+        return f"it was started by mtclean {old.get('mtclean')}"
+    if old.get("config_sha256") != new["config_sha256"]:
+        return "the effective config differs"
+    old_files = {f["path"]: f for f in old.get("inputs", [])}
+    for f in new["inputs"]:
+        o = old_files.get(f["path"])
+        if o is None:
+            return f"input {quote_path(f['path'])} was not part of it"
+        if o != f:
+            return f"input {quote_path(f['path'])} changed since"
+    if len(old_files) != len(new["inputs"]):
+        return "it had other inputs"
+    return ""
 
 
-def new_target(target: str, rows: list[dict[str, Any]]) -> str | None:
-    """The record's cleaned target, or None when no segment changed."""
-    if all(r["decision"] != "dropped" and r["output"] == r["target"] for r in rows):
-        return None
-    spans = [(r["start"], r["end"]) for r in rows]
-    kept = [k for k, r in enumerate(rows) if r["decision"] != "dropped"]
-    if not kept:
-        return ""
-    # A dropped segment takes the gap before it (or after it, when it leads) along.
-    parts = [target[: spans[0][0]]]
-    for n, k in enumerate(kept):
-        if n:
-            parts.append(target[spans[k - 1][1] : spans[k][0]])
-        parts.append(rows[k]["output"])
-    parts.append(target[spans[-1][1] :])
-    return "".join(parts)
+def make_engine(cfg: Config, stages: list[Stage[Any]], n_shards: int) -> Any:
+    """The configured engine, with no more workers than there are shards to share."""
+    workers = cfg.run.workers or (os.cpu_count() or 1)
+    if cfg.run.engine == "local":
+        workers = min(workers, n_shards)
+    if cfg.run.engine == "datasets":
+        from pipeline.executor.hf_datasets import DatasetsEngine
+
+        return DatasetsEngine(workers)
+    if cfg.run.engine == "ray":
+        from pipeline.executor.ray_engine import RayEngine
+
+        gpu = any(s.uses_model for s in stages)
+        return RayEngine(workers, cfg.run.ray_address, gpu=gpu)
+    from pipeline.executor.local import LocalEngine
+
+    return LocalEngine(workers)
 
 
-def run(inputs: list[str], out_dir: str, cfg: Config, opts: RunOptions) -> RunResult:
-    """Run the pipeline over ``inputs`` and write every output under ``out_dir``."""
+def run(inputs: list[str] | list[Input], out_dir: str, cfg: Config, opts: RunOptions) -> RunResult:
+    """Run the pipeline over ``inputs`` and write the output set under ``out_dir``."""
     t_start = time.perf_counter()
-    check_inputs(inputs)
+    ins = as_inputs(list(inputs))
+    limits = Limits(cfg.run.max_line_bytes, cfg.run.max_record_bytes, cfg.run.max_whole_file_bytes)
+    out = OutDir(out_dir)
+    check_inputs(ins, limits, out.root)
     if not opts.rewrite:
         cfg = detect_only(cfg)
-    stages = cfg.build_stages(opts.stages)
-    executor = LocalExecutor(cfg.run.workers)
-    out = Path(out_dir)
+    stage_names = opts.stages or cfg.run.stages
+    cfg.validate_stages(stage_names)
+    out.open()
+    try:
+        if out.has_outputs() and not (opts.overwrite or opts.resume):
+            raise UsageError(
+                f"--out {quote_path(out_dir)}: holds the outputs of an earlier run; "
+                "pass --overwrite to replace them"
+            )
+        return _run_locked(ins, out, cfg, opts, limits, stage_names, t_start)
+    finally:
+        out.close()
+
+
+def _run_locked(
+    ins: list[Input],
+    out: OutDir,
+    cfg: Config,
+    opts: RunOptions,
+    limits: Limits,
+    stage_names: list[str],
+    t_start: float,
+) -> RunResult:
+    fp = fingerprint(ins, cfg, opts.rewrite, stage_names)
+    wd = WorkDir(out.work)
+    fp_path = out.work / "fingerprint.json"
+    resumed = False
+    if opts.resume and fp_path.exists():
+        old = json.loads(fp_path.read_text(encoding="utf-8"))
+        why = _fingerprint_mismatch(old, fp)
+        if why:
+            raise UsageError(f"cannot resume the run in {quote_path(out.root)}: {why}")
+        resumed = True
+    else:
+        out.discard_work()
+        out.work.mkdir(parents=True)
+        atomic.write_text(fp_path, json.dumps(fp, indent=2) + "\n")
+
+    stages = cfg.build_stages(stage_names)
+    for st in stages:
+        st.check()  # resources a stage needs (termbases, a model folder): fail before any work
+    passes = plan_passes(stages)
+    spec = RunSpec(str(out.work), tuple(passes), opts.rewrite, cfg.run.batch_size)
+    progress = opts.progress
+    totals = _count_records(ins, limits, out.work, resumed)
+    n_shards = sum(-(-max(n, 1) // cfg.run.shard_records) for n in totals.values())
+    engine = make_engine(cfg, stages, n_shards)
+    if progress:
+        progress.start(sum(totals.values()), len(passes), len(ins))
+
+    shard_files: list[tuple[int, int]] = []  # (shard id, file index)
+    stats: dict[str, dict[str, Any]] = {}
+    seconds: Counter[str] = Counter()
+    segments_seen: Counter[str] = Counter()
     timings: Counter[str] = Counter()
+
+    def timed(it: Iterator[ShardInput]) -> Iterator[ShardInput]:
+        while True:
+            t0 = time.perf_counter()
+            sh = next(it, None)
+            timings["read"] += time.perf_counter() - t0
+            if sh is None:
+                return
+            yield sh
+
+    def tasks(p: int) -> Iterator[tuple[int, int, ShardInput | None]]:
+        if p == 0:
+            for sh in timed(
+                read_shards(
+                    [i.path for i in ins],
+                    cfg.run.shard_records,
+                    limits,
+                    cfg.input.src_lang or None,
+                    cfg.input.tgt_lang,
+                )
+            ):
+                shard_files.append((sh.id, sh.file_index))
+                if wd.done(0, sh.id).exists():
+                    yield (0, sh.id, None)  # complete: reported from its marker
+                else:
+                    yield (0, sh.id, sh)
+        else:
+            for sid, _ in shard_files:
+                yield (p, sid, None)
+
+    engine.start(init_worker, (stages, spec))
+    try:
+        for p, plan in enumerate(passes):
+            if progress and p:
+                progress.next_pass(p)
+            todo = _split_done(tasks(p), wd)
+            for res in _merge_results(engine, todo, wd):
+                for name, st in res.stats.items():
+                    if st:
+                        stats[name] = add_stat(stats[name], st) if name in stats else dict(st)
+                seconds.update(res.seconds)
+                for i in plan.apply:
+                    segments_seen[stages[i].name] += res.segments
+                if progress:
+                    label = ins[_file_of(shard_files, res.shard)].path
+                    progress.advance(res.records, label)
+            t0 = time.perf_counter()
+            merge_pass(wd, stages, plan.scans, [s for s, _ in shard_files])
+            timings["merge"] += time.perf_counter() - t0
+    finally:
+        engine.close()
+
+    t0 = time.perf_counter()
+    staging = out.fresh_staging()
+    summary = _assemble(ins, staging, wd, shard_files, len(passes) - 1)
+    timings["write"] = time.perf_counter() - t0
+    stage_report: dict[str, Any] = {}
+    for st in stages:
+        entry = st.finish_stats(stats.get(st.name, {}))
+        secs = seconds.get(st.name, 0.0)
+        n = segments_seen.get(st.name, 0)
+        entry = {**entry, "seconds": round(secs, 4)}
+        entry["segments_per_s"] = round(n / secs, 1) if secs > 0 else None
+        stage_report[st.name] = entry
+    total_secs = time.perf_counter() - t_start
+    summary.update(
+        {
+            "stage_stats": stage_report,
+            "exit_status": 3 if summary["records"]["rejected"] else 0,
+            "timings": {k: round(v, 4) for k, v in sorted(timings.items())}
+            | {"segment": round(seconds.get("segment", 0.0), 4)}
+            | {"render": round(seconds.get("render", 0.0), 4)}
+            | {"total": round(total_secs, 4)},
+        }
+    )
+    summary = _summary_head(ins, cfg, stages, fp, resumed) | summary
+    atomic.write_text(
+        staging / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    )
+    _write_report(staging)
+    out.swap()
+    out.discard_work()
+    rejects = _first_rejects(out.root / "rejects.jsonl")
+    return RunResult(summary, rejects)
+
+
+def _split_done(
+    tasks: Iterator[tuple[int, int, Any]], wd: WorkDir
+) -> Iterator[tuple[int, int, Any]]:
+    for t in tasks:
+        p, sid, payload = t
+        if (p > 0 and wd.done(p, sid).exists()) or (p == 0 and payload is None):
+            yield (p, sid, "done")
+        else:
+            yield t
+
+
+def _merge_results(
+    engine: Any, tasks: Iterator[tuple[int, int, Any]], wd: WorkDir
+) -> Iterator[TaskResult]:
+    """Results in shard order: completed tasks from their markers, the rest from the engine."""
+    pending_done: list[tuple[int, int]] = []
+
+    def fresh() -> Iterator[tuple[int, int, Any]]:
+        for t in tasks:
+            if t[2] == "done":
+                pending_done.append((t[0], t[1]))
+                continue
+            yield t
+
+    # The engine consumes ``fresh`` lazily, so markers of skipped shards are read as we go.
+    results = engine.map(run_task, fresh())
+    for res in results:
+        while pending_done and pending_done[0][1] < res.shard:
+            p, sid = pending_done.pop(0)
+            yield load(wd.done(p, sid))
+        yield res
+    for p, sid in pending_done:
+        yield load(wd.done(p, sid))
+
+
+def _file_of(shard_files: list[tuple[int, int]], sid: int) -> int:
+    return shard_files[sid][1] if sid < len(shard_files) else shard_files[-1][1]
+
+
+def _count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) -> dict[str, int]:
+    """Records per input, for the progress total (cached in the work folder for resumes)."""
+    cache = work / "counts.json"
+    if resumed and cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    counts = {i.path: format_for(i.path).count(Source(i.path, limits)) for i in ins}
+    atomic.write_text(cache, json.dumps(counts) + "\n")
+    return counts
+
+
+def _assemble(
+    ins: list[Input], staging: Path, wd: WorkDir, shard_files: list[tuple[int, int]], last: int
+) -> dict[str, Any]:
+    """Build the output set in ``staging`` from the last pass's per-shard results."""
     per_file: dict[str, Any] = {}
     checks: Counter[str] = Counter()
     decisions: Counter[str] = Counter({d: 0 for d in DECISIONS})
-    all_rejects: list[Reject] = []
-    cleaned: dict[str, bytes] = {}
-    records_in = records_out = n_segments = 0
-    out.mkdir(parents=True, exist_ok=True)
-    with atomic.atomic_open(out / "segments.jsonl") as seg_out:
-        for path in inputs:
-            t0 = time.perf_counter()
-            f = read_input(path, cfg.input.src_lang or None, cfg.input.tgt_lang)
-            timings["read"] += time.perf_counter() - t0
-            rows = list(segment_rows(f))
-            batches = to_batches(rows, cfg.run.batch_size) if rows else []
-            total = len(rows) * executor.phases(stages)
-            batches = _run_stages(executor, stages, batches, opts, total, f.name)
-            for name, secs in executor.timings.items():
-                timings[f"stage:{name}"] += secs
-            t0 = time.perf_counter()
-            file_stats = _write_file(f, batches, seg_out, out, opts.rewrite, cleaned)
-            timings["write"] += time.perf_counter() - t0
-            per_file[f.name] = file_stats
-            checks.update(file_stats["checks"])
-            decisions.update(file_stats["decisions"])
-            all_rejects += f.rejects
-            records_in += file_stats["records_in"]
-            records_out += file_stats["records_out"]
-            n_segments += file_stats["segments"]
-        t0 = time.perf_counter()
-        for name, data in cleaned.items():
-            atomic.write_bytes(out / "cleaned" / name, data)
-        rejects_path = out / "rejects.jsonl"
-        if all_rejects:
-            atomic.write_text(
-                rejects_path, "".join(jsonutil.dumps(r.as_json()) + "\n" for r in all_rejects)
-            )
-        elif rejects_path.exists():
-            rejects_path.unlink()  # a stale file from an earlier run would mislead
-        timings["write"] += time.perf_counter() - t0
-    summary = {
-        "mtclean": __version__,
-        "config": cfg.source,
-        "stages": [s.name for s in stages],
-        "inputs": list(inputs),
+    rec: Counter[str] = Counter()
+    n_segments = 0
+    by_file: dict[int, list[int]] = {}
+    for sid, fi in shard_files:
+        by_file.setdefault(fi, []).append(sid)
+    with (
+        atomic.atomic_open(staging / "segments.jsonl", "wb") as seg_out,
+        atomic.atomic_open(staging / ".rejects.jsonl", "w") as rej_out,
+    ):
+        for fi, inp in enumerate(ins):
+            f_stats: dict[str, Any] = {
+                "format": format_for(inp.path).name,
+                "records_in": 0,
+                "records_out": 0,
+                "dropped": 0,
+                "rejected": 0,
+                "segments": 0,
+            }
+            f_checks: Counter[str] = Counter()
+            f_dec: Counter[str] = Counter()
+            items: list[Item] = []
+            for sid in by_file.get(fi, []):
+                res: TaskResult = load(wd.done(last, sid))
+                o = res.output
+                assert o is not None
+                with open(wd.final_segments(sid), "rb") as fh:
+                    while block := fh.read(1 << 20):
+                        seg_out.write(block)
+                rej_out.write("".join(o.rejects))
+                items.extend(o.items)
+                for k in ("records_in", "records_out", "dropped", "rejected", "segments"):
+                    f_stats[k] += getattr(o, k)
+                f_checks.update(o.checks)
+                f_dec.update(o.decisions)
+            target = staging / "cleaned" / inp.name
+            with atomic.atomic_open(target, "wb") as raw:
+                fh_out = compressed_writer(inp.name, raw)
+                write_cleaned(inp.path, items, fh_out)
+                if fh_out is not raw:
+                    fh_out.close()
+            del items
+            f_stats["checks"] = dict(sorted(f_checks.items()))
+            f_stats["decisions"] = dict(sorted(f_dec.items()))
+            per_file[inp.name] = f_stats
+            checks.update(f_checks)
+            decisions.update(f_dec)
+            n_segments += f_stats["segments"]
+            for k in ("records_in", "records_out", "dropped", "rejected"):
+                rec[k] += f_stats[k]
+    rejects_tmp = staging / ".rejects.jsonl"
+    if rejects_tmp.stat().st_size:
+        os.replace(rejects_tmp, staging / "rejects.jsonl")
+    else:
+        rejects_tmp.unlink()
+    return {
         # in == out + dropped: rejects are copied into the cleaned output unchanged.
         "records": {
-            "in": records_in,
-            "out": records_out,
-            "rejected": len(all_rejects),
-            "dropped": records_in - records_out,
+            "in": rec["records_in"],
+            "out": rec["records_out"],
+            "rejected": rec["rejected"],
+            "dropped": rec["dropped"],
         },
         "segments": n_segments,
         "checks": dict(sorted(checks.items())),
         "decisions": dict(decisions),
         "files": per_file,
-        "exit_status": 3 if all_rejects else 0,
-        "timings": {k: round(v, 4) for k, v in sorted(timings.items())}
-        | {"total": round(time.perf_counter() - t_start, 4)},
     }
-    atomic.write_text(
-        out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-    )
-    return RunResult(summary, all_rejects)
 
 
-def _run_stages(
-    executor: LocalExecutor,
-    stages: list[Stage],
-    batches: list[Batch],
-    opts: RunOptions,
-    total: int,
-    label: str,
-) -> list[Batch]:
-    if not batches:
-        return batches
-    progress = opts.progress
-    cb = (lambda n: progress(n, total, label)) if progress else None
-    return executor.run(stages, batches, cb)
-
-
-def _write_file(
-    f: InputFile,
-    batches: list[Batch],
-    seg_out: Any,
-    out: Path,
-    rewrite: bool,
-    cleaned: dict[str, bytes],
+def _summary_head(
+    ins: list[Input], cfg: Config, stages: list[Stage[Any]], fp: dict[str, Any], resumed: bool
 ) -> dict[str, Any]:
-    by_record: dict[str, list[dict[str, Any]]] = {}
-    checks: Counter[str] = Counter()
-    decisions: Counter[str] = Counter()
-    for row in from_batches(batches):
-        by_record.setdefault(row["record"], []).append(row)
-        seg_out.write(jsonutil.dumps(output_record(row)) + "\n")
-
-        checks.update({fl["check"] for fl in row["flags"]})
-        decisions[row["decision"]] += 1
-    new_targets: dict[int, str] = {}
-    for i, rec in enumerate(f.records):
-        rows = by_record[rec.id]
-        if rewrite:
-            nt = new_target(rec.target, rows)
-            if nt is not None:
-                new_targets[i] = nt
-    # A plain-text paragraph left with no text leaves the file (it cannot exist empty); a
-    # structured record stays, with an empty target.
-    gone = sum(1 for t in new_targets.values() if not t.strip()) if f.format == "txt" else 0
-    cleaned[f.name] = encode(f, cleaned_text(f, new_targets))
     return {
-        "format": f.format,
-        "records_in": len(f.records) + len(f.rejects),
-        "records_out": len(f.records) + len(f.rejects) - gone,
-        "dropped": gone,
-        "rejected": len(f.rejects),
-        "segments": sum(len(v) for v in by_record.values()),
-        "checks": dict(sorted(checks.items())),
-        "decisions": dict(sorted(decisions.items())),
+        "mtclean": __version__,
+        "fingerprint": fp["id"],
+        "config": cfg.source,
+        "effective_config": cfg.effective(),
+        "stages": [s.name for s in stages],
+        "engine": cfg.run.engine,
+        "workers": cfg.run.workers or (os.cpu_count() or 1),
+        "resumed": resumed,
+        "inputs": [str(Path(i.path).resolve()) for i in ins],
+        "outputs": {i.path: f"cleaned/{i.name}" for i in ins},
     }
+
+
+def _write_report(staging: Path) -> None:
+    """``report.html`` when the scoring package that renders it is present."""
+    try:
+        from pipeline.quality.report import write_report  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    write_report(str(staging))
+
+
+def _first_rejects(path: Path, limit: int = 1000) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            out.append(json.loads(line))
+            if len(out) >= limit:
+                break
+    return out
+
+
+__all__ = ["Input", "RunOptions", "RunResult", "check_inputs", "detect_only", "run", "save"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.executor.local import LocalExecutor
-from pipeline.runner import from_batches, to_batches
+from pipeline.executor.base import LocalExecutor
+from pipeline.stages.base import from_batches, to_batches
 from tests.checks.helpers import row
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.config import Config
 from pipeline.runner import RunOptions, run
+from tests.support import read_input
 
 _chars = st.one_of(
     st.characters(codec="utf-8", exclude_characters="\r\n"),
@@ -24,7 +25,7 @@ def _run(tmp: Path, name: str, data: bytes) -> tuple[Path, dict]:
     src = tmp / name
     src.write_bytes(data)
     out = tmp / "out"
-    result = run([str(src)], str(out), Config(), RunOptions())
+    result = run([str(src)], str(out), Config(), RunOptions(overwrite=True))
     return out, result.summary
 
 
@@ -60,8 +61,6 @@ def test_txt_round_trip(tmp_path_factory, parts):
     data = text.encode("utf-8")
     out, summary = _run(tmp, "in.txt", data)
     segs = _segments(out)
-    from pipeline.readers import read_input
-
     records = read_input(str(tmp / "in.txt")).records
     _check_segments_cover_targets(segs, {r.id: r.target for r in records})
     r = summary["records"]

@@ -126,6 +126,7 @@ class KeywordTail(SegmentCheck):
 
     name = "keyword_tail"
     Config = KeywordTailConfig
+    writes = frozenset({"flags", "output"})
 
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         text = row["target"]

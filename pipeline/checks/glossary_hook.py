@@ -2,31 +2,20 @@
 
 The detection side defines the interface; the glossary fills it. A hook is anything with
 ``known_wrong(text, tgt_lang) -> list[KnownWrong]``. The check loads hooks from the termbases
-named in its config (``[glossary_known] termbases``, which ``--glossary`` sets) or takes hook
+of the glossary stage (``[glossary] termbases``, which ``--glossary`` sets: one setting feeds
+both the glossary stage and this check) or takes hook
 objects directly (``GlossaryKnown(hooks=[...])``), so any term source can plug in.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
-from pipeline.flags import make_flag
+from pipeline.flags import KnownWrong, make_flag
 from pipeline.stages.base import StageConfig, register
-
-
-class KnownWrong(NamedTuple):
-    """A known wrong rendering found at ``text[start:end]``."""
-
-    start: int
-    end: int
-    wrong: str
-    approved: str
-    ambiguous: bool = False  # wrong only in some contexts: flag for review, do not replace
-    note: str = ""
-    minor: bool = False  # an understandable alternative rendering: no garble on its own
 
 
 class GlossaryHook(Protocol):
@@ -36,8 +25,7 @@ class GlossaryHook(Protocol):
 class GlossaryKnownConfig(StageConfig):
     termbases: list[str] = Field(
         default_factory=list,
-        description="termbase files (TSV/CSV/TBX) whose known wrong "
-        "renderings are flagged; set by --glossary",
+        description="set from [glossary] termbases (one setting feeds both stages)",
     )
 
 
@@ -60,9 +48,14 @@ class GlossaryKnown(SegmentCheck):
 
     def __init__(self, config: Any = None, hooks: list[GlossaryHook] | None = None) -> None:
         super().__init__(config)
-        self.hooks = list(hooks or []) + load_hooks(self.config.termbases)  # type: ignore
+        self.given_hooks = list(hooks or [])
+        self.hooks: list[GlossaryHook] = list(self.given_hooks)
+
+    def setup(self) -> None:
+        self.hooks = self.given_hooks + load_hooks(self.config.termbases)  # type: ignore
 
     def apply(self, batch: Any, state: Any = None) -> Any:
+        self.ensure_setup()
         if not self.hooks:
             return batch
         return super().apply(batch, state)

@@ -14,7 +14,7 @@ from typing import Literal
 
 import ahocorasick
 
-from pipeline.checks.glossary_hook import KnownWrong
+from pipeline.flags import KnownWrong
 from pipeline.glossary.termbase import Term
 
 Kind = Literal["approved", "variant", "minor", "ambiguous", "source"]

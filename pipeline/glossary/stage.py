@@ -64,16 +64,32 @@ class Glossary(Stage):
     name = "glossary"
     Config = GlossaryConfig
 
+    writes = frozenset({"output", "glossary", "glossary_base", "flags"})
+
     def __init__(self, config: Any = None, terms: list[Term] | None = None) -> None:
         super().__init__(config)
-        cfg: GlossaryConfig = self.config  # type: ignore[assignment]
-        if terms is not None:
-            self.matcher = TermMatcher(terms)
+        self.given_terms = terms
+
+    def check(self) -> None:
+        """Load (and so validate) the termbases in the driver before any work."""
+        if self.given_terms is None and self.config.termbases:  # type: ignore[attr-defined]
+            matcher_for(self.config.termbases)  # type: ignore[attr-defined]
+
+    def setup(self) -> None:
+        """Load the termbases and build the matcher (once per worker process)."""
+        if self.given_terms is not None:
+            self.matcher = TermMatcher(self.given_terms)
         else:
-            self.matcher = matcher_for(cfg.termbases)
+            self.matcher = matcher_for(self.config.termbases)  # type: ignore[attr-defined]
         self.terms = self.matcher.terms
 
+    @classmethod
+    def detect_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """Detect mode: fixes are only proposed (their hits say ``flagged``)."""
+        return {**options, "replace_variants": False, "translate_source_terms": False}
+
     def apply(self, batch: Batch, state: Any = None) -> Batch:
+        self.ensure_setup()
         out = dict(batch)
         if not self.terms:
             out.setdefault("glossary_base", [None] * len(batch["target"]))

@@ -1,48 +1,44 @@
-"""Readers by format. ``read_input`` picks one by file suffix and applies language defaults."""
+"""Input formats. Each format is one module registering a ``Format`` (see ``registry``);
+``open_input`` picks one by suffix (under an optional ``.gz``/``.bz2``/``.xz``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
-from pipeline.errors import InputError
-from pipeline.readers import jsonl, table, text
-from pipeline.readers.base import read_text
-from pipeline.records import InputFile, Record
+from pipeline.readers import jsonl, table, text  # noqa: F401  (register the built-in formats)
+from pipeline.readers.registry import (
+    COMPRESSION_SUFFIXES,
+    FORMATS,
+    Format,
+    format_for,
+    register_format,
+    split_suffix,
+)
+from pipeline.readers.source import Limits, Source
+from pipeline.records import Record, Reject
 
-FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
-
-
-def detect_format(path: str) -> str:
-    """The format named by ``path``'s suffix, or an InputError listing the known ones."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise InputError(path, f"unknown format {suffix or '(no suffix)'!r} (expected {known})")
-    return FORMATS[suffix]
-
-
-def read_input(path: str, src_lang: str | None = None, tgt_lang: str = "en") -> InputFile:
-    """Read and parse one input file; file-level problems raise InputError."""
-    fmt = detect_format(path)
-    decoded, bom = read_text(path)
-    f = InputFile(path=path, format=fmt, text=decoded, bom=bom)
-    if fmt == "txt":
-        text.parse(f)
-    elif fmt == "jsonl":
-        jsonl.parse(f)
-    else:
-        table.parse(f)
-    for r in f.records:
-        r.src_lang = r.src_lang or src_lang
-        r.tgt_lang = r.tgt_lang or tgt_lang
-        r.doc = r.doc or path
-    return f
+__all__ = [
+    "COMPRESSION_SUFFIXES",
+    "FORMATS",
+    "Format",
+    "Limits",
+    "Source",
+    "format_for",
+    "iter_records",
+    "register_format",
+    "split_suffix",
+]
 
 
-def render(f: InputFile, record: Record, target: str) -> str | None:
-    """Render a changed record in its file's format; None removes it (plain text only)."""
-    if f.format == "txt":
-        return text.render(record, target)
-    if f.format == "jsonl":
-        return jsonl.render(record, target)
-    return table.render(record, target, f.format)
+def iter_records(
+    path: str, limits: Limits | None = None, src_lang: str | None = None, tgt_lang: str = "en"
+) -> Iterator[Record | Reject]:
+    """Records and rejects of one input, in file order, with language and document defaults."""
+    fmt = format_for(path)
+    src = Source(path, limits)
+    for item in fmt.records(src):
+        if isinstance(item, Record):
+            item.src_lang = item.src_lang or src_lang
+            item.tgt_lang = item.tgt_lang or tgt_lang
+            item.doc = item.doc or path
+        yield item

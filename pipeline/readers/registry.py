@@ -46,6 +46,11 @@ class Format(ABC):
     def render(self, record: Record, target: str) -> str | None:
         """The new text for ``record.span`` with ``target`` as the record's target."""
 
+    def count(self, src: Source) -> int:
+        """How many items (records and rejects) ``records`` will yield (for progress totals).
+        Formats override it with something cheaper than a full parse where they can."""
+        return sum(1 for _ in self.records(src))
+
 
 # Imported here for the type only; the implementation lives in readers/source.py.
 from pipeline.readers.source import Source  # noqa: E402

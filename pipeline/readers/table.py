@@ -11,8 +11,13 @@ import io
 from collections.abc import Iterator
 
 from pipeline.errors import InputError
-from pipeline.readers.base import Line, lines, record_from_fields, undecodable_column
-from pipeline.records import InputFile, Record, Reject
+from pipeline.readers.base import record_from_fields, short_raw, undecodable_column
+from pipeline.readers.registry import Format, register_format
+from pipeline.readers.source import Line, Source
+from pipeline.records import Record, Reject
+
+# A parsed row: its physical lines, its cells (None when malformed) and the reason.
+Row = tuple[list[Line], list[str] | None, str]
 
 
 class TableRow:
@@ -25,64 +30,113 @@ class TableRow:
         self.cells = cells
 
 
-def _rows_tsv(f: InputFile) -> Iterator[tuple[list[Line], list[str] | None, str]]:
-    for line in lines(f.text):
-        raw = f.text[line.start : line.end]
-        if raw.strip():
-            yield [line], raw.split("\t"), ""
+class _Table(Format):
+    drop_rule = "empty"
 
+    def rows(self, src: Source) -> Iterator[Row]:
+        raise NotImplementedError
 
-def _rows_csv(f: InputFile) -> Iterator[tuple[list[Line], list[str] | None, str]]:
-    all_lines = list(lines(f.text))
-    pos = 0
-
-    def feed() -> Iterator[str]:
-        nonlocal pos
-        while pos < len(all_lines):
-            ln = all_lines[pos]
-            pos += 1
-            yield f.text[ln.start : ln.next_start]
-
-    source = feed()
-    while pos < len(all_lines):
-        first = pos
-        reader = csv.reader(source, strict=True)
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            yield all_lines[first:pos], None, f"malformed CSV: {err}"
-            continue
-        if cells:
-            yield all_lines[first:pos], cells, ""
-
-
-def parse(f: InputFile) -> None:
-    """Parse a header row, then one record per row; bad rows become rejects."""
-    rows = _rows_tsv(f) if f.format == "tsv" else _rows_csv(f)
-    header: list[str] | None = None
-    seen: dict[str, int] = {}
-    for row_lines, cells, error in rows:
-        first = row_lines[0]
-        span = (first.start, row_lines[-1].end)
-        raw = f.text[span[0] : span[1]]
+    def records(self, src: Source) -> Iterator[Record | Reject]:
+        header: list[str] | None = None
+        seen: dict[str, int] = {}
+        for row_lines, cells, error in self.rows(src):
+            first = row_lines[0]
+            span = (first.start, row_lines[-1].end)
+            last = len(row_lines) - 1
+            raw = "".join(
+                (ln.text or "") + (ln.brk if k < last else "") for k, ln in enumerate(row_lines)
+            )
+            if header is None:
+                header = _header(src.path, first.number, cells, error)
+                continue
+            reason = error or _row_problem(header, cells, raw, seen)
+            if reason:
+                yield Reject(src.path, first.number, reason, short_raw(raw), span)
+                continue
+            assert cells is not None
+            row = dict(zip(header, cells, strict=True))
+            rid = row["id"]
+            seen[rid] = first.number
+            yield record_from_fields(
+                rid, row["target"], first.number, span, row, TableRow(header, cells)
+            )
         if header is None:
-            header = _header(f.path, first.number, cells, error)
-            continue
-        reason = error or _row_problem(header, cells, raw, seen)
-        if reason:
-            f.rejects.append(Reject(f.path, first.number, reason, raw, span))
-            continue
-        assert cells is not None
-        row = dict(zip(header, cells, strict=True))
-        rid = row["id"]
-        seen[rid] = first.number
-        f.records.append(
-            record_from_fields(rid, row["target"], first.number, span, row, TableRow(header, cells))
-        )
-    if header is None:
-        raise InputError(f.path, "no header row")
+            raise InputError(src.path, "no header row")
+
+
+@register_format
+class Tsv(_Table):
+    name = "tsv"
+    suffixes = (".tsv",)
+    description = "tab-separated with a header row (id, target, ...); no quoting"
+
+    def rows(self, src: Source) -> Iterator[Row]:
+        for line in src.lines():
+            if line.text is None:
+                yield [line], None, f"line longer than the cap of {src.limits.max_line_bytes} bytes"
+            elif line.text.strip():
+                yield [line], line.text.split("\t"), ""
+
+    def render(self, record: Record, target: str) -> str:
+        row: TableRow = record.extra
+        cells = list(row.cells)
+        cells[row.header.index("target")] = target
+        return "\t".join(cells)
+
+
+@register_format
+class Csv(_Table):
+    name = "csv"
+    suffixes = (".csv",)
+    description = "RFC 4180 CSV with a header row (id, target, ...); quoted cells may hold newlines"
+
+    def rows(self, src: Source) -> Iterator[Row]:
+        cap = src.limits.max_record_bytes
+        pending: list[Line] = []
+        for line in src.lines():
+            if line.text is None:
+                if pending:
+                    yield pending, None, "malformed CSV: unterminated quoted cell"
+                    pending = []
+                yield [line], None, f"line longer than the cap of {src.limits.max_line_bytes} bytes"
+                continue
+            if not pending and not line.text.strip():
+                continue
+            pending.append(line)
+            text = "".join(ln.text + ln.brk for ln in pending)  # type: ignore[operator]
+            if _open_quote(text) and pending[-1].brk:
+                if pending[-1].next_start - pending[0].start > cap:
+                    yield pending, None, f"record longer than the cap of {cap} bytes"
+                    pending = []
+                continue
+            yield pending, *_parse_csv(text)
+            pending = []
+        if pending:
+            text = "".join(ln.text + ln.brk for ln in pending)  # type: ignore[operator]
+            yield pending, *_parse_csv(text)
+
+    def render(self, record: Record, target: str) -> str:
+        row: TableRow = record.extra
+        cells = list(row.cells)
+        cells[row.header.index("target")] = target
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(cells)
+        return buf.getvalue()[:-1]
+
+
+def _open_quote(text: str) -> bool:
+    """True when ``text`` ends inside a quoted cell (an odd number of quote characters)."""
+    return text.count('"') % 2 == 1
+
+
+def _parse_csv(text: str) -> tuple[list[str] | None, str]:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as err:
+        return None, f"malformed CSV: {err}"
+    if len(rows) != 1:
+        return None, "malformed CSV: one record expected"
+    return rows[0], ""
 
 
 def _header(path: str, number: int, cells: list[str] | None, error: str) -> list[str]:
@@ -114,15 +168,3 @@ def _row_problem(header: list[str], cells: list[str] | None, raw: str, seen: dic
     if rid in seen:
         return f"duplicate id {rid!r} (first on line {seen[rid]})"
     return ""
-
-
-def render(record: Record, target: str, fmt: str) -> str:
-    """The row with only the target cell replaced."""
-    row: TableRow = record.extra
-    cells = list(row.cells)
-    cells[row.header.index("target")] = target
-    if fmt == "tsv":
-        return "\t".join(cells)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(cells)
-    return buf.getvalue()[:-1]

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.readers import read_input
+from pipeline.readers import iter_records
+from pipeline.records import Record
 from pipeline.review.page import load_segments, segment_key
-from pipeline.runner import new_target
+from pipeline.shards import cleaned_items, new_target
 from pipeline.writers import atomic
-from pipeline.writers.cleaned import cleaned_text, encode
+from pipeline.writers.cleaned import compressed_writer, write_cleaned
 
 
 def load_decisions(path: str) -> dict[str, dict[str, str]]:
@@ -86,7 +87,11 @@ def apply_decisions(run_dir: str, decisions_path: str) -> dict[str, int]:
     decisions = load_decisions(decisions_path)
     segs = load_segments(run_dir)
     summary_path = Path(run_dir) / "summary.json"
-    inputs = json.loads(summary_path.read_text(encoding="utf-8"))["inputs"]
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    # Inputs as given on the command line (segments name them so), their absolute paths (so
+    # this works from any folder) and their cleaned copies.
+    given = list(summary["outputs"])
+    inputs = list(zip(given, summary["inputs"], summary["outputs"].values(), strict=True))
     by_file: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for s in segs:
         by_file.setdefault(s["file"], {}).setdefault(s["record"], []).append(s)
@@ -95,18 +100,20 @@ def apply_decisions(run_dir: str, decisions_path: str) -> dict[str, int]:
     for key in decisions["segments"]:
         if key not in known:
             raise UsageError(f"{decisions_path}: segment {key!r} is not in this run")
-    for path in inputs:
-        f = read_input(path)
+    for path, real, cleaned_name in inputs:
+        items = list(iter_records(real))
         records = by_file.get(path, {})
-        new_targets: dict[int, str] = {}
-        for i, rec in enumerate(f.records):
+        new_targets: dict[str, str] = {}
+        for rec in items:
+            if not isinstance(rec, Record):
+                continue
             rows = records.get(rec.id)
             if rows is None:
                 continue
             if "".join(r["target"] for r in rows) != "".join(
                 rec.target[r["start"] : r["end"]] for r in rows
             ):
-                raise UsageError(f"{path}: record {rec.id} changed since the run; run again")
+                raise UsageError(f"{real}: record {rec.id} changed since the run; run again")
             resolved = []
             for r in rows:
                 text, dropped = resolve(r, decisions)
@@ -114,9 +121,11 @@ def apply_decisions(run_dir: str, decisions_path: str) -> dict[str, int]:
                 resolved.append({**r, "output": text, "decision": "dropped" if dropped else "kept"})
             nt = new_target(rec.target, resolved)
             if nt is not None:
-                new_targets[i] = nt
-        atomic.write_bytes(
-            Path(run_dir) / "cleaned" / f.name, encode(f, cleaned_text(f, new_targets))
-        )
+                new_targets[rec.id] = nt
+        with atomic.atomic_open(Path(run_dir) / cleaned_name, "wb") as raw:
+            out = compressed_writer(cleaned_name, raw)
+            write_cleaned(real, cleaned_items(real, items, new_targets), out)
+            if out is not raw:
+                out.close()
         stats["files"] += 1
     return dict(stats)

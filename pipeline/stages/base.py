@@ -82,6 +82,10 @@ class Stage(ABC, Generic[C]):
     def setup(self) -> None:
         """Build heavy resources (models, automata, caches). Called once per process."""
 
+    def check(self) -> None:
+        """Validate what ``setup`` will need (files exist, parse), cheaply, in the driver
+        before any work starts, so a bad resource is one clear error and nothing is written."""
+
     def ensure_setup(self) -> None:
         if not self._ready:
             self.setup()
@@ -188,3 +192,14 @@ def batch_rows(batch: Batch) -> Iterator[dict[str, Any]]:
     keys = list(batch)
     for values in zip(*(batch[k] for k in keys), strict=True):
         yield dict(zip(keys, values, strict=True))
+
+
+def to_batches(rows: list[dict[str, Any]], size: int) -> list[Batch]:
+    """Rows to column batches of at most ``size`` rows."""
+    return [rows_to_batch(rows[i : i + size]) for i in range(0, len(rows), size)]
+
+
+def from_batches(batches: Iterable[Batch]) -> Iterator[dict[str, Any]]:
+    """The rows of several batches, in order."""
+    for b in batches:
+        yield from batch_rows(b)

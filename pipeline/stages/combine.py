@@ -61,6 +61,7 @@ class Combine(Stage):
 
     name = "combine"
     Config = CombineConfig
+    writes = frozenset({"garble_score", "garbled", "residual_garbled"})
 
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: CombineConfig = self.config  # type: ignore[assignment]

@@ -33,6 +33,12 @@ class Decide(Stage):
 
     name = "decide"
     Config = DecideConfig
+    writes = frozenset({"decision", "output"})
+
+    @classmethod
+    def detect_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """Detect mode: output stays the target, drops become reviews."""
+        return {**options, "mode": "detect"}
 
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: DecideConfig = self.config  # type: ignore[assignment]

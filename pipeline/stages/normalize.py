@@ -20,6 +20,7 @@ class Normalize(Stage):
 
     name = "normalize"
     Config = NormalizeConfig
+    writes = frozenset({"output", "flags"})
 
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: NormalizeConfig = self.config  # type: ignore[assignment]

@@ -12,8 +12,8 @@ from typing import IO
 
 
 @contextmanager
-def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temp file beside ``path``; on success fsync and rename it to ``path``."""
+def atomic_open(path: str | Path, mode: str = "w", fsync: bool = True) -> Iterator[IO]:
+    """Open a temp file beside ``path``; on success (fsync and) rename it to ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -24,7 +24,8 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

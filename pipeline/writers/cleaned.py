@@ -1,60 +1,112 @@
-"""The cleaned copy of an input, in its own format.
+"""The cleaned copy of an input, streamed: unchanged bytes are copied from the input itself.
 
-Untouched records and rejects are copied from the decoded input (undecodable bytes included),
-so a file where nothing changed comes back byte for byte.
+The final pass turns every item of a file (record or reject, in file order) into an ``Item``:
+keep its bytes, replace them with a rendering, or drop it. ``write_cleaned`` then copies the input
+to the output range by range, so undecodable bytes, BOMs and line breaks survive exactly, and a
+file where nothing changed comes back byte for byte, whatever its size.
+
+Drops follow the format's rule: a dropped plain-text paragraph leaves the file together with the
+separator after it (the separator that followed the previous kept paragraph is what joins it to
+the next kept one), so no run of extra blank lines is left behind.
 """
 
 from __future__ import annotations
 
-from pipeline import readers
-from pipeline.readers.base import UTF8_BOM
-from pipeline.records import InputFile
+import bz2
+import gzip
+import lzma
+from collections.abc import Iterable
+from typing import IO, NamedTuple
+
+KEEP, REPLACE, DROP = 0, 1, 2
+_BLOCK = 1 << 20
 
 
-def cleaned_text(f: InputFile, new_targets: dict[int, str]) -> str:
-    """Rebuild ``f.text`` with ``new_targets`` (record index -> new target) applied."""
-    if f.format == "txt":
-        return _cleaned_paragraphs(f, new_targets)
-    parts: list[str] = []
-    pos = 0
-    for i, rec in enumerate(f.records):
-        if i not in new_targets:
-            continue
-        s, e = rec.span
-        rendered = readers.render(f, rec, new_targets[i])
-        parts += [f.text[pos:s], rendered if rendered is not None else ""]
-        pos = e
-    parts.append(f.text[pos:])
-    return "".join(parts)
+class Item(NamedTuple):
+    """One record or reject of the input: its byte span and what becomes of it."""
+
+    start: int
+    end: int
+    action: int
+    data: bytes = b""
 
 
-def _cleaned_paragraphs(f: InputFile, new_targets: dict[int, str]) -> str:
-    # Paragraphs (records and rejects) alternate with separators. A dropped paragraph takes the
-    # separator after it along, so no run of extra blank lines is left behind.
-    paras = sorted(
-        [(r.span, i) for i, r in enumerate(f.records)] + [(r.span, -1) for r in f.rejects]
-    )
-    if not paras:
-        return f.text
-    text = f.text
-    kept: list[tuple[str, str]] = []  # (paragraph text, separator that followed it)
-    for k, ((s, e), i) in enumerate(paras):
-        following = text[e : paras[k + 1][0][0]] if k + 1 < len(paras) else ""
-        body: str | None = text[s:e]
-        if i >= 0 and i in new_targets:
-            body = readers.render(f, f.records[i], new_targets[i])
-        if body is not None:
-            kept.append((body, following))
-    out = [text[: paras[0][0][0]]]
-    for k, (body, following) in enumerate(kept):
-        out.append(body)
-        if k + 1 < len(kept):
-            out.append(following)
-    out.append(text[paras[-1][0][1] :])
-    return "".join(out)
+class _Copier:
+    """Sequential reads of an input stream (seekless, so compressed inputs work too)."""
+
+    def __init__(self, fh: IO[bytes], out: IO[bytes]) -> None:
+        self.fh, self.out, self.pos = fh, out, 0
+
+    def copy(self, upto: int) -> None:
+        while self.pos < upto:
+            block = self.fh.read(min(_BLOCK, upto - self.pos))
+            if not block:
+                raise OSError("input changed while it was being cleaned (shorter than read)")
+            self.out.write(block)
+            self.pos += len(block)
+
+    def skip(self, upto: int) -> None:
+        while self.pos < upto:
+            block = self.fh.read(min(_BLOCK, upto - self.pos))
+            if not block:
+                raise OSError("input changed while it was being cleaned (shorter than read)")
+            self.pos += len(block)
+
+    def rest(self) -> None:
+        while block := self.fh.read(_BLOCK):
+            self.out.write(block)
 
 
-def encode(f: InputFile, text: str) -> bytes:
-    """Encode like the input: UTF-8, the same BOM, undecodable bytes restored."""
-    data = text.encode("utf-8", errors="surrogateescape")
-    return UTF8_BOM + data if f.bom else data
+def open_input(path: str) -> IO[bytes]:
+    low = path.lower()
+    if low.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if low.endswith(".bz2"):
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    if low.endswith(".xz"):
+        return lzma.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def compressed_writer(name: str, raw: IO[bytes]) -> IO[bytes]:
+    """Wrap ``raw`` to compress like the input named ``name`` (deterministic: no timestamp)."""
+    low = name.lower()
+    if low.endswith(".gz"):
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)  # type: ignore[return-value]
+    if low.endswith(".bz2"):
+        return bz2.BZ2File(raw, "wb")  # type: ignore[return-value]
+    if low.endswith(".xz"):
+        return lzma.LZMAFile(raw, "wb")  # type: ignore[return-value]
+    return raw
+
+
+def write_cleaned(input_path: str, items: Iterable[Item], out: IO[bytes]) -> None:
+    """Write the cleaned copy of ``input_path`` to ``out``; ``items`` in file order."""
+    with open_input(input_path) as fh:
+        c = _Copier(fh, out)
+        first = True
+        prev_kept = False
+        pending: tuple[int, int] | None = None  # separator after the last kept item
+        prev_end = 0
+        for it in items:
+            if first:
+                c.copy(it.start)  # whatever precedes the first item (a header, a BOM)
+                first = False
+            elif prev_kept:
+                pending = (prev_end, it.start)
+            if it.action == DROP:
+                prev_kept = False
+            else:
+                if pending is not None:
+                    c.skip(pending[0])
+                    c.copy(pending[1])
+                    pending = None
+                c.skip(it.start)
+                if it.action == KEEP:
+                    c.copy(it.end)
+                else:
+                    out.write(it.data)
+                prev_kept = True
+            prev_end = it.end
+        c.skip(prev_end)
+        c.rest()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.executor.local import LocalExecutor
-from pipeline.runner import from_batches, to_batches
+from pipeline.executor.base import LocalExecutor
 from pipeline.segments import new_row
+from pipeline.stages.base import from_batches, to_batches
 
 
 def row(target: str, **kw: Any) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.readers import read_input, render
-from pipeline.writers.cleaned import cleaned_text, encode
+from pipeline.readers import Source
+from tests.support import cleaned_bytes, cleaned_text, read_input, render
 
 
 def write(tmp_path, name, data: bytes | str):
@@ -28,14 +28,14 @@ def test_txt_undecodable_paragraph_is_rejected_and_kept(tmp_path):
     assert [r.id for r in f.records] == ["L1", "L6"]
     assert len(f.rejects) == 1 and f.rejects[0].line == 3
     assert "undecodable" in f.rejects[0].reason
-    assert encode(f, cleaned_text(f, {})) == data
+    assert cleaned_bytes(f, {}) == data
 
 
 def test_bom_is_kept(tmp_path):
     data = "\ufeffHello.\n".encode()
     f = read_input(write(tmp_path, "a.txt", data))
-    assert f.bom and f.records[0].target == "Hello."
-    assert encode(f, cleaned_text(f, {})) == data
+    assert f.records[0].target == "Hello."
+    assert cleaned_bytes(f, {}) == data
 
 
 def test_txt_dropping_a_paragraph_takes_its_separator(tmp_path):
@@ -96,7 +96,7 @@ def test_tsv_and_csv(tmp_path):
     assert [r.target for r in c.records] == ["Line one\nline two", 'He said "hi"']
     assert [r.line for r in c.records] == [2, 4]
     assert render(c, c.records[1], 'Say "yes", now') == '2,"Say ""yes"", now",m'
-    assert encode(c, cleaned_text(c, {})) == csv_text.encode()
+    assert cleaned_bytes(c, {}) == csv_text.encode()
 
 
 def test_table_bad_rows(tmp_path):
@@ -139,35 +139,29 @@ def test_missing_and_directory(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     p = write(tmp_path, "a.txt", "x")
 
-    def deny(self):
-        raise PermissionError(13, "Permission denied")
+    def deny(path):
+        def opener(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("pathlib.Path.read_bytes", deny)
+        return opener
+
+    monkeypatch.setattr("pipeline.readers.source._opener", deny)
     with pytest.raises(InputError, match=r"a\.txt: cannot read: Permission denied"):
         read_input(p)
 
 
-def test_probe_file_agrees_with_read_text(tmp_path):
-    from pipeline.readers.base import probe_file
-
+def test_probe_reads_only_what_it_needs(tmp_path):
     cases = {
-        "ws.txt": b" \n\t\n" * 40000,
-        "ok.txt": b" \n" * 40000 + b"x",
-        "u16.txt": "hi".encode("utf-16"),
-        "bom.txt": b"\xef\xbb\xbfHello",
+        "ws.txt": (b" \n\t\n" * 40000, "empty file"),
+        "ok.txt": (b" \n" * 40000 + b"x", None),
+        "u16.txt": ("hi".encode("utf-16"), "UTF-16"),
+        "u16le.txt": ("Hello there.\n\nSecond paragraph.\n".encode("utf-16-le"), "UTF-16LE"),
+        "bom.txt": (b"\xef\xbb\xbfHello", None),
     }
-    for name, data in cases.items():
+    for name, (data, expected) in cases.items():
         p = write(tmp_path, name, data)
-        try:
-            read_input(p)
-            expected = None
-        except InputError as err:
-            expected = str(err)
-        try:
-            probe_file(p)
-            got = None
-        except InputError as err:
-            got = str(err)
-        assert got == expected, name
-    with pytest.raises(InputError, match="empty file"):
-        probe_file(str(tmp_path / "ws.txt"))
+        if expected is None:
+            Source(p).probe()
+        else:
+            with pytest.raises(InputError, match=expected):
+                Source(p).probe()
