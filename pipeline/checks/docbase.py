@@ -1,33 +1,29 @@
-"""Base for document-level checks, streamed with bounded memory.
+"""Base for document-level checks: documents analysed in the workers, in bounded units.
 
-``scan`` reduces each shard to compact per-segment entries (document, position, text).
-``merge_shards`` then walks the entries of all shards in order and keeps a buffer per open
-document. A document is analysed once (``analyse``) when it is complete, which is known when
-the buffer must make room or at the end of the input:
+A check analyses *units*: a maximal run of consecutive segments of one document within one
+block of ``DOC_BLOCK_RECORDS`` records of a file (blocks are fixed by record position, not by
+shards). Units are therefore the same whatever the shard size or worker count, and a document
+of up to ``DOC_BLOCK_RECORDS`` records whose records are contiguous (as in any archive of
+articles) is analysed whole. A document whose records are scattered through a file is analysed
+run by run.
 
-- when all open documents together hold more than ``DOC_BUDGET`` segments, the document seen
-  least recently is analysed and released (documents are usually contiguous in an archive, so
-  this is the document that has ended);
-- a single document longer than ``DOC_WINDOW`` segments is analysed in consecutive windows of
-  that many segments.
-
-Results are exactly those of whole-document analysis for every document of up to
-``DOC_WINDOW`` segments whose segments are not scattered across the archive, and they do not
-depend on shard size or worker count. Flags are yielded per shard as soon as no open document
-can still add to that shard, so the merged state of a whole archive never sits in memory.
+``scan`` (in a worker) analyses every unit that lies inside its shard and returns those flags,
+plus the unit that touches the shard's first row and the one that touches its last row, which
+may continue in the neighbouring shards. ``merge_shards`` (in the driver) only stitches those
+edge units across shard boundaries and analyses them, so the driver's share of the work and its
+memory stay small, and flags are handed out per shard as soon as they are final.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from pipeline.shards import SEQ_STRIDE
 from pipeline.stages.base import Batch, Stage, add_flags
 
-DOC_WINDOW = 20_000
-DOC_BUDGET = 50_000
+DOC_BLOCK_RECORDS = 5000
 
 
 class DocSegment(NamedTuple):
@@ -40,75 +36,97 @@ class DocSegment(NamedTuple):
 
 
 Flags = dict[tuple[str, int], list[dict[str, Any]]]
+UnitKey = tuple[str, str, int]  # (file, doc, block)
+
+
+class Unit(NamedTuple):
+    key: UnitKey
+    segs: list[DocSegment]
+
+
+class DocPart(NamedTuple):
+    """A shard's scan: flags of the units inside it, and its edge units."""
+
+    flags: Flags
+    first: Unit | None
+    last: Unit | None  # None when one unit covers the whole shard (then it is ``first``)
+
+
+def _units(batch: Batch) -> list[Unit]:
+    units: list[Unit] = []
+    for doc, file, seq, rec, idx, target, src in zip(
+        batch["doc"],
+        batch["file"],
+        batch["seq"],
+        batch["record"],
+        batch["index"],
+        batch["target"],
+        batch["source"],
+        strict=True,
+    ):
+        key = (file, doc, (seq // SEQ_STRIDE) // DOC_BLOCK_RECORDS)
+        seg = DocSegment(file, seq, rec, idx, target, src)
+        if units and units[-1].key == key:
+            units[-1].segs.append(seg)
+        else:
+            units.append(Unit(key, [seg]))
+    return units
 
 
 class DocCheck(Stage[Any]):
     needs_scan = True
     writes = frozenset({"flags"})
 
-    def scan(self, batch: Batch) -> list[tuple[str, DocSegment]]:
-        return [
-            (doc, DocSegment(file, seq, rec, idx, target, src))
-            for doc, file, seq, rec, idx, target, src in zip(
-                batch["doc"],
-                batch["file"],
-                batch["seq"],
-                batch["record"],
-                batch["index"],
-                batch["target"],
-                batch["source"],
-                strict=True,
-            )
-        ]
+    def scan(self, batch: Batch) -> DocPart:
+        units = _units(batch)
+        flags: Flags = {}
+        for u in units[1:-1]:
+            self.analyse(u.segs, flags)
+        if not units:
+            return DocPart(flags, None, None)
+        return DocPart(flags, units[0], units[-1] if len(units) > 1 else None)
 
-    def merge(self, parts: list[list[tuple[str, DocSegment]]]) -> Flags:
-        """Whole-input form (tests, the datasets helper): every part at once."""
+    def merge(self, parts: list[DocPart]) -> Flags:
+        """Whole-input form: every part at once."""
         flags: Flags = {}
         for _, state in self.merge_shards(enumerate(parts)):
             flags.update(state)
         return flags
 
     def merge_shards(
-        self, parts: Iterable[tuple[int, list[tuple[str, DocSegment]] | None]]
+        self, parts: Iterable[tuple[int, DocPart | None]]
     ) -> Iterator[tuple[int, Flags]]:
-        open_docs: OrderedDict[str, list[tuple[int, DocSegment]]] = OrderedDict()
-        buffered = 0
         per_shard: dict[int, Flags] = {}
-        pending: list[int] = []  # shards seen whose flags are not yielded yet
+        pending: list[int] = []  # shards whose flags are not final yet
+        open_key: UnitKey | None = None
+        open_segs: list[tuple[int, DocSegment]] = []
 
-        def analyse(segs: list[tuple[int, DocSegment]]) -> None:
+        def close() -> None:
             found: Flags = {}
-            self.analyse([s for _, s in segs], found)
-            for sh, seg in segs:
+            self.analyse([s for _, s in open_segs], found)
+            for sh, seg in open_segs:
                 key = (seg.file, seg.seq)
                 if key in found:
                     per_shard.setdefault(sh, {})[key] = found[key]
+            open_segs.clear()
 
         for shard, part in parts:
             pending.append(shard)
-            for doc, seg in part or ():
-                buf = open_docs.get(doc)
-                if buf is None:
-                    buf = open_docs[doc] = []
-                else:
-                    open_docs.move_to_end(doc)
-                buf.append((shard, seg))
-                buffered += 1
-                if len(buf) >= DOC_WINDOW:
-                    analyse(buf)
-                    buffered -= len(buf)
-                    del open_docs[doc]
-                while buffered > DOC_BUDGET:
-                    _, old = open_docs.popitem(last=False)
-                    analyse(old)
-                    buffered -= len(old)
-            # Shards before the earliest segment still buffered are final.
-            low = min((buf[0][0] for buf in open_docs.values()), default=shard + 1)
+            if part is None or part.first is None:
+                continue
+            per_shard.setdefault(shard, {}).update(part.flags)
+            for n, unit in enumerate(u for u in (part.first, part.last) if u is not None):
+                if n == 1 or open_key != unit.key:
+                    if open_segs:
+                        close()
+                    open_key = unit.key
+                open_segs.extend((shard, s) for s in unit.segs)
+            low = open_segs[0][0] if open_segs else shard + 1
             while pending and pending[0] < low:
                 sh = pending.pop(0)
                 yield sh, per_shard.pop(sh, {})
-        for buf in open_docs.values():
-            analyse(buf)
+        if open_segs:
+            close()
         for sh in pending:
             yield sh, per_shard.pop(sh, {})
 
