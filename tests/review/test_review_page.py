@@ -105,6 +105,7 @@ def test_title_is_escaped_and_archive_text_stays_text(browser, run_dir):
 
 def test_summary_first_then_worst_first_and_kept_hits_are_information(browser, run_dir):
     page, errors = open_page(browser, run_dir)
+    assert errors == []
     assert "need a decision" in page.inner_text("#summary")
     assert page.locator("#charts .chart").count() == 3
     scores = [
@@ -246,7 +247,8 @@ def test_a_100k_segment_run_pages_and_scales(browser, tmp_path):
     t_small = _load_time(browser, small)
     t_big = _load_time(browser, big)
     print(
-        f"\nreview page, 100k segments: html {page_bytes / 1e6:.2f} MB, data {data_bytes / 1e6:.1f} MB,"
+        f"\nreview page, 100k segments: html {page_bytes / 1e6:.2f} MB, "
+        f"data {data_bytes / 1e6:.1f} MB,"
         f" ready in {t_big:.2f} s; 1k segments: {t_small:.2f} s; ratio {t_big / t_small:.1f}"
     )
     assert page_bytes < 20_000_000
