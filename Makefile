@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/samples
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 install: $(STAMP)
 
@@ -17,12 +17,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The review-page tests drive Debian's chromium and need a CJK font; install them when missing
+# (as root, or through sudo when it is there).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
 run: $(STAMP)
-	$(BIN)/mtclean run samples/*.txt samples/*.jsonl --out $(OUT) --glossary glossary/xinjiang-aid.tsv; \
-	  rc=$$?; echo "outputs: $(OUT)/ (segments.jsonl, summary.json, cleaned/)"; \
+	$(BIN)/mtclean run samples --out $(OUT) --overwrite --glossary glossary/xinjiang-aid.tsv; \
+	  rc=$$?; echo "outputs: $(OUT)/ (segments.jsonl, summary.json, cleaned/, report.html)"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

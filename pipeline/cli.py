@@ -13,14 +13,28 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.config import defaults_toml, load_config
+from pipeline.cli_conventions import (
+    HELP_SETTINGS,
+    discover_config,
+    format_checks,
+    glossary_check_report,
+    select_stages,
+    use_conventional_metavars,
+    validate_language,
+    variant_counts,
+)
+from pipeline.config import Config, config_from_table, defaults_toml, load_config
 from pipeline.errors import MtcleanError, UsageError
 from pipeline.progress import ProgressReporter
 from pipeline.readers import COMPRESSION_SUFFIXES, FORMATS, split_suffix
+from pipeline.review.cli import review_app
 from pipeline.runner import Input, RunOptions, RunResult, run
+
+use_conventional_metavars()
 
 app = typer.Typer(
     name="mtclean",
+    context_settings=HELP_SETTINGS,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -37,28 +51,54 @@ InputsArg = Annotated[
         "(searched recursively).",
     ),
 ]
-OutOpt = Annotated[str, typer.Option("--out", help="Output folder.")]
-ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML config file.")]
-SrcOpt = Annotated[str | None, typer.Option("--src-lang", help="Default source language.")]
+OutOpt = Annotated[str, typer.Option("--out", metavar="DIR", help="Output folder.")]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="TOML config file [default: ./mtclean.toml, else [tool.mtclean] in "
+        "./pyproject.toml, else built-in defaults].",
+    ),
+]
+SrcOpt = Annotated[
+    str | None,
+    typer.Option("--src-lang", metavar="LANG", help="Default source language (BCP 47)."),
+]
 TgtOpt = Annotated[
-    str | None, typer.Option("--tgt-lang", help="Default target language [config: en].")
+    str | None,
+    typer.Option(
+        "--tgt-lang", metavar="LANG", help="Default target language (BCP 47) [config: en]."
+    ),
+]
+ChecksOpt = Annotated[
+    str | None,
+    typer.Option("--checks", metavar="NAMES", help="Run only these checks (comma-separated)."),
+]
+SkipChecksOpt = Annotated[
+    str | None,
+    typer.Option("--skip-checks", metavar="NAMES", help="Do not run these checks."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 GlossaryOpt = Annotated[
     list[str] | None,
-    typer.Option("--glossary", help="Termbase (TSV/CSV/TBX) to apply; repeatable."),
+    typer.Option("--glossary", metavar="FILE", help="Termbase (TSV/CSV/TBX) to apply; repeatable."),
 ]
 WorkersOpt = Annotated[
     int | None,
-    typer.Option("--workers", "-j", help="Worker processes [config: 0 = all cores].", min=0),
+    typer.Option(
+        "--workers", "-j", metavar="N", help="Worker processes [config: 0 = all cores].", min=0
+    ),
 ]
 EngineOpt = Annotated[
     str | None,
-    typer.Option("--engine", help="local | datasets | ray [config: local]."),
+    typer.Option("--engine", metavar="NAME", help="local | datasets | ray [config: local]."),
 ]
 RayAddressOpt = Annotated[
     str | None,
-    typer.Option("--ray-address", help="Join a Ray cluster: auto or ray://HOST:10001."),
+    typer.Option(
+        "--ray-address", metavar="ADDR", help="Join a Ray cluster: auto or ray://HOST:10001."
+    ),
 ]
 ResumeOpt = Annotated[
     bool, typer.Option("--resume", help="Continue an interrupted run into the same --out.")
@@ -68,11 +108,11 @@ OverwriteOpt = Annotated[
 ]
 IncludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--include", help="Glob of files to take from folders (repeatable)."),
+    typer.Option("--include", metavar="GLOB", help="Files to take from folders (repeatable)."),
 ]
 ExcludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--exclude", help="Glob of files to skip in folders (repeatable)."),
+    typer.Option("--exclude", metavar="GLOB", help="Files to skip in folders (repeatable)."),
 ]
 
 
@@ -142,14 +182,17 @@ def _execute(
     ray_address: str | None = None,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    checks: str | None = None,
+    skip_checks: str | None = None,
 ) -> int:
-    cfg = load_config(config)
+    cfg = _discovered_config(config)
+    cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
     if glossary:
         cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
     if src_lang:
-        cfg.input.src_lang = src_lang
+        cfg.input.src_lang = validate_language(src_lang, "--src-lang")
     if tgt_lang:
-        cfg.input.tgt_lang = tgt_lang
+        cfg.input.tgt_lang = validate_language(tgt_lang, "--tgt-lang")
     if workers is not None:
         cfg.run.workers = workers
     if engine is not None:
@@ -167,6 +210,15 @@ def _execute(
         reporter.close()
     _report(result, out, quiet)
     return result.exit_code
+
+
+def _discovered_config(explicit: str | None) -> Config:
+    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
+    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
+    choice = discover_config(explicit)
+    if choice.table is None:
+        return load_config(None)
+    return config_from_table(choice.table, choice.source)
 
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
@@ -211,6 +263,8 @@ def run_cmd(
     overwrite: OverwriteOpt = False,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
+    checks: ChecksOpt = None,
+    skip_checks: SkipChecksOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     opts = RunOptions(resume=resume, overwrite=overwrite)
@@ -228,6 +282,8 @@ def run_cmd(
         ray_address,
         include,
         exclude,
+        checks,
+        skip_checks,
     )
 
 
@@ -247,6 +303,8 @@ def detect_cmd(
     overwrite: OverwriteOpt = False,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
+    checks: ChecksOpt = None,
+    skip_checks: SkipChecksOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
     opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
@@ -264,10 +322,23 @@ def detect_cmd(
         ray_address,
         include,
         exclude,
+        checks,
+        skip_checks,
     )
 
 
-glossary_app = typer.Typer(help="Validate termbases and show their contents.", no_args_is_help=True)
+@app.command("checks")
+def checks_cmd() -> int:
+    """List the checks, one line each: name and what it flags."""
+    typer.echo(format_checks(), nl=False)
+    return 0
+
+
+glossary_app = typer.Typer(
+    help="Validate termbases and show their contents.",
+    no_args_is_help=True,
+    context_settings=HELP_SETTINGS,
+)
 app.add_typer(glossary_app, name="glossary")
 TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/CSV/TBX files.")]
 
@@ -275,24 +346,12 @@ TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/
 @glossary_app.command("check")
 def glossary_check(files: TermbasesArg) -> int:
     """Validate termbases: exit 0 when valid, 2 with file:line messages when not."""
-    from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
-
-    terms, bad = [], 0
-    for f in files:
-        try:
-            loaded = load_termbase(f)
-        except TermbaseError as err:
-            typer.echo(f"mtclean: error: {err}", err=True)
-            bad += 1
-            continue
-        terms += loaded
-        typer.echo(f"{f}: {len(loaded)} terms, valid")
-    try:
-        check_conflicts(terms)
-    except TermbaseError as err:
-        typer.echo(f"mtclean: error: {err}", err=True)
-        bad += 1
-    return 2 if bad else 0
+    out, err, code = glossary_check_report(files)
+    for line in out:
+        typer.echo(line)
+    for line in err:
+        typer.echo(line, err=True)
+    return code
 
 
 @glossary_app.command("stats")
@@ -303,9 +362,10 @@ def glossary_stats(files: TermbasesArg) -> int:
     from pipeline.glossary.termbase import load_termbases
 
     terms = load_termbases(files)
+    kinds = variant_counts(terms)
     typer.echo(
-        f"terms: {len(terms)}  variants: {sum(len(t.variants) for t in terms)}  "
-        f"ambiguous: {sum(len(t.ambiguous) for t in terms)}  "
+        f"terms: {len(terms)}  variants: {sum(kinds.values())} "
+        f"(wrong {kinds['wrong']}, ambiguous ? {kinds['ambiguous']}, minor ~ {kinds['minor']})  "
         f"do-not-translate: {sum(t.dnt for t in terms)}"
     )
     typer.echo("by language pair:")
@@ -317,37 +377,7 @@ def glossary_stats(files: TermbasesArg) -> int:
     return 0
 
 
-@app.command("review")
-def review_cmd(
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="DIR | apply DIR DECISIONS.json",
-            help="'DIR': write DIR/review.html for a finished run. 'apply DIR DECISIONS.json': "
-            "rewrite DIR/cleaned/ with only the accepted changes.",
-        ),
-    ],
-) -> int:
-    """Editor review of a finished run: the review page, or applying its exported decisions."""
-    if args[0] == "apply":
-        if len(args) != 3:
-            raise UsageError("usage: mtclean review apply DIR DECISIONS.json")
-        from pipeline.review.apply import apply_decisions
-
-        stats = apply_decisions(args[1], args[2])
-        typer.echo(
-            f"mtclean: applied {args[2]}: {stats.get('changed', 0)} segments changed, "
-            f"{stats.get('dropped', 0)} dropped, {stats.get('kept', 0)} kept; "
-            f"rewrote {stats.get('files', 0)} file(s) in {Path(args[1]) / 'cleaned'}/"
-        )
-        return 0
-    if len(args) != 1:
-        raise UsageError("usage: mtclean review DIR  |  mtclean review apply DIR DECISIONS.json")
-    from pipeline.review.page import write_review
-
-    path, n = write_review(args[0])
-    typer.echo(f"mtclean: {n} items to review -> {path}")
-    return 0
+app.add_typer(review_app, name="review")
 
 
 @app.command("config")
@@ -364,7 +394,7 @@ def config_cmd(config: ConfigOpt = None) -> int:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", help="Print version.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version.")] = False,
 ) -> None:
     if version:
         typer.echo(f"mtclean {__version__}")

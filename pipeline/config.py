@@ -127,6 +127,12 @@ def load_config(path: str | None) -> Config:
         raise ConfigError(f"{path}: not UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    return config_from_table(data, path)
+
+
+def config_from_table(data: dict[str, Any], source: str) -> Config:
+    """A Config from a parsed TOML table (a file, or ``[tool.mtclean]`` of pyproject.toml)."""
+    path = source
     sections: dict[str, Any] = {}
     stage_options: dict[str, dict[str, Any]] = {}
     for key, value in data.items():

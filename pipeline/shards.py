@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import jsonutil
+from pipeline.flags import make_flag
 from pipeline.readers import iter_records
 from pipeline.readers.registry import Format, format_for
 from pipeline.readers.source import Limits
@@ -74,12 +75,14 @@ def shard_rows(shard: ShardInput) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     ordinal = shard.first_record
     path = shard.path
+    split = format_for(path).segmented
     for rec in shard.items:
         if not isinstance(rec, Record):
             continue
         seq = ordinal * SEQ_STRIDE
         ordinal += 1
-        spans = [(0, len(rec.target))] if rec.source is not None else segment(rec.target)
+        whole = rec.source is not None or not split
+        spans = [(0, len(rec.target))] if whole else segment(rec.target)
         doc = f"{path}#{rec.doc}" if rec.doc != path else path
         for i, (s, e) in enumerate(spans):
             before = rec.target[spans[i - 1][1] : s] if i else "\n"
@@ -140,16 +143,17 @@ class ShardOutput:
 
 
 def render_shard(shard: ShardInput, batch: Batch, rewrite: bool, seg_out: Any) -> ShardOutput:
-    """Write the shard's segments lines to ``seg_out`` and return its edits and counts."""
+    """Write the shard's segments lines to ``seg_out`` and return its edits and counts.
+
+    A record whose new target its format cannot write (a fix that would break inline markup)
+    is kept as it was; its segments say so (decision ``needs_review``, flag ``markup``).
+    """
     fmt = format_for(shard.path)
+    rows = list(batch_rows(batch)) if batch else []
     by_record: dict[str, list[dict[str, Any]]] = {}
-    out = ShardOutput(items=[], rejects=[])
-    for row in batch_rows(batch) if batch else ():
+    for row in rows:
         by_record.setdefault(row["record"], []).append(row)
-        seg_out.write((jsonutil.dumps(output_record(row)) + "\n").encode("utf-8"))
-        out.checks.update({fl["check"] for fl in row["flags"]})
-        out.decisions[row["decision"]] += 1
-        out.segments += 1
+    out = ShardOutput(items=[], rejects=[])
     for it in shard.items:
         out.records_in += 1
         if isinstance(it, Reject):
@@ -158,14 +162,31 @@ def render_shard(shard: ShardInput, batch: Batch, rewrite: bool, seg_out: Any) -
             out.rejects.append(jsonutil.dumps(it.as_json()) + "\n")
             out.items.append(Item(it.span[0], it.span[1], KEEP))
             continue
-        nt = new_target(it.target, by_record.get(it.id, [])) if rewrite else None
+        mine = by_record.get(it.id, [])
+        nt = new_target(it.target, mine) if rewrite else None
+        problem = fmt.render_problem(it, nt) if nt is not None else None
+        if problem is not None:
+            _keep_for_markup(mine, problem)
+            nt = None
         item = edit_item(fmt, it, nt)
         out.items.append(item)
         if item.action == DROP:
             out.dropped += 1
         else:
             out.records_out += 1
+    for row in rows:
+        seg_out.write((jsonutil.dumps(output_record(row)) + "\n").encode("utf-8"))
+        out.checks.update({fl["check"] for fl in row["flags"]})
+        out.decisions[row["decision"]] += 1
+        out.segments += 1
     return out
+
+
+def _keep_for_markup(rows: list[dict[str, Any]], reason: str) -> None:
+    for row in rows:
+        if row["output"] != row["target"] or row["decision"] == "dropped":
+            row["flags"] = [*row["flags"], make_flag("markup", "critical", 1.0, reason)]
+            row["decision"], row["output"] = "needs_review", row["target"]
 
 
 def edit_item(fmt: Format, rec: Record | Reject, target: str | None) -> Item:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.readers import jsonl, table, text  # noqa: F401  (register the built-in formats)
+from pipeline.readers import (  # noqa: F401  (each module registers its format)
+    jsonl,
+    po,
+    table,
+    text,
+    tmx,
+    xliff,
+)
 from pipeline.readers.registry import (
     COMPRESSION_SUFFIXES,
     FORMATS,
@@ -36,7 +43,8 @@ def iter_records(
     """Records and rejects of one input, in file order, with language and document defaults."""
     fmt = format_for(path)
     src = Source(path, limits)
-    for item in fmt.records(src):
+    items = fmt.records(src, tgt_lang=tgt_lang) if fmt.takes_tgt_lang else fmt.records(src)  # type: ignore[call-arg]
+    for item in items:
         if isinstance(item, Record):
             item.src_lang = item.src_lang or src_lang
             item.tgt_lang = item.tgt_lang or tgt_lang

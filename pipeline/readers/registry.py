@@ -35,8 +35,12 @@ class Format(ABC):
     name: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]
     drop_rule: ClassVar[Literal["remove", "empty"]] = "empty"
-    # Formats whose records are bilingual units (source and target in the file).
     description: ClassVar[str] = ""
+    # Records are split into sentence segments (when they have no source). Translation-memory
+    # units are aligned with their source as a whole, so they stay one segment.
+    segmented: ClassVar[bool] = True
+    # ``records`` takes ``tgt_lang`` (a file may hold several target languages, as TMX does).
+    takes_tgt_lang: ClassVar[bool] = False
 
     @abstractmethod
     def records(self, src: Source) -> Iterator[Record | Reject]:
@@ -45,6 +49,11 @@ class Format(ABC):
     @abstractmethod
     def render(self, record: Record, target: str) -> str | None:
         """The new text for ``record.span`` with ``target`` as the record's target."""
+
+    def render_problem(self, record: Record, target: str) -> str | None:
+        """Why ``target`` cannot be written for ``record`` (e.g. it would break inline markup);
+        the record is then kept as it was and its segments flagged ``markup``."""
+        return None
 
     def count(self, src: Source) -> int:
         """How many items (records and rejects) ``records`` will yield (for progress totals).

@@ -1,107 +1,269 @@
-"""``mtclean review apply DIR DECISIONS.json``: rebuild the cleaned outputs from the original
-inputs with only the changes an editor accepted.
+"""``mtclean review apply DIR DECISIONS.json``: rebuild the cleaned outputs with only what an
+editor accepted, plus the text they typed.
 
-Per segment: ``accept`` takes the run's proposal (its output, or its drop) without the hits
-rejected and with the flagged hits accepted; ``reject`` keeps the original text; no decision
-keeps the original text plus only the hits accepted one by one.
+Three steps, kept apart so the last one can move to a new writer without touching the others:
+
+1. ``load_decisions``: read and validate the exported file. It must be a regular file under a
+   size cap, JSON (not nested beyond what Python parses, no giant integers), carry this run's
+   fingerprint, and name only segments and hits of this run. Anything else is a one-line
+   error, exit 2.
+2. ``overrides``: per segment, its final text under the decisions (``None`` when dropped), for
+   every segment whose final text is not its original one.
+3. ``rebuild_cleaned(out_dir, overrides)``: rewrite ``cleaned/`` from the inputs.
+
+Per segment: an ``edits`` entry wins; else ``accept`` takes the run's proposal (its output, or
+its drop) without the hits rejected and with the flagged hits accepted; ``reject`` keeps the
+original text; no decision keeps the original text plus only the hits accepted one by one.
+Edited text is checked again by the run's segment-level checks and the findings are reported.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import UsageError
-from pipeline.readers import iter_records
-from pipeline.records import Record
-from pipeline.review.page import load_segments, segment_key
-from pipeline.shards import cleaned_items, new_target
-from pipeline.writers import atomic
-from pipeline.writers.cleaned import compressed_writer, write_cleaned
+from pipeline.errors import InputError, UsageError
+from pipeline.readers.source import check_regular
+from pipeline.review.page import load_segments, load_summary, run_fingerprint
+
+MAX_DECISIONS_BYTES = 64 << 20
+MAX_EDIT_CHARS = 1 << 20
+VERDICTS = ("accept", "reject")
+
+SegKey = tuple[str, str, int]
 
 
-def load_decisions(path: str) -> dict[str, dict[str, str]]:
+@dataclass
+class Decisions:
+    """A validated decisions file: verdicts and edits by segment, verdicts by hit."""
+
+    segments: dict[SegKey, str] = field(default_factory=dict)
+    hits: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
+    edits: dict[SegKey, str] = field(default_factory=dict)
+
+
+def _shown(key: object) -> str:
+    """A key as it appears in a message: JSON, cut short, never more than one line."""
+    text = json.dumps(key, ensure_ascii=True)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def read_decisions_json(path: str) -> Any:
+    """The parsed decisions file; every way it can be unusable is a one-line error."""
+    check_regular(path)  # a folder, FIFO or device is refused before any read
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such decisions file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: not a decisions JSON file ({err})") from None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("segments", {}), dict)
-        or not isinstance(data.get("hits", {}), dict)
-    ):
-        raise UsageError(f'{path}: expected {{"segments": {{...}}, "hits": {{...}}}}')
-    for kind in ("segments", "hits"):
-        for key, value in data.get(kind, {}).items():
-            if value not in ("accept", "reject"):
-                raise UsageError(f"{path}: {kind}[{key!r}] must be 'accept' or 'reject'")
-    return {"segments": data.get("segments", {}), "hits": data.get("hits", {})}
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_DECISIONS_BYTES + 1)
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+    if len(raw) > MAX_DECISIONS_BYTES:
+        raise InputError(path, f"decisions file larger than {MAX_DECISIONS_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"not UTF-8 (byte {err.start})") from None
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        raise InputError(path, f"not a decisions JSON file: {err.msg}", line=err.lineno) from None
+    except RecursionError:
+        raise InputError(path, "not a decisions JSON file: nested too deeply") from None
+    except ValueError as err:  # an integer over Python's digit limit, NaN/Infinity
+        reason = str(err).splitlines()[0].split(";")[0] if str(err) else "unreadable number"
+        raise InputError(path, f"not a decisions JSON file: {reason}") from None
 
 
-def _apply_hits(base: str, hits: list[tuple[int, dict[str, Any]]]) -> str:
-    for _, h in sorted(hits, key=lambda x: x[1]["start"], reverse=True):
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def load_decisions(path: str, run_dir: str) -> Decisions:
+    """Validate ``path`` against the run in ``run_dir``."""
+    data = read_decisions_json(path)
+    if not isinstance(data, dict):
+        raise UsageError(f'{path}: expected {{"fingerprint": ..., "segments": {{...}}, ...}}')
+    unknown = sorted(set(data) - {"version", "fingerprint", "run", "segments", "hits", "edits"})
+    if unknown:
+        raise UsageError(f"{path}: unknown key {_shown(unknown[0])}")
+    expected = run_fingerprint(load_summary(run_dir))
+    got = data.get("fingerprint")
+    if not isinstance(got, str):
+        raise UsageError(
+            f"{path}: no run fingerprint; export the decisions again from this run's review page"
+        )
+    if got != expected:
+        raise UsageError(
+            f"{path}: decisions are for another run (fingerprint {_shown(got)}, "
+            f"this run is {_shown(expected)})"
+        )
+    for kind in ("segments", "hits", "edits"):
+        if not isinstance(data.get(kind, {}), dict):
+            raise UsageError(f"{path}: {kind!r} must be an object")
+    segs = load_segments(run_dir)
+    known = {(s.get("file") or "", s["record"], s["index"]): s for s in segs}
+    out = Decisions()
+    for key, value in data.get("segments", {}).items():
+        k = _seg_key(path, "segments", key, known)
+        if value not in VERDICTS:
+            raise UsageError(f"{path}: segments[{_shown(key)}] must be 'accept' or 'reject'")
+        out.segments[k] = value
+    for key, value in data.get("edits", {}).items():
+        k = _seg_key(path, "edits", key, known)
+        if not isinstance(value, str):
+            raise UsageError(f"{path}: edits[{_shown(key)}] must be a string")
+        if len(value) > MAX_EDIT_CHARS:
+            raise UsageError(f"{path}: edits[{_shown(key)}] is longer than {MAX_EDIT_CHARS}")
+        out.edits[k] = value
+    for key, value in data.get("hits", {}).items():
+        parts = _parse_key(key, 4)
+        seg = known.get(parts[:3]) if parts else None  # type: ignore[index]
+        if parts is None or seg is None or not 0 <= parts[3] < len(seg.get("glossary") or []):
+            raise UsageError(f"{path}: hit {_shown(key)} is not in this run")
+        if value not in VERDICTS:
+            raise UsageError(f"{path}: hits[{_shown(key)}] must be 'accept' or 'reject'")
+        out.hits[parts] = value  # type: ignore[index]
+    return out
+
+
+def _parse_key(key: str, n: int) -> tuple[Any, ...] | None:
+    try:
+        parts = json.loads(key)
+    except (ValueError, RecursionError):
+        return None
+    ok = (
+        isinstance(parts, list)
+        and len(parts) == n
+        and isinstance(parts[0], str)
+        and isinstance(parts[1], str)
+        and all(isinstance(p, int) and not isinstance(p, bool) for p in parts[2:])
+    )
+    return tuple(parts) if ok else None
+
+
+def _seg_key(path: str, kind: str, key: str, known: dict[SegKey, Any]) -> SegKey:
+    parts = _parse_key(key, 3)
+    if parts is None or parts not in known:
+        raise UsageError(f"{path}: segment {_shown(key)} in {kind!r} is not in this run")
+    return parts  # type: ignore[return-value]
+
+
+def _apply_hits(base: str, hits: list[dict[str, Any]]) -> str:
+    for h in sorted(hits, key=lambda h: h["start"], reverse=True):
         base = base[: h["start"]] + h["replacement"] + base[h["end"] :]
     return base
 
 
-def resolve(seg: dict[str, Any], decisions: dict[str, dict[str, str]]) -> tuple[str, bool]:
-    """The segment's final text and whether it is dropped, under the editor's decisions."""
-    key = segment_key(seg)
-    verdict = decisions["segments"].get(key)
+def resolve(seg: dict[str, Any], key: SegKey, d: Decisions) -> str | None:
+    """The segment's final text under the decisions; None when it is dropped."""
+    if key in d.edits:
+        return d.edits[key]
+    verdict = d.segments.get(key)
     if verdict == "reject":
-        return seg["target"], False
-    hit_verdicts = [
-        (i, h, decisions["hits"].get(f"{key}#{i}")) for i, h in enumerate(seg["glossary"])
-    ]
+        return str(seg["target"])
     editable = [
-        (i, h, v)
-        for i, h, v in hit_verdicts
+        (h, d.hits.get((*key, i)))
+        for i, h in enumerate(seg.get("glossary") or [])
         if h["action"] in ("replaced", "flagged")
         and h["start"] is not None
         and h["replacement"] is not None
     ]
     if verdict == "accept":
         if seg["decision"] == "dropped":
-            return "", True
+            return None
+        if not editable:
+            return str(seg["output"])
         base = seg.get("glossary_base") or seg["target"]
         chosen = [
-            (i, h)
-            for i, h, v in editable
+            h
+            for h, v in editable
             if (h["action"] == "replaced" and v != "reject")
             or (h["action"] == "flagged" and v == "accept")
         ]
-        return _apply_hits(base, chosen), False
-    chosen = [(i, h) for i, h, v in editable if v == "accept"]
-    target = seg["target"]
+        return _apply_hits(base, chosen)
+    target = str(seg["target"])
     # Offsets index the text the glossary saw; only use them where that is the target.
-    chosen = [(i, h) for i, h in chosen if target[h["start"] : h["end"]] == h["match"]]
-    return _apply_hits(target, chosen), False
+    chosen = [
+        h for h, v in editable if v == "accept" and target[h["start"] : h["end"]] == h["match"]
+    ]
+    return _apply_hits(target, chosen)
 
 
-def apply_decisions(run_dir: str, decisions_path: str) -> dict[str, int]:
-    """Rewrite ``run_dir/cleaned/*`` from the inputs and the accepted changes only."""
-    decisions = load_decisions(decisions_path)
-    segs = load_segments(run_dir)
-    summary_path = Path(run_dir) / "summary.json"
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    # Inputs as given on the command line (segments name them so), their absolute paths (so
-    # this works from any folder) and their cleaned copies.
-    given = list(summary["outputs"])
-    inputs = list(zip(given, summary["inputs"], summary["outputs"].values(), strict=True))
+def overrides(segs: list[dict[str, Any]], d: Decisions) -> dict[SegKey, str | None]:
+    """Final text (None: dropped) of every segment that does not keep its original text."""
+    out: dict[SegKey, str | None] = {}
+    for s in segs:
+        key = (s.get("file") or "", s["record"], s["index"])
+        text = resolve(s, key, d)
+        if text != s["target"]:
+            out[key] = text
+    return out
+
+
+def recheck(
+    run_dir: str, segs: list[dict[str, Any]], edits: dict[SegKey, str]
+) -> dict[SegKey, list[dict[str, Any]]]:
+    """The flags the run's segment-level checks raise on each edited text."""
+    if not edits:
+        return {}
+    from pipeline.checks.base import SegmentCheck
+    from pipeline.config import load_config
+    from pipeline.registry import STAGES
+    from pipeline.segments import COLUMNS, new_row
+
+    summary = load_summary(run_dir)
+    source = summary.get("config")
+    cfg = load_config(source if isinstance(source, str) and Path(source).is_file() else None)
+    names = [
+        n
+        for n in cfg.run.stages
+        if isinstance(STAGES.get(n), type) and issubclass(STAGES[n], SegmentCheck)
+    ]
+    checks = cfg.build_stages(names)
+    by_key = {(s.get("file") or "", s["record"], s["index"]): s for s in segs}
+    result: dict[SegKey, list[dict[str, Any]]] = {}
+    for key, text in edits.items():
+        seg = by_key[key]
+        fields = {k: seg[k] for k in ("file", "record", "index", "doc", "source") if k in seg}
+        fields = {k: v for k, v in fields.items() if k in COLUMNS and v is not None}
+        row = new_row(text, tgt_lang=cfg.input.tgt_lang, src_lang=cfg.input.src_lang, **fields)
+        flags: list[dict[str, Any]] = []
+        for check in checks:
+            check.ensure_setup()
+            flags += check.check_row(row)  # type: ignore[attr-defined]
+        result[key] = flags
+    return result
+
+
+def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[str, int]:
+    """Rewrite ``out_dir/cleaned/*`` from the run's inputs.
+
+    Contract: every segment ``(file, record, index)`` of the run (as in ``segments.jsonl``) gets
+    ``overrides[key]`` when present (``None``: the segment is dropped, with the drop rule of
+    its format) and its original input text otherwise; everything else in each input is copied
+    byte for byte. Returns counts: ``files`` rewritten, segments ``changed``, ``dropped``.
+    """
+    from pipeline.readers import iter_records
+    from pipeline.records import Record
+    from pipeline.shards import cleaned_items, new_target
+    from pipeline.writers import atomic
+    from pipeline.writers.cleaned import compressed_writer, write_cleaned
+
+    segs = load_segments(out_dir)
+    summary = load_summary(out_dir)
+    # Inputs as named in segments.jsonl, their absolute paths (so this works from any folder)
+    # and their cleaned copies.
+    outputs: dict[str, str] = summary.get("outputs") or {}
+    inputs = list(zip(outputs, summary.get("inputs") or [], outputs.values(), strict=False))
+    tgt_lang = (summary.get("effective_config") or {}).get("input", {}).get("tgt_lang", "en")
     by_file: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for s in segs:
-        by_file.setdefault(s["file"], {}).setdefault(s["record"], []).append(s)
+        by_file.setdefault(s.get("file") or "", {}).setdefault(s["record"], []).append(s)
     stats: Counter[str] = Counter()
-    known = {segment_key(s) for s in segs}
-    for key in decisions["segments"]:
-        if key not in known:
-            raise UsageError(f"{decisions_path}: segment {key!r} is not in this run")
     for path, real, cleaned_name in inputs:
-        items = list(iter_records(real))
+        items = list(iter_records(real, tgt_lang=tgt_lang))
         records = by_file.get(path, {})
         new_targets: dict[str, str] = {}
         for rec in items:
@@ -113,19 +275,63 @@ def apply_decisions(run_dir: str, decisions_path: str) -> dict[str, int]:
             if "".join(r["target"] for r in rows) != "".join(
                 rec.target[r["start"] : r["end"]] for r in rows
             ):
-                raise UsageError(f"{real}: record {rec.id} changed since the run; run again")
+                raise UsageError(f"{real}: record {rec.id!r} changed since the run; run again")
             resolved = []
             for r in rows:
-                text, dropped = resolve(r, decisions)
+                key = (path, r["record"], r["index"])
+                text = overrides.get(key, r["target"])
+                dropped = key in overrides and text is None
                 stats["dropped" if dropped else "changed" if text != r["target"] else "kept"] += 1
-                resolved.append({**r, "output": text, "decision": "dropped" if dropped else "kept"})
+                resolved.append(
+                    {
+                        **r,
+                        "output": "" if text is None else text,
+                        "decision": "dropped" if dropped else "kept",
+                    }
+                )
             nt = new_target(rec.target, resolved)
             if nt is not None:
                 new_targets[rec.id] = nt
-        with atomic.atomic_open(Path(run_dir) / cleaned_name, "wb") as raw:
+        with atomic.atomic_open(Path(out_dir) / cleaned_name, "wb") as raw:
             out = compressed_writer(cleaned_name, raw)
             write_cleaned(real, cleaned_items(real, items, new_targets), out)
             if out is not raw:
                 out.close()
         stats["files"] += 1
     return dict(stats)
+
+
+@dataclass
+class ApplyResult:
+    """What ``review apply`` did: rebuild counts and the re-check of each edited segment."""
+
+    stats: dict[str, int]
+    edits: dict[SegKey, list[dict[str, Any]]]
+
+
+def apply_decisions(run_dir: str, decisions_path: str) -> ApplyResult:
+    """Validate the decisions, rebuild ``cleaned/`` and re-check the edited segments."""
+    d = load_decisions(decisions_path, run_dir)
+    segs = load_segments(run_dir)
+    stats = rebuild_cleaned(run_dir, overrides(segs, d))
+    stats["edited"] = len(d.edits)
+    return ApplyResult(stats, recheck(run_dir, segs, d.edits))
+
+
+def report_lines(result: ApplyResult, run_dir: str, decisions_path: str) -> list[str]:
+    """What the command prints: one line for the rebuild, one per edited segment."""
+    s = result.stats
+    lines = [
+        f"mtclean: applied {decisions_path}: {s.get('changed', 0)} segments changed "
+        f"({s.get('edited', 0)} edited), {s.get('dropped', 0)} dropped, {s.get('kept', 0)} kept; "
+        f"rewrote {s.get('files', 0)} file(s) in {Path(run_dir) / 'cleaned'}/"
+    ]
+    for key, flags in result.edits.items():
+        shown = _shown(list(key))
+        if not flags:
+            lines.append(f"mtclean: edit {shown}: checks pass")
+        for f in flags:
+            lines.append(
+                f"mtclean: edit {shown}: {f['check']} ({f['severity']}): {f['evidence']['reason']}"
+            )
+    return lines

@@ -1,0 +1,68 @@
+"""The ``mtclean review`` command group: ``review DIR`` writes the page, ``review apply DIR
+DECISIONS.json`` applies what an editor exported. Wired into ``pipeline.cli`` with
+``app.add_typer(review_app, name="review")``.
+
+``review DIR`` has no sub-command name, so the group runs ``page`` whenever its first argument
+is not a sub-command or an option; ``review --help`` and ``review apply --help`` each show
+their own help.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import click
+import typer
+from typer.core import TyperGroup
+
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+class DefaultPageGroup(TyperGroup):
+    """A group whose bare ``review DIR`` means ``review page DIR``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["page", *args]
+        return super().parse_args(ctx, args)
+
+
+review_app = typer.Typer(
+    cls=DefaultPageGroup,
+    help="Review a finished run: write its review page, or apply the decisions exported from it.",
+    no_args_is_help=True,
+    context_settings=HELP,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+RunDir = Annotated[str, typer.Argument(metavar="DIR", help="Output folder of a finished run.")]
+
+
+@review_app.command("page", context_settings=HELP)
+def page_cmd(run_dir: RunDir) -> int:
+    """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
+    'mtclean review DIR' does."""
+    from pipeline.review.page import write_review
+
+    path, n = write_review(run_dir)
+    typer.echo(f"mtclean: {n} segments need a decision -> {path}")
+    return 0
+
+
+@review_app.command("apply", context_settings=HELP)
+def apply_cmd(
+    run_dir: RunDir,
+    decisions: Annotated[
+        str,
+        typer.Argument(metavar="DECISIONS.json", help="File exported from the review page."),
+    ],
+) -> int:
+    """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
+    then re-check every edited segment and print what the checks found."""
+    from pipeline.review.apply import apply_decisions, report_lines
+
+    result = apply_decisions(run_dir, decisions)
+    for line in report_lines(result, run_dir, decisions):
+        typer.echo(line)
+    return 0
