@@ -1,9 +1,5 @@
-"""CLI conventions (issue 10): the functions in ``pipeline.cli_conventions``, and the command
-line once ``pipeline/cli.py`` is wired as HANDOFF-tm.md / HANDOFF-tm-cli.patch says.
-
-Tests marked ``needs_wiring`` run the real ``mtclean``; they are strict xfails until the patch
-lands, so they start failing (XPASS) the moment it does and the marker must then go.
-"""
+"""CLI conventions (issue 10): the functions in ``pipeline.cli_conventions`` and the real
+``mtclean`` command line that uses them."""
 
 from __future__ import annotations
 
@@ -23,11 +19,6 @@ from pipeline.cli_conventions import (
 )
 from pipeline.errors import ConfigError, UsageError
 from tests.conftest import ROOT, mtclean
-
-needs_wiring = pytest.mark.xfail(
-    strict=True, reason="needs the pipeline/cli.py edits in HANDOFF-tm-cli.patch"
-)
-
 
 # -- languages
 
@@ -147,7 +138,6 @@ def test_variant_counts_count_every_kind(tmp_path):
 # -- the command line (after wiring)
 
 
-@needs_wiring
 def test_short_help_and_version():
     proc = mtclean("-h")
     assert proc.returncode == 0 and "Usage: mtclean" in proc.stdout
@@ -156,7 +146,6 @@ def test_short_help_and_version():
         assert proc.returncode == 0 and proc.stdout.startswith("mtclean ")
 
 
-@needs_wiring
 def test_help_has_clean_metavars_for_every_command():
     for args in (["run"], ["detect"], ["glossary", "check"], ["review"], ["review", "apply"]):
         proc = mtclean(*args, "--help")
@@ -166,7 +155,6 @@ def test_help_has_clean_metavars_for_every_command():
     assert "Usage: mtclean review apply [OPTIONS] DIR DECISIONS.json" in proc.stdout
 
 
-@needs_wiring
 def test_bad_language_is_refused(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("Hello.\n")
@@ -174,7 +162,6 @@ def test_bad_language_is_refused(tmp_path):
     assert proc.returncode == 2 and "not a valid BCP 47 language tag" in proc.stderr
 
 
-@needs_wiring
 def test_checks_command_and_selection(tmp_path):
     proc = mtclean("checks")
     assert proc.returncode == 0 and proc.stdout == format_checks()
@@ -187,7 +174,6 @@ def test_checks_command_and_selection(tmp_path):
     assert "repetition" in stages and "byline" not in stages
 
 
-@needs_wiring
 def test_config_discovered_in_the_working_folder(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("Hello.\n")
@@ -198,7 +184,6 @@ def test_config_discovered_in_the_working_folder(tmp_path):
     assert "mtclean.toml" in json.dumps(summary["config"])
 
 
-@needs_wiring
 def test_glossary_cli_prints_only_errors(tmp_path):
     bad = tmp_path / "bad.tsv"
     bad.write_text("source\ttarget\n喀什\t\n")

@@ -336,7 +336,7 @@ def test_summary_records_effective_config_paths_and_stage_stats(tmp_path):
     assert s["records"] == {"in": 1, "out": 1, "rejected": 0, "dropped": 0}
     # review apply works from any working directory
     decisions = tmp_path / "d.json"
-    decisions.write_text(json.dumps({"segments": {}, "hits": {}}))
+    decisions.write_text(json.dumps({"fingerprint": s["fingerprint"], "segments": {}, "hits": {}}))
     proc = mtclean("review", "apply", str(out), str(decisions), cwd=Path("/"))
     assert proc.returncode == 0, proc.stderr
     assert (out / "cleaned" / "a.txt").read_text() == src.read_text()
