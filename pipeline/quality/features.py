@@ -261,18 +261,21 @@ def segment_features(
     flags: Iterable[dict[str, Any]] = (),
     garble: float = 0.0,
 ) -> dict[str, float]:
-    """Every feature in ``FEATURES`` for one segment."""
+    """The features in ``FEATURES`` for one segment.
+
+    Without a source, the source-side features are left out (not zero): the model then counts
+    them at their fitted mean, so a monolingual segment is neither rewarded nor punished for
+    having no source.
+    """
     n_words = len(target.split())
     out: dict[str, float] = {"tgt_words": math.log1p(n_words)}
-    out |= source_features(source)
     if source:
+        out |= source_features(source)
         ratio = math.log((n_words + 1) / (len("".join(source.split())) + 1))
         out["len_ratio"], out["len_ratio_sq"] = ratio, ratio * ratio
-    else:
-        out["len_ratio"] = out["len_ratio_sq"] = 0.0
+        out |= punctuation_features(source, target)
     out |= target_word_features(target)
     out["tgt_commas"] = float(target.count(","))
-    out |= punctuation_features(source, target)
     out |= flag_features(flags, garble)
     return out
 

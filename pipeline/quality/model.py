@@ -91,9 +91,15 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def quality_from_logit(z: float) -> float:
-    """``1 - risk``, rounded for stable output."""
-    return round(1.0 - sigmoid(z), 4)
+def quality_from_logit(z: float, garble: float = 0.0, flag_weight: float = 1.0) -> float:
+    """``1 - risk``, rounded for stable output.
+
+    The detection checks' ``garble_score`` joins the model's risk as independent evidence
+    (noisy-OR, weighted by ``flag_weight``): the fitting data has almost no garbled MT, so the
+    model alone cannot learn how bad a critical flag (untranslated text, a source copy) is.
+    """
+    keep = (1.0 - sigmoid(z)) * (1.0 - min(1.0, max(0.0, flag_weight * garble)))
+    return round(keep, 4)
 
 
 def parse_model(obj: dict[str, Any], where: str) -> QualityModel:

@@ -38,6 +38,11 @@ from pipeline.stages.base import Batch, Stage, StageConfig, Stats, batch_rows, r
 
 # Candidate origins that are edits of the MT (share its wording): not independent translations.
 MT_FAMILY = frozenset({"mt", "glossary"})
+# Length features describe how hard the segment is, not which rendering is better: the length of
+# the target does not rank the translations of one source (within-source tau ~0 on WMT21 MQM),
+# and letting it would favour whichever candidate leaves the most out. Every candidate is scored
+# with the MT's values for them.
+SEGMENT_LENGTH_FEATURES = ("tgt_words", "len_ratio", "len_ratio_sq", "tgt_commas")
 CHOSEN = "chosen"
 
 
@@ -57,6 +62,9 @@ class ScoreConfig(StageConfig):
     choose: bool = Field(True, description="replace the output with the best candidate")
     retranslation_margin: float = Field(
         0.05, ge=0.0, le=1.0, description="quality a re-translation must win by"
+    )
+    flag_weight: float = Field(
+        1.0, ge=0.0, le=1.0, description="weight of garble_score joined to the risk (noisy-OR)"
     )
     model_weight: float = Field(
         1.0, ge=0.0, description="risk logit shift per unit of model log-prob (not fitted)"
@@ -209,10 +217,15 @@ class Score(Stage[ScoreConfig]):
         cfg = self.config
         combine = CombineConfig()
         independent = [c for c in cands if c["origin"] not in MT_FAMILY or c["origin"] == "mt"]
+        mt_feats: dict[str, Any] = {}
         for cand, lp in zip(cands, logprobs, strict=True):
             flags = self._flags(row, cand)
             garble = row["garble_score"] if cand["origin"] == "mt" else garble_score(flags, combine)
             feats: dict[str, Any] = segment_features(cand["text"], row["source"], flags, garble)
+            if cand["origin"] == "mt":
+                mt_feats = feats
+            else:
+                feats |= {k: mt_feats[k] for k in SEGMENT_LENGTH_FEATURES if k in mt_feats}
             reasons = list(cand["reasons"])
             family = "mt" if cand["origin"] in MT_FAMILY else cand["text"]
             others = [
@@ -229,7 +242,7 @@ class Score(Stage[ScoreConfig]):
             if lp is not None:
                 z -= cfg.model_weight * (lp - cfg.model_center)
                 reasons.append(f"model log-prob {lp:.3f}")
-            cand["score"] = quality_from_logit(z)
+            cand["score"] = quality_from_logit(z, garble, cfg.flag_weight)
             cand["reasons"] = reasons
         return cands
 
