@@ -67,10 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== {args.data.name}: {len(items)} rows, {len(set(groups))} sources; score {secs:.1f}s")
     base = kendall_tau_b(words, mqm)
     base_within = grouped_tau(words, mqm, groups)
-    print(f"baseline (-target words)      overall tau {base:+.3f}  within-source {base_within:+.3f}")
+    print(
+        f"baseline (-target words)      overall tau {base:+.3f}  within-source "
+        f"{base_within:+.3f}"
+    )
     fit_all = kendall_tau_b(quality, mqm)
     fit_within = grouped_tau(quality, mqm, groups)
-    print(f"quality, shipped (in-sample)  overall tau {fit_all:+.3f}  within-source {fit_within:+.3f}")
+    print(
+        f"quality, shipped (in-sample)  overall tau {fit_all:+.3f}  within-source "
+        f"{fit_within:+.3f}"
+    )
 
     # Grouped CV: refit per fold on the same features the stage computed, score held-out rows.
     feats = fq.feature_rows(items, rows)

@@ -111,6 +111,8 @@ _MONTHS = {
     )
 }
 _WORD_RE = re.compile(r"[A-Za-z]+")
+# Words before a scale word that make it a number by itself ("a million", "per billion").
+_BARE = frozenset({"a", "an", "per", "one"})
 
 
 def parse_chinese_numeral(s: str) -> float | None:
@@ -182,7 +184,7 @@ def target_numbers(text: str) -> set[float]:
             values.add(v)
         elif w in _MONTHS:
             values.add(float(_MONTHS[w]))
-        elif w.rstrip("s") in _SCALES:
+        elif w.rstrip("s") in _SCALES and (w.endswith("s") or (i and words[i - 1] in _BARE)):
             values.add(float(_SCALES[w.rstrip("s")]))  # "a million", "billions", "per million"
     if "percent" in words or "%" in text:
         values |= {v * 100 for v in values if v < 1}
