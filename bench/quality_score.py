@@ -68,14 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     base = kendall_tau_b(words, mqm)
     base_within = grouped_tau(words, mqm, groups)
     print(
-        f"baseline (-target words)      overall tau {base:+.3f}  within-source "
-        f"{base_within:+.3f}"
+        f"baseline (-target words)      overall tau {base:+.3f}  within-source {base_within:+.3f}"
     )
     fit_all = kendall_tau_b(quality, mqm)
     fit_within = grouped_tau(quality, mqm, groups)
     print(
-        f"quality, shipped (in-sample)  overall tau {fit_all:+.3f}  within-source "
-        f"{fit_within:+.3f}"
+        f"quality, shipped (in-sample)  overall tau {fit_all:+.3f}  within-source {fit_within:+.3f}"
     )
 
     # Grouped CV: refit per fold on the same features the stage computed, score held-out rows.
