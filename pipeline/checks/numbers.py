@@ -2,8 +2,14 @@
 
 Source numbers are read with their Chinese multipliers (3.5亿 = 350,000,000; 2万 = 20,000),
 Chinese numerals (三千六百, 十五万, 两), percentages and dates (7月31日 gives 7 and 31). Target
-numbers are read with thousands separators, scale words (350 million, 20 thousand), number words
-(five, twenty) and ordinals (31st, first); month names count as their number.
+numbers are read with thousands separators, scale words (350 million, 20 thousand, a million,
+two and a half million), number words (five, twenty, both, doubled) and ordinals (31st, first);
+month names count as their number.
+
+What translators legitimately do is not flagged: an approximate source number (1100多万, 数十亿,
+一两件) may be rounded or said in words ("11 million", "billions", "one or two"); N倍 may be said
+as N or N+1 times ("1倍多" is "more than doubled"); a bare 1 is usually "a"/"an"/"per" ("1美元"
+is "a US dollar").
 """
 
 from __future__ import annotations
@@ -36,7 +42,11 @@ _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUM = re.compile(
     r"[零〇一二两三四五六七八九十百千万亿]{2,}|[两三四五六七八九十](?=[个人名次年万亿千百天岁倍条家所项])"
 )
-_ARABIC_SRC = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万|千)?")
+_ARABIC_SRC = re.compile(r"(\d+(?:\.\d+)?)\s*(多|余|几)?\s*(万亿|亿|万|千)?(多|余)?(倍)?")
+# Two adjacent small digits are a range (一两 "one or two", 三四 "three or four").
+_CN_RANGE = re.compile(r"^(一两|两三|三四|四五|五六|六七|七八|八九)")
+# Words before a source number that make it approximate: 数十亿 "billions", 几百 "hundreds".
+_APPROX_BEFORE = ("数", "几", "约", "近", "超")
 _ARABIC_TGT = re.compile(
     r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
     r"(?:\s*(hundred|thousand|million|billion|trillion))?",
@@ -85,6 +95,13 @@ _WORDS |= {
     "half": 0.5,
     "double": 2,
     "doubling": 2,
+    "doubled": 2,
+    "both": 2,
+    "pair": 2,
+    "couple": 2,
+    "triple": 3,
+    "tripled": 3,
+    "quadrupled": 4,
 }
 _MONTHS = {
     m: i + 1
@@ -94,6 +111,8 @@ _MONTHS = {
     )
 }
 _WORD_RE = re.compile(r"[A-Za-z]+")
+# Words before a scale word that make it a number by itself ("a million", "per billion").
+_BARE = frozenset({"a", "an", "per", "one"})
 
 
 def parse_chinese_numeral(s: str) -> float | None:
@@ -118,16 +137,28 @@ def parse_chinese_numeral(s: str) -> float | None:
 
 def source_numbers(text: str) -> list[tuple[float, str]]:
     """(value, as written) for each number in a Chinese (or any) source."""
-    found: list[tuple[float, str]] = []
+    return [(v, w) for v, w, _ in source_numbers_ex(text)]
+
+
+def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
+    """(value, as written, kind) per source number; kind is ``exact``, ``approx`` (多/余/数/几,
+    a range such as 一两: may be rounded or said in words) or ``times`` (N倍: N or N+1 times)."""
+    found: list[tuple[float, str, str]] = []
     for m in _ARABIC_SRC.finditer(text):
         value = float(m.group(1))
-        if m.group(2):
-            value *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[m.group(2)]
-        found.append((value, m.group()))
+        if m.group(3):
+            value *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[m.group(3)]
+        kind = "approx" if m.group(2) or m.group(4) else "exact"
+        found.append((value, m.group(), "times" if m.group(5) else kind))
     for m in _CN_NUM.finditer(text):
         v = parse_chinese_numeral(m.group())
-        if v is not None:
-            found.append((v, m.group()))
+        if v is None:
+            continue
+        if _CN_RANGE.match(m.group()):  # a range is approximate; its first number stands for it
+            found.append((float(_CN_DIGITS[m.group()[0]]), m.group(), "approx"))
+            continue
+        approx = text[max(0, m.start() - 1) : m.start()] in (_APPROX_BEFORE)
+        found.append((v, m.group(), "approx" if approx else "exact"))
     return found
 
 
@@ -143,11 +174,18 @@ def target_numbers(text: str) -> set[float]:
     for i, w in enumerate(words):
         if w in _WORDS:
             v = float(_WORDS[w])
+            # "two and a half million"
+            if words[i + 1 : i + 4] == ["and", "a", "half"]:
+                v += 0.5
+                if i + 4 < len(words) and words[i + 4] in _SCALES:
+                    values.add(v * _SCALES[words[i + 4]])
             if i + 1 < len(words) and words[i + 1] in _SCALES:
                 values.add(v * _SCALES[words[i + 1]])
             values.add(v)
         elif w in _MONTHS:
             values.add(float(_MONTHS[w]))
+        elif w.rstrip("s") in _SCALES and (w.endswith("s") or (i and words[i - 1] in _BARE)):
+            values.add(float(_SCALES[w.rstrip("s")]))  # "a million", "billions", "per million"
     if "percent" in words or "%" in text:
         values |= {v * 100 for v in values if v < 1}
     return values
@@ -155,6 +193,23 @@ def target_numbers(text: str) -> set[float]:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
+
+
+def _found(value: float, kind: str, have: set[float]) -> bool:
+    """Whether the target expresses a source number of this kind."""
+    if kind == "times":
+        return any(_close(value, h) or _close(value + 1, h) for h in have)
+    if kind == "approx":
+        # Rounded or said in words: within 15 %, or only its order of magnitude ("billions").
+        return (
+            any(
+                abs(h - value) <= 0.15 * value
+                or (h >= 100 and value >= h and value < 1000 * h and str(int(h)).strip("0") == "1")
+                for h in have
+            )
+            or value < 10
+        )
+    return any(_close(value, h) for h in have)
 
 
 class NumberMismatchConfig(StageConfig):
@@ -173,15 +228,17 @@ class NumberMismatch(SegmentCheck):
         src = row["source"]
         if not src:
             return []
-        nums = source_numbers(src)
-        if not nums:
+        numbers = source_numbers_ex(src)
+        if not numbers:
             return []
+        nums = [(v, w) for v, w, _ in numbers]
         have = target_numbers(row["target"])
         missing = [
             (v, w)
-            for v, w in nums
-            if v >= self.config.ignore_below  # type: ignore[attr-defined]
-            and not any(_close(v, h) for h in have)
+            for v, w, kind in numbers
+            if v >= self.config.ignore_below
+            and v != 1  # a bare 1 is "a", "an", "per" or nothing ("1美元" is "a US dollar")
+            and not _found(v, kind, have)
         ]
         if not missing:
             return []

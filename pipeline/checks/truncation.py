@@ -5,6 +5,11 @@ preposition or an auxiliary verb, or leaves a quote open; or when it is the last
 multi-sentence paragraph and has no final stop. A line that is one sentence without a final stop
 is a heading, caption or title and is left alone, unless it ends in one of those dangling words
 or is longer than any heading (``max_heading_words``).
+
+Not flagged, because they are not cuts: a quotation left open at the end of a paragraph that ends
+a sentence (a quote running on across paragraphs or lines opens each paragraph and closes only
+at its end), and, in a bilingual record, a target that ends the way its source does (a source
+fragment ending with a comma or without a stop is translated as such).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ class Truncation(SegmentCheck):
 
     name = "truncation"
     Config = TruncationConfig
-    columns = ("target", "line_end", "line_first")
+    columns = ("target", "line_end", "line_first", "source")
 
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         cfg: TruncationConfig = self.config  # type: ignore[assignment]
@@ -56,12 +61,17 @@ class Truncation(SegmentCheck):
         text = row["target"].rstrip()
         if not text:
             return []
+        src = (row.get("source") or "").rstrip()
+        if src and not _FINAL.search(src):
+            return []  # the source is a fragment too: the target mirrors it
         words = text.split()
         tail_start = max(0, len(text) - 30)
         ev = (tail_start, len(text), text[tail_start:])
         if _CJK_DANGLING.search(text) or text.endswith(","):
             return [make_flag(self.name, "major", 1.0, "ends with a comma", *ev)]
-        if _unclosed_quote(text):
+        # An open quote after a final stop is a quote that runs on across paragraphs.
+        runs_on = _FINAL.search(text.rstrip('"“')) or (src and _unclosed_quote(src))
+        if _unclosed_quote(text) and not runs_on:
             return [make_flag(self.name, "major", 0.9, "a quotation is left open", *ev)]
         if _FINAL.search(text) or "|" in text or "｜" in text:
             return []  # a final stop, or a pipe-separated headline (layout, not a cut)

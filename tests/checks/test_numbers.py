@@ -57,3 +57,37 @@ def test_changed_and_missing_numbers():
         "number_mismatch", "It will plant roses.", source="种植2万株月季。", src_lang="zh"
     )
     assert missing[0]["severity"] == "major" and "2万" in missing[0]["evidence"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "source,target",
+    [
+        ("营收1100多万元", "revenue of more than 11 million yuan"),
+        ("营收1100多万元", "revenue of 11 million yuan"),
+        ("销量增长1倍多", "sales more than doubled"),
+        ("售价1美元", "it sells for a US dollar"),
+        ("这两个黑洞都在移动。", "Both black holes are moving."),
+        ("想象一下，十亿年前", "Imagine a billion years ago"),
+        ("融合将经历数十亿年的时间", "the merger will take billions of years"),
+        ("不仅仅是一两件事出了问题", "not just one or two things went wrong"),
+        ("五年时间，两百五十万个部分", "five years and two and a half million parts"),
+        ("谋杀率从每一百万15 起直到150 起", "from 15 to 150 per million"),
+    ],
+)
+def test_faithful_renderings_are_not_number_mismatches(source, target):
+    assert flags_of("number_mismatch", target, source=source) == []
+
+
+@pytest.mark.parametrize(
+    "source,target",
+    [
+        ("夜间游客量同比增长40%", "night visitors increased by 14%"),
+        ("营收1100多万元", "revenue of 2 million yuan"),
+        ("销量增长3倍", "sales rose tenfold, to 10 times"),
+        ("种植2万株月季", "plant 20 roses"),
+    ],
+)
+def test_changed_numbers_are_still_flagged(source, target):
+    assert [f["check"] for f in flags_of("number_mismatch", target, source=source)] == [
+        "number_mismatch"
+    ]

@@ -42,3 +42,22 @@ def test_headings_and_captions_are_not_truncations(text):
 def test_pipe_headlines_and_mid_line_segments_are_not_judged():
     assert flags_of("truncation", "Lotus House | All Things", line_first=False) == []
     assert flags_of("truncation", "It went on and", line_end=False) == []
+
+
+def test_a_quote_running_on_across_paragraphs_is_not_a_cut():
+    # English convention: a quotation over several paragraphs closes only in its last one.
+    text = '"We planted the first tea here in 1998. It grew slowly at first.'
+    assert flags_of("truncation", text, line_first=False) == []
+    # A quote left open mid-sentence still is.
+    cut = 'She told reporters, "we will open the new museum in'
+    assert [f["evidence"]["reason"] for f in flags_of("truncation", cut, line_first=False)] == [
+        "a quotation is left open"
+    ]
+
+
+def test_a_target_that_mirrors_a_source_fragment_is_not_a_cut():
+    src = "我们能看到从月球反射回来的光，"
+    assert flags_of("truncation", "We can see the light reflected from the moon,", source=src) == []
+    full = "梁溪区园林局还将在运河沿线种植2万株月季。"
+    cut = "The Liangxi Garden Administration will also plant 20000 Chinese roses along the"
+    assert [f["check"] for f in flags_of("truncation", cut, source=full)] == ["truncation"]

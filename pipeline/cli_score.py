@@ -1,0 +1,242 @@
+"""``mtclean score`` and ``mtclean regress``, built on ``pipeline.runner.run``.
+
+- ``score INPUT... --out DIR``: the detection stages plus stage ``score``, nothing rewritten:
+  ``segments.jsonl`` with ``quality`` (and ``metrics`` where records carry a reference),
+  ``summary.json`` with corpus metrics, and ``report.html``. For comparing systems or files.
+- ``regress SAMPLES... --baseline FILE [--update] [--tolerance X]``: a fresh cleaning run over the
+  samples, reduced to the figures in ``pipeline.quality.regress.snapshot`` and compared with the
+  committed baseline. Exit 0 when nothing regressed, 1 when something did, 2 on a usage error.
+
+``register(app)`` adds both commands to the main Typer app.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipeline.config import Config, load_config
+from pipeline.errors import UsageError
+from pipeline.quality import regress as regress_mod
+from pipeline.quality.metrics import corpus_scores, count_keys, metric_set, tokenizer_for
+from pipeline.quality.report import write_report
+from pipeline.runner import RunOptions, RunResult, run
+from pipeline.writers import atomic
+
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(metavar="INPUT...", help="Input files (.txt, .jsonl, .tsv, .csv) or folders."),
+]
+OutOpt = Annotated[str, typer.Option("--out", help="Output folder.")]
+ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML config file.")]
+GlossaryOpt = Annotated[
+    list[str] | None, typer.Option("--glossary", help="Termbase (TSV/CSV/TBX); repeatable.")
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="Model directory for re-translation and scoring.")
+]
+SrcOpt = Annotated[str | None, typer.Option("--src-lang", help="Default source language.")]
+TgtOpt = Annotated[str | None, typer.Option("--tgt-lang", help="Default target language.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+SCORE_STAGE = "score"
+
+
+def prepare_config(
+    config: str | None,
+    glossary: list[str] | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    model: str | None = None,
+) -> Config:
+    """The run's config with the command-line options applied (as ``mtclean run`` does)."""
+    cfg = load_config(config)
+    if glossary:
+        for stage in ("glossary", "glossary_known"):
+            cfg.stage_options.setdefault(stage, {})["termbases"] = list(glossary)
+    if src_lang:
+        cfg.input.src_lang = src_lang
+    if tgt_lang:
+        cfg.input.tgt_lang = tgt_lang
+    if model:
+        # The model stages (re-translation, model scoring) live in pipeline.mt; see HANDOFF.
+        from pipeline.stages.base import STAGES
+
+        if "retranslate" not in STAGES:
+            raise UsageError("--model: this build has no re-translation backend (pipeline.mt)")
+        cfg.stage_options.setdefault("retranslate", {})["model"] = model
+    return cfg
+
+
+def with_score(stages: Iterable[str]) -> list[str]:
+    """The stage list with ``score`` last (once)."""
+    names = [s for s in stages if s != SCORE_STAGE]
+    return [*names, SCORE_STAGE]
+
+
+def expand(inputs: list[str]) -> list[str]:
+    """Folders to their input files, leaving gold-label sidecars out."""
+    from pipeline.cli import expand_inputs
+
+    return [p for p in expand_inputs(inputs) if not p.endswith(".gold.jsonl")]
+
+
+def score_run(inputs: list[str], out: str, cfg: Config, progress: Any = None) -> RunResult:
+    """Score without rewriting: detection stages + ``score`` with candidate choice off."""
+    cfg.stage_options.setdefault(SCORE_STAGE, {})["choose"] = False
+    opts = RunOptions(stages=with_score(cfg.run.stages), rewrite=False, progress=progress)
+    result = run(inputs, out, cfg, opts)
+    finalize(out, inputs, cfg, result)
+    return result
+
+
+def clean_run(inputs: list[str], out: str, cfg: Config, progress: Any = None) -> RunResult:
+    """A cleaning run (``mtclean run``) with ``score`` added, then finalize."""
+    opts = RunOptions(stages=with_score(cfg.run.stages), rewrite=True, progress=progress)
+    result = run(inputs, out, cfg, opts)
+    finalize(out, inputs, cfg, result)
+    return result
+
+
+def finalize(out: str, inputs: list[str], cfg: Config, result: RunResult) -> None:
+    """Put the scoring figures into ``summary.json`` and write ``report.html``.
+
+    The runner reports stage stats under ``stages.score`` once its executor carries the stats
+    channel; until then (and for any run without them) the corpus metrics are computed here from
+    the inputs' references and ``segments.jsonl``, with the same sacrebleu statistics.
+    """
+    path = Path(out) / "summary.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    stage_stats = (summary.get("stage_stats") or {}).get(SCORE_STAGE) or {}
+    metrics = stage_stats.get("metrics") or summary.get("metrics")
+    if metrics is None:
+        metrics = backfill_metrics(out, inputs, cfg)
+    if metrics:
+        summary["metrics"] = metrics
+    result.summary.update({k: summary[k] for k in ("metrics",) if k in summary})
+    atomic.write_text(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    write_report(out)
+
+
+def backfill_metrics(out: str, inputs: list[str], cfg: Config) -> dict[str, Any] | None:
+    """Corpus metrics (before/after) from the inputs' references and the run's segments."""
+    from pipeline.readers import read_input
+    from pipeline.stages.base import add_stat
+
+    refs: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for p in inputs:
+        f = read_input(p, cfg.input.src_lang or None, cfg.input.tgt_lang)
+        for rec in f.records:
+            if rec.reference:
+                refs[(p, rec.id)] = (rec.reference, rec.tgt_lang or cfg.input.tgt_lang)
+    if not refs:
+        return None
+    totals: dict[str, Any] = {}
+    for row in regress_mod.read_segments(out):
+        got = refs.get((row["file"], str(row["record"])))
+        if got is None:
+            continue
+        ref, lang = got
+        tok = tokenizer_for(lang)
+        ms = metric_set(tok)
+        for side, text in (("before", row["target"]), ("after", row["output"])):
+            for key, value in count_keys(tok, side, ms.sentence_stats(text, ref)).items():
+                totals[key] = add_stat(totals[key], value) if key in totals else value
+        seg_key = f"metrics:{tok}:segments"
+        totals[seg_key] = totals.get(seg_key, 0) + 1
+    return corpus_scores(totals) or None
+
+
+def run_regress(
+    samples: list[str],
+    baseline: str,
+    cfg: Config,
+    update: bool = False,
+    tolerance: float = 0.0,
+    out: str | None = None,
+) -> tuple[int, str]:
+    """Run the samples, compare with ``baseline``; (exit status, table text)."""
+    base_path = Path(baseline)
+    gold_dirs = [base_path.parent / "gold"]
+    if not update and not base_path.is_file():
+        raise UsageError(f"{baseline}: no such baseline (create it with --update)")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = out or str(Path(tmp) / "run")
+        clean_run(samples, work, cfg)
+        current = regress_mod.snapshot(work, samples, gold_dirs)
+    text = json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if update:
+        base_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(base_path, text)
+        return 0, f"wrote baseline {baseline}"
+    try:
+        old = json.loads(base_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise UsageError(f"{baseline}: cannot read baseline: {err}") from None
+    changes = regress_mod.compare(old, current, tolerance)
+    bad = [c for c in changes if c.regression]
+    table = regress_mod.format_table(changes)
+    verdict = (
+        f"{len(bad)} regression(s) beyond tolerance {tolerance}"
+        if bad
+        else f"no regression beyond tolerance {tolerance}"
+    )
+    return (1 if bad else 0), f"{table}\n{verdict}"
+
+
+def score_cmd(
+    inputs: InputsArg,
+    out: OutOpt,
+    config: ConfigOpt = None,
+    glossary: GlossaryOpt = None,
+    model: ModelOpt = None,
+    src_lang: SrcOpt = None,
+    tgt_lang: TgtOpt = None,
+    quiet: QuietOpt = False,
+) -> int:
+    """Score INPUT files without changing any text: quality, reference metrics, report.html."""
+    from pipeline.progress import ProgressReporter
+
+    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
+    reporter = ProgressReporter(enabled=not quiet)
+    try:
+        result = score_run(expand(inputs), out, cfg, reporter)
+    finally:
+        reporter.close()
+    if not quiet:
+        m = result.summary.get("metrics")
+        extra = f", chrF {m['after']['chrf']:.2f}" if m and "after" in m else ""
+        typer.echo(f"mtclean: scored {result.summary['segments']} segments{extra} -> {out}/")
+    return result.exit_code
+
+
+def regress_cmd(
+    samples: Annotated[
+        list[str], typer.Argument(metavar="SAMPLES...", help="Sample files or folders.")
+    ],
+    baseline: Annotated[str, typer.Option("--baseline", help="Committed baseline JSON.")],
+    update: Annotated[bool, typer.Option("--update", help="Rewrite the baseline.")] = False,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", min=0.0, help="Allowed worsening (0..1).")
+    ] = 0.0,
+    config: ConfigOpt = None,
+    glossary: GlossaryOpt = None,
+    model: ModelOpt = None,
+    out: Annotated[str | None, typer.Option("--out", help="Keep the run's outputs here.")] = None,
+) -> int:
+    """Run SAMPLES and compare with a committed baseline; exit 1 on a regression."""
+    cfg = prepare_config(config, glossary, None, None, model)
+    status, text = run_regress(expand(samples), baseline, cfg, update, tolerance, out)
+    typer.echo(text)
+    return status
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``score`` and ``regress`` to the main app."""
+    app.command("score")(score_cmd)
+    app.command("regress")(regress_cmd)

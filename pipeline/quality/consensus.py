@@ -1,0 +1,57 @@
+"""Consensus (MBR-style) scores: how much a translation agrees with the other translations of
+its source.
+
+Raters' errors are where systems disagree: a translation that shares much with the other
+translations of the same source (other candidates of the segment, other systems' records for the
+same source) is less likely to hold a mistranslation. Each text gets the mean sentence chrF
+(sacrebleu's, 0..100) against every other text of its group, as in minimum-Bayes-risk decoding.
+
+Character n-grams are extracted once per text and the pairwise statistics reuse them; each pair's
+value equals ``CHRF().sentence_score(hyp, [ref]).score``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+from sacrebleu.metrics.chrf import CHRF
+
+_CHRF = CHRF()
+
+
+def source_key(source: str) -> str:
+    """A short, stable key for grouping records by source text (whitespace-insensitive)."""
+    return hashlib.blake2b(" ".join(source.split()).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _ngrams(text: str) -> list[Counter[str]]:
+    return _CHRF._extract_reference_info([text])["ref_ngrams"][0]
+
+
+def _chrf(hyp: list[Counter[str]], ref: list[Counter[str]]) -> float:
+    stats: list[int] = []
+    for h, r in zip(hyp, ref, strict=True):
+        stats.extend(_CHRF._get_match_statistics(h, r))
+    return _CHRF._compute_f_score(stats)
+
+
+def pair_chrf(hyp: str, ref: str) -> float:
+    """Sentence chrF of ``hyp`` against the single reference ``ref`` (0..100)."""
+    return _chrf(_ngrams(hyp), _ngrams(ref))
+
+
+def consensus_scores(texts: Sequence[str], pool: Sequence[str] = ()) -> list[float | None]:
+    """For each of ``texts``: mean chrF against the other ``texts`` and every ``pool`` text.
+
+    ``pool`` holds translations that are compared with but not scored (other records' targets).
+    A text with nothing to compare with gets None.
+    """
+    grams = [_ngrams(t) for t in texts]
+    pool_grams = [_ngrams(t) for t in pool]
+    out: list[float | None] = []
+    for i, g in enumerate(grams):
+        others = [o for j, o in enumerate(grams) if j != i] + pool_grams
+        out.append(sum(_chrf(g, o) for o in others) / len(others) if others else None)
+    return out

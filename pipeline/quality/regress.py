@@ -1,0 +1,232 @@
+"""The regression gate: a run's figures, compared with a committed baseline.
+
+``snapshot`` reduces a finished run (``segments.jsonl`` + ``summary.json``) and the samples' gold
+labels to the figures a reviewer cares about, with no timings, so the baseline file diffs cleanly.
+``compare`` lists what changed and which changes are regressions beyond the tolerance.
+
+Gold labels: a record's ``gold_garbled`` (bool) and optional ``gold_checks`` (list of check names),
+read from the record itself (JSONL/TSV/CSV fields) or from a sidecar ``<name>.gold.jsonl`` (one
+``{"id", "gold_garbled", "gold_checks"}`` per line, keyed by record id; for ``.txt`` samples, whose
+record ids are ``L<line>``) next to the sample or in ``extra_gold_dirs``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+
+FORMAT_VERSION = 1
+
+
+def read_segments(out_dir: str | Path) -> Iterator[dict[str, Any]]:
+    """Stream the rows of ``DIR/segments.jsonl``."""
+    with (Path(out_dir) / "segments.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def gold_sidecar(sample: str | Path, extra_dirs: Iterable[Path] = ()) -> Path | None:
+    """The gold sidecar of a sample: ``<name>.gold.jsonl`` beside it or in ``extra_dirs``."""
+    p = Path(sample)
+    stem = p.name[: -len(p.suffix)] if p.suffix else p.name
+    for folder in (p.parent, *extra_dirs):
+        cand = folder / f"{stem}.gold.jsonl"
+        if cand.is_file():
+            return cand
+    return None
+
+
+def gold_labels(sample: str | Path, extra_dirs: Iterable[Path] = ()) -> dict[str, dict[str, Any]]:
+    """``{record id: {"garbled": bool, "checks": [...]}}`` for the labelled records of a sample."""
+    out: dict[str, dict[str, Any]] = {}
+    p = Path(sample)
+    rows: list[dict[str, Any]] = []
+    sidecar = gold_sidecar(p, extra_dirs)
+    if sidecar is not None:
+        rows = _jsonl(sidecar)
+    elif p.suffix == ".jsonl":
+        rows = _jsonl(p)
+    elif p.suffix in (".tsv", ".csv"):
+        with p.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t" if p.suffix == ".tsv" else ","))
+    for r in rows:
+        g = r.get("gold_garbled")
+        if g is None or g == "" or r.get("id") in (None, ""):
+            continue
+        if isinstance(g, str):
+            g = g.strip().lower() in ("1", "true", "yes")
+        checks = r.get("gold_checks") or []
+        if isinstance(checks, str):
+            checks = [c.strip() for c in checks.split(",") if c.strip()]
+        out[str(r["id"])] = {"garbled": bool(g), "checks": list(checks)}
+    return out
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(str(path), f"malformed JSON: {err.msg}", n) from None
+        if isinstance(obj, dict):
+            rows.append(obj)
+    return rows
+
+
+def snapshot(
+    out_dir: str | Path, samples: list[str], extra_gold_dirs: Iterable[Path] = ()
+) -> dict[str, Any]:
+    """The baseline figures of a finished run over ``samples``."""
+    summary = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
+    gold = {Path(s).name: gold_labels(s, list(extra_gold_dirs)) for s in samples}
+    predicted: dict[tuple[str, str], dict[str, Any]] = {}
+    actions: Counter[str] = Counter()
+    q_before = q_after = 0.0
+    n = n_after = 0
+    for row in read_segments(out_dir):
+        key = (Path(row["file"]).name, str(row["record"]))
+        rec = predicted.setdefault(key, {"garbled": False, "checks": set()})
+        rec["garbled"] |= bool(row["garbled"])
+        rec["checks"] |= {f["check"] for f in row["flags"]}
+        actions.update(h["action"] for h in row.get("glossary") or [])
+        if row.get("quality") is not None:
+            mt = next((c for c in row.get("candidates") or [] if c["origin"] == "mt"), None)
+            q_before += mt["score"] if mt else row["quality"]
+            n += 1
+            if row["decision"] != "dropped":
+                q_after += row["quality"]
+                n_after += 1
+    hits = sum(actions.values())
+    snap: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "samples": [Path(s).name for s in samples],
+        "segments": summary.get("segments"),
+        "checks": summary.get("checks", {}),
+        "decisions": summary.get("decisions", {}),
+        "detection": _detection(gold, predicted),
+        "glossary": {
+            "hits": dict(sorted(actions.items())),
+            "compliance": round((hits - actions["flagged"]) / hits, 4) if hits else None,
+        },
+        "metrics": summary.get("metrics"),
+        "quality": {
+            "before": round(q_before / n, 4) if n else None,
+            "after": round(q_after / n_after, 4) if n_after else None,
+        },
+    }
+    return snap
+
+
+def _detection(
+    gold: dict[str, dict[str, dict[str, Any]]], predicted: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, Any] | None:
+    tp = fp = fn = 0
+    labelled = 0
+    for name, labels in gold.items():
+        for rid, g in labels.items():
+            p = predicted.get((name, rid))
+            if p is None:
+                continue
+            labelled += 1
+            tp += p["garbled"] and g["garbled"]
+            fp += p["garbled"] and not g["garbled"]
+            fn += g["garbled"] and not p["garbled"]
+    if not labelled:
+        return None
+    return {
+        "labelled": labelled,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure that differs between baseline and run; ``regression`` when it got worse."""
+
+    key: str
+    old: Any
+    new: Any
+    regression: bool
+
+
+# Figures where higher is better, lower is better, or neither (a plain change is reported).
+_HIGHER = ("detection.precision", "detection.recall", "glossary.compliance", "quality.after")
+_HIGHER_PREFIX = ("metrics.after.chrf", "metrics.after.bleu")
+_LOWER_PREFIX = ("metrics.after.ter",)
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out |= _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+        return out
+    return {prefix: obj}
+
+
+def _direction(key: str) -> int:
+    """+1 when higher is better, -1 when lower is better, 0 when neither."""
+    if key in _HIGHER or key.startswith(_HIGHER_PREFIX):
+        return 1
+    if key.startswith(_LOWER_PREFIX):
+        return -1
+    return 0
+
+
+def compare(baseline: dict[str, Any], current: dict[str, Any], tolerance: float) -> list[Change]:
+    """Every figure that changed. A scored figure (P/R, compliance, quality, metrics) regresses
+    when it moves the wrong way by more than ``tolerance`` (absolute; metrics are 0..100 so they
+    get ``100 * tolerance``). Counts of checks and decisions are reported, and regress only when
+    the set of samples is the same and a count moved by more than ``tolerance`` of itself."""
+    old, new = _flatten(baseline), _flatten(current)
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        bad = False
+        d = _direction(key)
+        if d and isinstance(a, int | float) and isinstance(b, int | float):
+            scale = 100.0 if key.startswith("metrics.") else 1.0
+            bad = (b - a) * d < -tolerance * scale
+        elif d and a is not None and b is None:
+            bad = True  # a figure that disappeared (e.g. metrics lost)
+        elif key.startswith(("checks.", "decisions.")) and isinstance(a, int | float):
+            bad = abs((b or 0) - a) > tolerance * max(1, a)
+        changes.append(Change(key, a, b, bad))
+    return changes
+
+
+def format_table(changes: list[Change]) -> str:
+    """A plain-text table of the changes, regressions marked."""
+    if not changes:
+        return "no changes against the baseline"
+    width = max(len(c.key) for c in changes)
+    lines = [f"{'figure':<{width}}  {'baseline':>12}  {'now':>12}  "]
+    for c in changes:
+        mark = "REGRESSION" if c.regression else ""
+        lines.append(f"{c.key:<{width}}  {_fmt(c.old):>12}  {_fmt(c.new):>12}  {mark}")
+    return "\n".join(lines)
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.4f}"
+    return str(v)

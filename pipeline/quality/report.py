@@ -1,0 +1,179 @@
+"""``DIR/report.html``: a run at a glance, offline, from ``segments.jsonl`` and ``summary.json``.
+
+Charts are inline SVG built from numbers (flags per check, decisions, the ``quality`` distribution
+before and after, reference metrics before and after); the worst segments by ``quality`` are
+listed with each flag's evidence highlighted. Segments are streamed and only the worst ``worst``
+are kept, so the report costs the same memory for any archive size. Every piece of archive text
+goes through Jinja2's autoescaping: nothing from the archive is ever markup.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pipeline.quality.regress import read_segments
+from pipeline.writers import atomic
+
+TEMPLATE = "report.html"
+BINS = 10
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart, in SVG user units."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    label: str
+    value: str
+    series: int = 0
+
+
+def bar_chart(items: list[tuple[str, float]], width: int = 520, row: int = 22) -> dict[str, Any]:
+    """Horizontal bars: one per (label, value)."""
+    top = max((v for _, v in items), default=0) or 1
+    label_w = 170
+    bars = [
+        Bar(
+            label_w,
+            i * row + 2,
+            max(1.0, (width - label_w - 60) * v / top) if v else 0.0,
+            row - 6,
+            label,
+            f"{v:g}",
+        )
+        for i, (label, v) in enumerate(items)
+    ]
+    return {"width": width, "height": max(row, row * len(items) + 4), "bars": bars, "kind": "h"}
+
+
+def grouped_chart(
+    groups: list[str], series: list[tuple[str, list[float]]], top: float | None = None
+) -> dict[str, Any]:
+    """Vertical bars: for each group, one bar per series (e.g. before/after)."""
+    width, height, base = 520, 200, 170
+    top = top or max((v for _, vals in series for v in vals), default=0) or 1
+    slot = (width - 40) / max(1, len(groups))
+    bw = slot / (len(series) + 1)
+    bars = []
+    for g, group in enumerate(groups):
+        for s, (_, vals) in enumerate(series):
+            v = vals[g]
+            h = (base - 20) * v / top
+            x = 30 + g * slot + s * bw
+            bars.append(Bar(x, base - h, bw - 2, h, group, f"{v:.3g}", s))
+    labels = [(30 + g * slot + slot / 2 - bw / 2, group) for g, group in enumerate(groups)]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "labels": labels,
+        "base": base,
+        "legend": [name for name, _ in series],
+        "kind": "v",
+    }
+
+
+def highlight(text: str, flags: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """``text`` cut into (piece, reason-or-None) so that evidence spans can be marked."""
+    spans = sorted(
+        (f["evidence"]["start"], f["evidence"]["end"], f"{f['check']}: {f['evidence']['reason']}")
+        for f in flags
+        if f["evidence"].get("start") is not None and f["evidence"].get("end") is not None
+    )
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for s, e, why in spans:
+        s, e = max(s, pos), min(e, len(text))
+        if s >= e:
+            continue
+        if s > pos:
+            out.append((text[pos:s], None))
+        out.append((text[s:e], why))
+        pos = e
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
+
+
+def collect(out_dir: Path, worst: int) -> dict[str, Any]:
+    """Stream the segments once: histograms, counts and the ``worst`` lowest-quality rows."""
+    heap: list[tuple[float, int, dict[str, Any]]] = []
+    hist_before = [0] * BINS
+    hist_after = [0] * BINS
+    checks: Counter[str] = Counter()
+    decisions: Counter[str] = Counter()
+    for n, row in enumerate(read_segments(out_dir)):
+        checks.update({f["check"] for f in row["flags"]})
+        decisions[row["decision"]] += 1
+        q = row.get("quality")
+        if q is None:
+            continue
+        mt = next((c for c in row.get("candidates") or [] if c["origin"] == "mt"), None)
+        before = mt["score"] if mt else q
+        hist_before[min(BINS - 1, int(before * BINS))] += 1
+        if row["decision"] != "dropped":
+            hist_after[min(BINS - 1, int(q * BINS))] += 1
+        item = (-q, -n, row)
+        if len(heap) < worst:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+    rows = [r for _, _, r in sorted(heap, key=lambda t: (-t[0], -t[1]))]  # worst first
+    return {
+        "checks": checks,
+        "decisions": decisions,
+        "hist_before": hist_before,
+        "hist_after": hist_after,
+        "worst": rows,
+    }
+
+
+def write_report(out_dir: str | Path, worst: int = 50) -> Path:
+    """Write ``DIR/report.html`` for a finished run; returns its path."""
+    out = Path(out_dir)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    data = collect(out, worst)
+    charts = {
+        "checks": bar_chart(sorted(data["checks"].items(), key=lambda kv: (-kv[1], kv[0]))),
+        "decisions": bar_chart([(k, v) for k, v in data["decisions"].most_common()]),
+        "quality": grouped_chart(
+            [f"{i / BINS:.1f}" for i in range(BINS)],
+            [("before", data["hist_before"]), ("after", data["hist_after"])],
+        ),
+    }
+    metrics = summary.get("metrics")
+    if metrics and "before" in metrics:
+        names = ["chrf", "bleu", "ter"]
+        charts["metrics"] = grouped_chart(
+            ["chrF", "BLEU", "TER"],
+            [(side, [metrics[side][m] for m in names]) for side in ("before", "after")],
+            top=100.0,
+        )
+    worst_rows = [
+        {
+            **r,
+            "pieces": highlight(r["target"], r["flags"]),
+            "changed": r["output"] != r["target"],
+        }
+        for r in data["worst"]
+    ]
+    env = Environment(
+        loader=FileSystemLoader(str(Path(__file__).parent)),
+        autoescape=select_autoescape(["html"], default=True),
+    )
+    html = env.get_template(TEMPLATE).render(
+        summary=summary, charts=charts, worst=worst_rows, metrics=metrics
+    )
+    path = out / "report.html"
+    atomic.write_text(path, html)
+    return path

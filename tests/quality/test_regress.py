@@ -1,0 +1,146 @@
+"""``mtclean regress`` and ``mtclean score`` through a Typer app that registers them, as cli.py
+will (``main`` turns the returned status into the exit status)."""
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from pipeline.cli_score import register
+from pipeline.quality.regress import Change, compare, gold_labels, snapshot
+from tests.conftest import ROOT
+
+ARCHIVE = [
+    {
+        "id": "a",
+        "source": "公园建设总投资约3.5亿元。",
+        "target": "The total investment is 350 million yuan.",
+        "reference": "Total investment was about 350 million yuan.",
+        "gold_garbled": False,
+    },
+    {
+        "id": "b",
+        "source": "这些公园全年免费开放。",
+        "target": "These parks are open free all year round, all year round, all year round.",
+        "reference": "These parks are free all year.",
+        "gold_garbled": True,
+        "gold_checks": ["repetition"],
+    },
+    {
+        "id": "c",
+        "source": "运河夜游项目共接待游客15万人次。",
+        "target": "The canal tour received 15 visitors.",
+        "reference": "The canal night tour received 150,000 visits.",
+        "gold_garbled": True,
+    },
+]
+
+
+@pytest.fixture
+def app():
+    a = typer.Typer()
+    register(a)
+    a.command("noop", hidden=True)(lambda: None)  # a multi-command app, as the real one
+    return a
+
+
+@pytest.fixture
+def sample(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ARCHIVE), "utf-8")
+    return p
+
+
+class Result:
+    def __init__(self, r):
+        self.output, self.exception = r.output, r.exception
+        self.exit_code = r.return_value if r.exception is None else 2
+
+
+def invoke(app, *args):
+    """Invoke like ``pipeline.cli.main``: the command's return value is the exit status."""
+    return Result(CliRunner().invoke(app, list(args), standalone_mode=False))
+
+
+def test_update_then_same_run_passes_and_a_worse_baseline_entry_fails(app, sample, tmp_path):
+    base = tmp_path / "base.json"
+    r = invoke(app, "regress", str(sample), "--baseline", str(base), "--update")
+    assert r.exit_code == 0, r.output
+    data = json.loads(base.read_text("utf-8"))
+    assert "timings" not in json.dumps(data) and data["detection"]["labelled"] == 3
+    assert data["metrics"]["after"]["chrf"] > 0
+    assert invoke(app, "regress", str(sample), "--baseline", str(base)).exit_code == 0
+
+    # Pretend the baseline had better recall and fewer number flags: now it is a regression.
+    data["detection"]["recall"] = min(1.0, data["detection"]["recall"] + 0.5) or 1.0
+    data["checks"]["number_mismatch"] = data["checks"].get("number_mismatch", 0) + 3
+    base.write_text(json.dumps(data), "utf-8")
+    r = invoke(app, "regress", str(sample), "--baseline", str(base))
+    assert r.exit_code == 1
+    assert "REGRESSION" in r.output and "checks.number_mismatch" in r.output
+    assert (
+        invoke(app, "regress", str(sample), "--baseline", str(base), "--tolerance", "1").exit_code
+        == 0
+    )
+
+
+def test_missing_baseline_is_a_usage_error(app, sample, tmp_path):
+    from pipeline.errors import UsageError
+
+    r = invoke(app, "regress", str(sample), "--baseline", str(tmp_path / "none.json"))
+    assert isinstance(r.exception, UsageError)
+
+
+def test_compare_directions():
+    old = {"quality": {"after": 0.6}, "metrics": {"after": {"ter": 40.0, "chrf": 50.0}}}
+    new = {"quality": {"after": 0.62}, "metrics": {"after": {"ter": 41.0, "chrf": 49.0}}}
+    changes = {c.key: c for c in compare(old, new, tolerance=0.005)}
+    assert changes["quality.after"] == Change("quality.after", 0.6, 0.62, False)
+    assert changes["metrics.after.ter"].regression and changes["metrics.after.chrf"].regression
+    assert not any(c.regression for c in compare(old, new, tolerance=0.02))
+
+
+def test_gold_sidecar_for_txt_keyed_by_record_id(tmp_path):
+    txt = tmp_path / "news.en.txt"
+    txt.write_text("One.\n\nTwo two two two.\n", "utf-8")
+    (tmp_path / "news.en.gold.jsonl").write_text(
+        '{"id": "L3", "gold_garbled": true, "gold_checks": ["repetition"]}\n', "utf-8"
+    )
+    assert gold_labels(txt) == {"L3": {"garbled": True, "checks": ["repetition"]}}
+
+
+def test_score_command_changes_no_text_and_writes_quality_metrics_report(app, sample, tmp_path):
+    out = tmp_path / "out"
+    r = invoke(app, "score", str(sample), "--out", str(out), "-q")
+    assert r.exit_code == 0, r.output
+    assert (out / "cleaned" / "s.jsonl").read_bytes() == sample.read_bytes()
+    rows = [json.loads(x) for x in (out / "segments.jsonl").read_text("utf-8").splitlines()]
+    assert all(0 <= r["quality"] <= 1 and r["metrics"] for r in rows)
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    import sacrebleu
+
+    hyps = [r["target"] for r in ARCHIVE]
+    refs = [r["reference"] for r in ARCHIVE]
+    assert summary["metrics"]["before"]["bleu"] == round(
+        sacrebleu.corpus_bleu(hyps, [refs]).score, 4
+    )
+    assert (out / "report.html").exists()
+    snap = snapshot(out, [str(sample)])
+    assert snap["detection"]["labelled"] == 3
+
+
+def test_committed_samples_baseline_holds(app):
+    """The CI gate itself: the repo's samples against tests/baselines/samples.json."""
+    r = invoke(
+        app,
+        "regress",
+        str(ROOT / "samples"),
+        "--baseline",
+        str(ROOT / "tests" / "baselines" / "samples.json"),
+        "--glossary",
+        str(ROOT / "glossary" / "xinjiang-aid.tsv"),
+    )
+    assert r.exit_code == 0, r.output
+    assert Path(ROOT / "tests" / "baselines" / "gold" / "lishui-tea-news.en.gold.jsonl").exists()

@@ -1,0 +1,78 @@
+"""report.html: charts as inline SVG, worst segments with evidence marked, archive text escaped."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.quality.report import highlight, write_report
+
+EVIL = (
+    'Evil <script>window.pwned = 1</script> and <img src=x onerror="window.pwned=2"> '
+    "tea tea tea tea."
+)
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    src = tmp_path / "news.txt"
+    src.write_text(
+        "A plain sentence that needs nothing.\n\n"
+        + EVIL
+        + "\n\nRelease time:Apr 14, 2024 13:47 PM\n",
+        "utf-8",
+    )
+    out = tmp_path / "run"
+    from pipeline.cli_score import prepare_config, score_run
+
+    score_run([str(src)], str(out), prepare_config(None))
+    return out
+
+
+def test_report_has_svg_charts_and_escapes_archive_text(run_dir):
+    html = (run_dir / "report.html").read_text("utf-8")
+    assert html.count("<svg") >= 3 and "chart-quality" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'onerror="window' not in html
+    assert "<mark" in html  # the repetition evidence is highlighted
+
+
+def test_only_the_worst_n_are_listed(run_dir):
+    write_report(run_dir, worst=1)
+    html = (run_dir / "report.html").read_text("utf-8")
+    assert html.count('<td class="q">') == 1
+    rows = [json.loads(x) for x in (run_dir / "segments.jsonl").read_text("utf-8").splitlines()]
+    worst = min(r["quality"] for r in rows)
+    assert f'<td class="q">{worst:.3f}</td>' in html
+
+
+def test_highlight_cuts_text_at_evidence_spans():
+    flags = [{"check": "x", "evidence": {"start": 4, "end": 7, "reason": "r"}}]
+    assert highlight("abc defg", flags) == [("abc ", None), ("def", "x: r"), ("g", None)]
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(run_dir, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        page = b.new_page()
+        page.goto((run_dir / "report.html").as_uri())
+        assert page.evaluate("window.pwned === undefined")
+        assert page.locator("svg rect").count() > 3
+        assert page.locator("#worst tbody tr").count() >= 2
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
+        b.close()
+    assert shot.stat().st_size > 5000
