@@ -111,24 +111,34 @@ def main() -> None:
         w2, _, _ = run([str(src), "--workers", "2"], t / "o2")
         r2 = seg / w2
         print(f"langdetect loop, 1 core:        {ld:9,.0f} segments/s")
-        print(f"mtclean run --workers 1:        {r1:9,.0f} segments/s ({seg:,} in {w1:.1f}s) "
-              f"= {r1 / ld:.1f}x langdetect")
-        print(f"mtclean run --workers 2:        {r2:9,.0f} segments/s ({w2:.1f}s) "
-              f"= {r2 / ld:.1f}x langdetect, {r2 / r1:.2f}x workers 1")
+        print(
+            f"mtclean run --workers 1:        {r1:9,.0f} segments/s ({seg:,} in {w1:.1f}s) "
+            f"= {r1 / ld:.1f}x langdetect"
+        )
+        print(
+            f"mtclean run --workers 2:        {r2:9,.0f} segments/s ({w2:.1f}s) "
+            f"= {r2 / ld:.1f}x langdetect, {r2 / r1:.2f}x workers 1"
+        )
         if not a.skip_ray:
             wr, _, _ = run([str(src), "--engine", "ray", "--workers", "2"], t / "or")
             rr = seg / wr
-            print(f"mtclean run --engine ray -j 2:  {rr:9,.0f} segments/s ({wr:.1f}s) "
-                  f"= {rr / ld:.1f}x langdetect, {rr / r1:.2f}x workers 1")
+            print(
+                f"mtclean run --engine ray -j 2:  {rr:9,.0f} segments/s ({wr:.1f}s) "
+                f"= {rr / ld:.1f}x langdetect, {rr / r1:.2f}x workers 1"
+            )
         small, big = t / "small.jsonl", t / "big.jsonl"
         make_archive(small, a.small_mb, seed=1)
         make_archive(big, a.big_mb, seed=2)
         _, m_small, _ = run([str(small)], t / "os")
         wb, m_big, sb = run([str(big)], t / "ob")
-        print(f"peak RSS (process tree, default workers) at {a.small_mb:g} MB: "
-              f"{m_small / 2**20:,.0f} MB")
-        print(f"peak RSS (process tree, default workers) at {a.big_mb:g} MB: "
-              f"{m_big / 2**20:,.0f} MB ({sb['segments']:,} segments in {wb:.0f}s)")
+        print(
+            f"peak RSS (process tree, default workers) at {a.small_mb:g} MB: "
+            f"{m_small / 2**20:,.0f} MB"
+        )
+        print(
+            f"peak RSS (process tree, default workers) at {a.big_mb:g} MB: "
+            f"{m_big / 2**20:,.0f} MB ({sb['segments']:,} segments in {wb:.0f}s)"
+        )
         print(f"peak RSS ratio {a.big_mb:g} MB / {a.small_mb:g} MB: {m_big / m_small:.2f}")
         ok1 = r1 >= 5000 and r1 >= 5 * ld
         ok2 = r2 >= 1.8 * r1

@@ -15,7 +15,6 @@ import typer
 from pipeline import __version__
 from pipeline.cli_conventions import (
     HELP_SETTINGS,
-    discover_config,
     format_checks,
     glossary_check_report,
     select_stages,
@@ -23,12 +22,13 @@ from pipeline.cli_conventions import (
     validate_language,
     variant_counts,
 )
-from pipeline.config import Config, config_from_table, defaults_toml, load_config
+from pipeline.cli_score import register as _register_scoring
+from pipeline.config import defaults_toml, discovered_config, load_config
 from pipeline.errors import MtcleanError, UsageError
+from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
-from pipeline.readers import COMPRESSION_SUFFIXES, FORMATS, split_suffix
 from pipeline.review.cli import review_app
-from pipeline.runner import Input, RunOptions, RunResult, run
+from pipeline.runner import RunOptions, RunResult, run
 
 use_conventional_metavars()
 
@@ -116,58 +116,6 @@ ExcludeOpt = Annotated[
 ]
 
 
-def _supported(path: Path) -> bool:
-    suffix, _ = split_suffix(str(path))
-    return suffix in FORMATS
-
-
-def _match(rel: str, patterns: list[str]) -> bool:
-    from fnmatch import fnmatchcase
-
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatchcase(rel, p) or fnmatchcase(name, p) for p in patterns)
-
-
-def expand_inputs(
-    inputs: list[str],
-    include: list[str] | None = None,
-    exclude: list[str] | None = None,
-    out: str | None = None,
-) -> list[Input]:
-    """Files stay as given (cleaned copy ``cleaned/<name>``); folders expand recursively to the
-    supported files under them, sorted, filtered by globs, never inside ``out`` (cleaned copy
-    ``cleaned/<path relative to the folder>``)."""
-    found: list[Input] = []
-    out_real = Path(out).resolve() if out else None
-    for item in inputs:
-        p = Path(item)
-        if not p.is_dir():
-            found.append(Input(item, p.name))
-            continue
-        files = []
-        for q in sorted(p.rglob("*")):
-            if out_real is not None and (
-                q.resolve() == out_real or out_real in q.resolve().parents
-            ):
-                continue
-            rel = q.relative_to(p).as_posix()
-            if not q.is_file() or not _supported(q):
-                continue
-            if include and not _match(rel, include):
-                continue
-            if exclude and _match(rel, exclude):
-                continue
-            files.append(Input(str(q), rel))
-        if not files:
-            kinds = ", ".join(sorted(FORMATS))
-            raise UsageError(
-                f"{item}: folder has no input files ({kinds}, optionally "
-                f"{'/'.join(COMPRESSION_SUFFIXES)}) matching the filters"
-            )
-        found += files
-    return found
-
-
 def _execute(
     inputs: list[str],
     out: str,
@@ -185,7 +133,7 @@ def _execute(
     checks: str | None = None,
     skip_checks: str | None = None,
 ) -> int:
-    cfg = _discovered_config(config)
+    cfg = discovered_config(config)
     cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
     if glossary:
         cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
@@ -210,15 +158,6 @@ def _execute(
         reporter.close()
     _report(result, out, quiet)
     return result.exit_code
-
-
-def _discovered_config(explicit: str | None) -> Config:
-    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
-    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
-    choice = discover_config(explicit)
-    if choice.table is None:
-        return load_config(None)
-    return config_from_table(choice.table, choice.source)
 
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
@@ -402,6 +341,9 @@ def _root(
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+
+
+_register_scoring(app)
 
 
 def main(argv: list[str] | None = None) -> None:

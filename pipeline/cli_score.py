@@ -20,12 +20,10 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.quality import regress as regress_mod
-from pipeline.quality.metrics import corpus_scores, count_keys, metric_set, tokenizer_for
-from pipeline.quality.report import write_report
-from pipeline.runner import RunOptions, RunResult, run
+from pipeline.runner import Input, RunOptions, RunResult, run
 from pipeline.writers import atomic
 
 InputsArg = Annotated[
@@ -55,10 +53,11 @@ def prepare_config(
     model: str | None = None,
 ) -> Config:
     """The run's config with the command-line options applied (as ``mtclean run`` does)."""
-    cfg = load_config(config)
+    from pipeline.config import discovered_config
+
+    cfg = discovered_config(config)
     if glossary:
-        for stage in ("glossary", "glossary_known"):
-            cfg.stage_options.setdefault(stage, {})["termbases"] = list(glossary)
+        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
     if src_lang:
         cfg.input.src_lang = src_lang
     if tgt_lang:
@@ -79,81 +78,32 @@ def with_score(stages: Iterable[str]) -> list[str]:
     return [*names, SCORE_STAGE]
 
 
-def expand(inputs: list[str]) -> list[str]:
-    """Folders to their input files, leaving gold-label sidecars out."""
-    from pipeline.cli import expand_inputs
+def expand(inputs: list[str], out: str | None = None) -> list[Input]:
+    """Folders to their input files (gold-label sidecars are never inputs)."""
+    from pipeline.inputs import expand_inputs
 
-    return [p for p in expand_inputs(inputs) if not p.endswith(".gold.jsonl")]
-
-
-def score_run(inputs: list[str], out: str, cfg: Config, progress: Any = None) -> RunResult:
-    """Score without rewriting: detection stages + ``score`` with candidate choice off."""
-    cfg.stage_options.setdefault(SCORE_STAGE, {})["choose"] = False
-    opts = RunOptions(stages=with_score(cfg.run.stages), rewrite=False, progress=progress)
-    result = run(inputs, out, cfg, opts)
-    finalize(out, inputs, cfg, result)
-    return result
+    return expand_inputs(inputs, out=out)
 
 
-def clean_run(inputs: list[str], out: str, cfg: Config, progress: Any = None) -> RunResult:
-    """A cleaning run (``mtclean run``) with ``score`` added, then finalize."""
-    opts = RunOptions(stages=with_score(cfg.run.stages), rewrite=True, progress=progress)
-    result = run(inputs, out, cfg, opts)
-    finalize(out, inputs, cfg, result)
-    return result
+def score_run(inputs: list[Input], out: str, cfg: Config, progress: Any = None) -> RunResult:
+    """Score without rewriting: detection stages + ``score`` with candidate choice off (its
+    detect options), so every output is written but no text changes."""
+    opts = RunOptions(
+        stages=with_score(cfg.run.stages), rewrite=False, progress=progress, overwrite=True
+    )
+    return run(inputs, out, cfg, opts)
 
 
-def finalize(out: str, inputs: list[str], cfg: Config, result: RunResult) -> None:
-    """Put the scoring figures into ``summary.json`` and write ``report.html``.
-
-    The runner reports stage stats under ``stages.score`` once its executor carries the stats
-    channel; until then (and for any run without them) the corpus metrics are computed here from
-    the inputs' references and ``segments.jsonl``, with the same sacrebleu statistics.
-    """
-    path = Path(out) / "summary.json"
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    stage_stats = (summary.get("stage_stats") or {}).get(SCORE_STAGE) or {}
-    metrics = stage_stats.get("metrics") or summary.get("metrics")
-    if metrics is None:
-        metrics = backfill_metrics(out, inputs, cfg)
-    if metrics:
-        summary["metrics"] = metrics
-    result.summary.update({k: summary[k] for k in ("metrics",) if k in summary})
-    atomic.write_text(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    write_report(out)
-
-
-def backfill_metrics(out: str, inputs: list[str], cfg: Config) -> dict[str, Any] | None:
-    """Corpus metrics (before/after) from the inputs' references and the run's segments."""
-    from pipeline.readers import read_input
-    from pipeline.stages.base import add_stat
-
-    refs: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for p in inputs:
-        f = read_input(p, cfg.input.src_lang or None, cfg.input.tgt_lang)
-        for rec in f.records:
-            if rec.reference:
-                refs[(p, rec.id)] = (rec.reference, rec.tgt_lang or cfg.input.tgt_lang)
-    if not refs:
-        return None
-    totals: dict[str, Any] = {}
-    for row in regress_mod.read_segments(out):
-        got = refs.get((row["file"], str(row["record"])))
-        if got is None:
-            continue
-        ref, lang = got
-        tok = tokenizer_for(lang)
-        ms = metric_set(tok)
-        for side, text in (("before", row["target"]), ("after", row["output"])):
-            for key, value in count_keys(tok, side, ms.sentence_stats(text, ref)).items():
-                totals[key] = add_stat(totals[key], value) if key in totals else value
-        seg_key = f"metrics:{tok}:segments"
-        totals[seg_key] = totals.get(seg_key, 0) + 1
-    return corpus_scores(totals) or None
+def clean_run(inputs: list[Input], out: str, cfg: Config, progress: Any = None) -> RunResult:
+    """A cleaning run (``mtclean run``) with ``score`` in the stage list."""
+    opts = RunOptions(
+        stages=with_score(cfg.run.stages), rewrite=True, progress=progress, overwrite=True
+    )
+    return run(inputs, out, cfg, opts)
 
 
 def run_regress(
-    samples: list[str],
+    samples: list[Input],
     baseline: str,
     cfg: Config,
     update: bool = False,
@@ -168,7 +118,7 @@ def run_regress(
     with tempfile.TemporaryDirectory() as tmp:
         work = out or str(Path(tmp) / "run")
         clean_run(samples, work, cfg)
-        current = regress_mod.snapshot(work, samples, gold_dirs)
+        current = regress_mod.snapshot(work, [i.path for i in samples], gold_dirs)
     text = json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if update:
         base_path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +155,7 @@ def score_cmd(
     cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
     reporter = ProgressReporter(enabled=not quiet)
     try:
-        result = score_run(expand(inputs), out, cfg, reporter)
+        result = score_run(expand(inputs, out), out, cfg, reporter)
     finally:
         reporter.close()
     if not quiet:

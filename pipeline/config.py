@@ -21,7 +21,7 @@ from pipeline.registry import CHECKS, STAGES
 from pipeline.stages.base import Stage
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
-DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "glossary", "combine", "decide"]
+DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "glossary", "combine", "decide", "score"]
 
 
 class RunSection(BaseModel):
@@ -196,3 +196,14 @@ def _toml_table(model: BaseModel, table: str = "") -> list[str]:
             line += f"  # {desc}"
         out.append(line)
     return out
+
+
+def discovered_config(explicit: str | None) -> Config:
+    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
+    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
+    from pipeline.cli_conventions import discover_config
+
+    choice = discover_config(explicit)
+    if choice.table is None:
+        return load_config(None)
+    return config_from_table(choice.table, choice.source)

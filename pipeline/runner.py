@@ -310,6 +310,9 @@ def _run_locked(
             | {"total": round(total_secs, 4)},
         }
     )
+    metrics = stage_report.get("score", {}).get("metrics")
+    if metrics:
+        summary["metrics"] = metrics
     summary = _summary_head(ins, cfg, stages, fp, resumed) | summary
     atomic.write_text(
         staging / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"

@@ -49,6 +49,11 @@ def _shingles(key: str) -> set[int]:
     return {_hash(" ".join(w[i : i + 3])) for i in range(max(1, len(w) - 2))}
 
 
+def _same_source(a: DocSegment, b: DocSegment) -> bool:
+    """Both segments are translations of one repeated source sentence."""
+    return bool(a.source and b.source and _key(a.source) == _key(b.source))
+
+
 @register
 class Duplicate(DocCheck):
     """Flag the second and later occurrences of a segment within its document."""
@@ -67,6 +72,8 @@ class Duplicate(DocCheck):
             if len(key) < cfg.min_chars:
                 continue
             first = exact.get(key)
+            if first is not None and _same_source(seg, first):
+                continue  # the source repeats too: a faithful repeat, not boilerplate
             if first is not None:
                 flags.setdefault((seg.file, seg.seq), []).append(
                     make_flag(
@@ -92,7 +99,7 @@ class Duplicate(DocCheck):
                 j = common / len(sh | shingles[cand])
                 if j > best_j:
                     best, best_j = cand, j
-            if best >= 0 and best_j >= cfg.near_threshold:
+            if best >= 0 and best_j >= cfg.near_threshold and not _same_source(seg, owners[best]):
                 other = owners[best]
                 flags.setdefault((seg.file, seg.seq), []).append(
                     make_flag(

@@ -56,6 +56,10 @@ class MetricSet:
 
     def signature(self) -> str:
         """sacrebleu's reproducibility signatures of the three metrics, joined."""
+        for m in (self.chrf, self.bleu, self.ter):
+            # One reference per segment, always; set it here so the signature does not depend
+            # on whether this process extracted statistics itself (workers did, the driver not).
+            m.num_refs = 1
         return " | ".join(
             m.get_signature().format(short=True) for m in (self.chrf, self.bleu, self.ter)
         )

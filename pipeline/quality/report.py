@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,5 +176,7 @@ def write_report(out_dir: str | Path, worst: int = 50) -> Path:
         summary=summary, charts=charts, worst=worst_rows, metrics=metrics
     )
     path = out / "report.html"
-    atomic.write_text(path, html)
+    # A lone surrogate (from a JSON escape or an undecodable byte) cannot be written as UTF-8;
+    # the page shows U+FFFD in its place (segments.jsonl keeps the exact text).
+    atomic.write_text(path, re.sub("[\ud800-\udfff]", "\ufffd", html))
     return path

@@ -93,9 +93,10 @@ class Score(Stage[ScoreConfig]):
         self._segment_checks: frozenset[str] = frozenset()
 
     def setup(self) -> None:
+        from pipeline.checks import CHECKS
         from pipeline.checks.base import SegmentCheck
         from pipeline.quality.features import chinese_frequencies, dictionary_words
-        from pipeline.registry import CHECKS, STAGES
+        from pipeline.stages.base import STAGES
 
         self._model = load_model(self.config.model_path)
         # Segment checks re-run on candidate texts; document-level flags carry over unchanged.
