@@ -368,7 +368,7 @@ def test_no_module_imports_one_that_imports_it_back():
         stack.append(m)
         for n in sorted(graph[m]):
             if seen.get(n) == 1:
-                cycle = stack[stack.index(n) :] + [n]
+                cycle = [*stack[stack.index(n) :], n]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if n not in seen:
                 visit(n)
