@@ -3,7 +3,16 @@
 from pipeline import checks
 from pipeline.checks import CHECKS
 from pipeline.glossary import stage as glossary_stage
-from pipeline.stages import combine, decide, normalize
+from pipeline.stages import combine, decide, normalize, retranslate
 from pipeline.stages.base import STAGES
 
-__all__ = ["CHECKS", "STAGES", "checks", "combine", "decide", "glossary_stage", "normalize"]
+__all__ = [
+    "CHECKS",
+    "STAGES",
+    "checks",
+    "combine",
+    "decide",
+    "glossary_stage",
+    "normalize",
+    "retranslate",
+]
