@@ -54,8 +54,20 @@ def train_spm(lines: list[str], vocab_size: int = 600) -> bytes:
     return buf.getvalue()
 
 
-def build_tiny(out_dir: str | Path, seed: int = 0, d_model: int = 32, layers: int = 2) -> Path:
-    """Write the tiny model into ``out_dir`` (created; existing files overwritten)."""
+def build_tiny(
+    out_dir: str | Path,
+    seed: int = 0,
+    d_model: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    ffn: int = 64,
+    vocab_size: int = 0,
+) -> Path:
+    """Write the tiny model into ``out_dir`` (created; existing files overwritten).
+
+    The dimensions default to tiny; the speed benchmark asks for OPUS-MT's (``vocab_size``
+    pads the vocabulary with unused ``<extra_N>`` entries up to that size).
+    """
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -73,6 +85,8 @@ def build_tiny(out_dir: str | Path, seed: int = 0, d_model: int = 32, layers: in
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for i in range(sp.get_piece_size()):
         vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    while len(vocab) < vocab_size - 1:
+        vocab[f"<extra_{len(vocab)}>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     import warnings
@@ -92,10 +106,10 @@ def build_tiny(out_dir: str | Path, seed: int = 0, d_model: int = 32, layers: in
         d_model=d_model,
         encoder_layers=layers,
         decoder_layers=layers,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
         max_position_embeddings=512,
         pad_token_id=vocab["<pad>"],
         eos_token_id=0,
