@@ -22,6 +22,7 @@ from pipeline.cli_conventions import (
     validate_language,
     variant_counts,
 )
+from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import defaults_toml, discovered_config, load_config
 from pipeline.errors import MtcleanError, UsageError
@@ -100,6 +101,23 @@ RayAddressOpt = Annotated[
         "--ray-address", metavar="ADDR", help="Join a Ray cluster: auto or ray://HOST:10001."
     ),
 ]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        metavar="DIR",
+        help="Model folder for re-translation (transformers or CTranslate2).",
+    ),
+]
+DeviceOpt = Annotated[
+    str | None, typer.Option("--device", metavar="NAME", help="cpu or cuda [config: cpu].")
+]
+PickleOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-pickle", help="Allow pytorch_model.bin pickle weights (loading runs code)."
+    ),
+]
 ResumeOpt = Annotated[
     bool, typer.Option("--resume", help="Continue an interrupted run into the same --out.")
 ]
@@ -132,11 +150,23 @@ def _execute(
     exclude: list[str] | None = None,
     checks: str | None = None,
     skip_checks: str | None = None,
+    model: str | None = None,
+    device: str | None = None,
+    allow_pickle: bool = False,
 ) -> int:
     cfg = discovered_config(config)
     cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
     if glossary:
         cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
+    rt = cfg.stage_options.setdefault("retranslate", {})
+    if model is not None:
+        rt["model"] = model
+    if device is not None:
+        if device not in ("cpu", "cuda"):
+            raise UsageError(f"--device {device!r}: expected cpu or cuda")
+        rt["device"] = device
+    if allow_pickle:
+        rt["allow_pickle"] = True
     if src_lang:
         cfg.input.src_lang = validate_language(src_lang, "--src-lang")
     if tgt_lang:
@@ -204,6 +234,9 @@ def run_cmd(
     exclude: ExcludeOpt = None,
     checks: ChecksOpt = None,
     skip_checks: SkipChecksOpt = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    allow_pickle: PickleOpt = False,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     opts = RunOptions(resume=resume, overwrite=overwrite)
@@ -223,6 +256,9 @@ def run_cmd(
         exclude,
         checks,
         skip_checks,
+        model,
+        device,
+        allow_pickle,
     )
 
 
@@ -244,6 +280,9 @@ def detect_cmd(
     exclude: ExcludeOpt = None,
     checks: ChecksOpt = None,
     skip_checks: SkipChecksOpt = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    allow_pickle: PickleOpt = False,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
     opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
@@ -263,6 +302,9 @@ def detect_cmd(
         exclude,
         checks,
         skip_checks,
+        model,
+        device,
+        allow_pickle,
     )
 
 
@@ -279,6 +321,7 @@ glossary_app = typer.Typer(
     context_settings=HELP_SETTINGS,
 )
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(models_app)
 TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/CSV/TBX files.")]
 
 

@@ -11,6 +11,7 @@ Unknown tables or keys are errors, so a typo never silently falls back to a defa
 
 from __future__ import annotations
 
+import os
 import tomllib
 from typing import Any, Literal
 
@@ -21,7 +22,15 @@ from pipeline.registry import CHECKS, STAGES
 from pipeline.stages.base import Stage
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
-DEFAULT_STAGES: list[str] = ["normalize", *CHECKS, "glossary", "combine", "decide", "score"]
+DEFAULT_STAGES: list[str] = [
+    "normalize",
+    *CHECKS,
+    "glossary",
+    "combine",
+    "retranslate",
+    "decide",
+    "score",
+]
 
 
 class RunSection(BaseModel):
@@ -61,8 +70,16 @@ class Config(BaseModel):
     def options_for(self, name: str) -> dict[str, Any]:
         """The options of stage ``name``: its table, plus settings shared between stages."""
         options = dict(self.stage_options.get(name, {}))
-        if name == "glossary_known":  # one termbases setting feeds both glossary stages
-            options["termbases"] = list(self.stage_options.get("glossary", {}).get("termbases", []))
+        termbases = list(self.stage_options.get("glossary", {}).get("termbases", []))
+        rt = self.stage_options.get("retranslate", {})
+        if name in ("glossary_known", "retranslate"):  # one termbases setting feeds them all
+            options["termbases"] = termbases
+        if name == "retranslate":  # threads per worker follow the worker count
+            options["workers"] = max(1, self.run.workers or os.cpu_count() or 1)
+        if name == "score" and rt.get("model"):  # the re-translation model also scores
+            options["model"] = rt["model"]
+            options["model_device"] = rt.get("device", "cpu")
+            options["model_allow_pickle"] = rt.get("allow_pickle", False)
         return options
 
     def validate_stages(self, names: list[str] | None = None) -> None:
@@ -72,11 +89,9 @@ class Config(BaseModel):
                 raise ConfigError(
                     f"{self.source}: unknown stage {name!r} (known: {', '.join(sorted(STAGES))})"
                 )
-        if "termbases" in self.stage_options.get("glossary_known", {}):
-            raise ConfigError(
-                f"{self.source}: [glossary_known] termbases: set [glossary] termbases instead "
-                "(one setting feeds both)"
-            )
+        for table, key in sorted(DERIVED_KEYS):
+            if key in self.stage_options.get(table, {}):
+                raise ConfigError(f"{self.source}: [{table}] {key}: {DERIVED_KEYS[(table, key)]}")
         for name in sorted({*self.stage_options, *(names or self.run.stages)}):
             if name not in STAGES:
                 raise ConfigError(f"{self.source}: unknown table [{name}]")
@@ -181,8 +196,15 @@ def _toml_value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-# Keys set from another table, not by the user (one setting feeds both stages).
-DERIVED_KEYS = {("glossary_known", "termbases")}
+# Keys set from another table, not by the user, with where to set them instead.
+DERIVED_KEYS = {
+    ("glossary_known", "termbases"): "set [glossary] termbases (one setting feeds all stages)",
+    ("retranslate", "termbases"): "set [glossary] termbases (one setting feeds all stages)",
+    ("retranslate", "workers"): "set [run] workers",
+    ("score", "model"): "set [retranslate] model (or --model)",
+    ("score", "model_device"): "set [retranslate] device (or --device)",
+    ("score", "model_allow_pickle"): "set [retranslate] allow_pickle (or --allow-pickle)",
+}
 
 
 def _toml_table(model: BaseModel, table: str = "") -> list[str]:

@@ -3,7 +3,7 @@
 from pipeline import checks
 from pipeline.checks import CHECKS
 from pipeline.glossary import stage as glossary_stage
-from pipeline.stages import combine, decide, normalize, score
+from pipeline.stages import combine, decide, normalize, retranslate, score
 from pipeline.stages.base import STAGES
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "decide",
     "glossary_stage",
     "normalize",
+    "retranslate",
     "score",
 ]

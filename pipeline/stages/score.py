@@ -66,6 +66,9 @@ class ScoreConfig(StageConfig):
     flag_weight: float = Field(
         1.0, ge=0.0, le=1.0, description="weight of garble_score joined to the risk (noisy-OR)"
     )
+    model: str = Field("", description="set from [retranslate] model: forced-decoding scores")
+    model_device: str = Field("cpu", description="set from [retranslate] device")
+    model_allow_pickle: bool = Field(False, description="set from [retranslate] allow_pickle")
     model_weight: float = Field(
         1.0, ge=0.0, description="risk logit shift per unit of model log-prob (not fitted)"
     )
@@ -106,6 +109,13 @@ class Score(Stage[ScoreConfig]):
         self._segment_checks = frozenset(c.name for c in self._checks)
         dictionary_words()
         chinese_frequencies()
+        cfg = self.config
+        if cfg.model and self.scorer is None:  # the re-translation model scores candidates too
+            from pipeline.mt import load
+
+            self.scorer = load.cached_translator(
+                cfg.model, "zh", "en", device=cfg.model_device, allow_pickle=cfg.model_allow_pickle
+            )
 
     @classmethod
     def detect_options(cls, options: dict[str, Any]) -> dict[str, Any]:
