@@ -25,7 +25,7 @@ from pipeline.cli_conventions import (
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import defaults_toml, discovered_config, load_config
-from pipeline.errors import MtcleanError, UsageError
+from pipeline.errors import MtcleanError, UsageError, quote_path
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
@@ -212,7 +212,7 @@ def _report(result: RunResult, out: str, quiet: bool) -> None:
     dec = ", ".join(f"{k} {v}" for k, v in s["decisions"].items() if v)
     typer.echo(
         f"mtclean: {s['records']['in']} records ({s['records']['rejected']} rejected), "
-        f"{s['segments']} segments: {dec or 'none'} -> {out}/"
+        f"{s['segments']} segments: {dec or 'none'} -> {quote_path(out)}/"
     )
 
 
@@ -409,6 +409,10 @@ def main(argv: list[str] | None = None) -> None:
     except MtcleanError as e:
         typer.echo(f"mtclean: error: {e}", err=True)
         sys.exit(e.exit_code)
+    except OSError as e:  # the disk filled up, a folder turned read-only mid-run...
+        where = quote_path(e.filename) if e.filename else "mtclean"
+        typer.echo(f"mtclean: error: {where}: {e.strerror or e}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("mtclean: interrupted; outputs were left as they were", err=True)
         sys.exit(130)

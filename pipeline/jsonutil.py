@@ -18,3 +18,11 @@ def dumps(obj: Any) -> str:
     if _SURROGATE.search(text):
         text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
+
+
+def dumps_pretty(obj: Any) -> str:
+    """Indented JSON for files people read (summary.json), with the same escapes as ``dumps``."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text

@@ -20,6 +20,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from pipeline.errors import quote_path
+
 
 class ProgressReporter:
     """Implements the runner's progress sink (``start``, ``advance``, ``next_pass``)."""
@@ -50,6 +52,7 @@ class ProgressReporter:
         self._show()
 
     def advance(self, records: int, label: str) -> None:
+        label = quote_path(label)  # an odd file name cannot break the bar or the terminal
         if label != self.label:
             self.label = label
             self.file_no += 1

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import __version__
+from pipeline import __version__, jsonutil
 from pipeline.config import Config
 from pipeline.errors import UsageError, quote_path
 from pipeline.executor.base import WorkDir, load, merge_pass, plan_passes, save
@@ -314,9 +314,7 @@ def _run_locked(
     if metrics:
         summary["metrics"] = metrics
     summary = _summary_head(ins, cfg, stages, fp, resumed) | summary
-    atomic.write_text(
-        staging / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-    )
+    atomic.write_text(staging / "summary.json", jsonutil.dumps_pretty(summary) + "\n")
     _write_report(staging)
     out.swap()
     out.discard_work()
