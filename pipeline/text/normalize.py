@@ -7,6 +7,7 @@ break rewriting (it would break byte-identity of untouched text).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -31,7 +32,6 @@ _FTFY = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
-_KEEP_CONTROLS = frozenset("\t\n\r")
 
 
 def changed_span(before: str, after: str) -> tuple[int, int, int]:
@@ -46,8 +46,9 @@ def changed_span(before: str, after: str) -> tuple[int, int, int]:
     return start, eb, ea
 
 
-def _is_stray_control(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cc" and ch not in _KEEP_CONTROLS
+# Category Cc is exactly U+0000-U+001F and U+007F-U+009F; one regex search finds any of them
+# (less tab, LF and CR) without a Python call per character.
+_STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def normalize(
@@ -93,8 +94,8 @@ def normalize(
                 )
             )
             out = composed
-    if controls:
-        bad = [i for i, ch in enumerate(out) if _is_stray_control(ch)]
+    if controls and _STRAY_CONTROL.search(out):
+        bad = [m.start() for m in _STRAY_CONTROL.finditer(out)]
         if bad:
             start, end = (bad[0], bad[-1] + 1) if out is text else (None, None)
             codes = ", ".join(sorted({f"U+{ord(out[i]):04X}" for i in bad}))
@@ -109,5 +110,5 @@ def normalize(
                     out[bad[0] : bad[-1] + 1],
                 )
             )
-            out = "".join(ch for ch in out if not _is_stray_control(ch))
+            out = _STRAY_CONTROL.sub("", out)
     return out, flags

@@ -31,3 +31,14 @@ def test_chinese_full_width_punctuation_and_quotes_untouched():
 def test_changed_span():
     assert changed_span("abcXYdef", "abcZdef") == (3, 5, 4)
     assert changed_span("same", "same") == (4, 4, 4)
+
+
+def test_stray_control_pattern_is_exactly_category_cc_less_tab_and_line_breaks():
+    import unicodedata
+
+    from pipeline.text.normalize import _STRAY_CONTROL
+
+    for c in range(0x250):  # Cc lives entirely below U+00A0; check a margin past it
+        ch = chr(c)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"
+        assert bool(_STRAY_CONTROL.fullmatch(ch)) == expected, hex(c)
