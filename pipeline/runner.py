@@ -398,27 +398,30 @@ def _assemble(
             }
             f_checks: Counter[str] = Counter()
             f_dec: Counter[str] = Counter()
-            items: list[Item] = []
-            for sid in by_file.get(fi, []):
-                res: TaskResult = load(wd.done(last, sid))
-                o = res.output
-                assert o is not None
-                with open(wd.final_segments(sid), "rb") as fh:
-                    while block := fh.read(1 << 20):
-                        seg_out.write(block)
-                rej_out.write("".join(o.rejects))
-                items.extend(o.items)
-                for k in ("records_in", "records_out", "dropped", "rejected", "segments"):
-                    f_stats[k] += getattr(o, k)
-                f_checks.update(o.checks)
-                f_dec.update(o.decisions)
+
+            def file_items(fi: int = fi, f_stats: dict[str, Any] = f_stats) -> Iterator[Item]:
+                # One shard's result at a time: its segments and rejects are appended, its
+                # edits streamed to the cleaned copy, so no file is ever held whole.
+                for sid in by_file.get(fi, []):
+                    res: TaskResult = load(wd.done(last, sid))
+                    o = res.output
+                    assert o is not None
+                    with open(wd.final_segments(sid), "rb") as fh:
+                        while block := fh.read(1 << 20):
+                            seg_out.write(block)
+                    rej_out.write("".join(o.rejects))
+                    for k in ("records_in", "records_out", "dropped", "rejected", "segments"):
+                        f_stats[k] += getattr(o, k)
+                    f_checks.update(o.checks)
+                    f_dec.update(o.decisions)
+                    yield from o.items
+
             target = staging / "cleaned" / inp.name
             with atomic.atomic_open(target, "wb") as raw:
                 fh_out = compressed_writer(inp.name, raw)
-                write_cleaned(inp.path, items, fh_out)
+                write_cleaned(inp.path, file_items(), fh_out)
                 if fh_out is not raw:
                     fh_out.close()
-            del items
             f_stats["checks"] = dict(sorted(f_checks.items()))
             f_stats["decisions"] = dict(sorted(f_dec.items()))
             per_file[inp.name] = f_stats
