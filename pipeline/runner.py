@@ -399,7 +399,12 @@ def _assemble(
             f_checks: Counter[str] = Counter()
             f_dec: Counter[str] = Counter()
 
-            def file_items(fi: int = fi, f_stats: dict[str, Any] = f_stats) -> Iterator[Item]:
+            def file_items(
+                fi: int = fi,
+                f_stats: dict[str, Any] = f_stats,
+                f_checks: Counter[str] = f_checks,
+                f_dec: Counter[str] = f_dec,
+            ) -> Iterator[Item]:
                 # One shard's result at a time: its segments and rejects are appended, its
                 # edits streamed to the cleaned copy, so no file is ever held whole.
                 for sid in by_file.get(fi, []):
