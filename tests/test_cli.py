@@ -118,7 +118,7 @@ def test_rejects_go_aside_and_run_completes_with_status_3(tmp_path):
     segs = read_jsonl(out / "segments.jsonl")
     assert [s["record"] for s in segs] == ["a", "c"]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["records"]["in"] == 7 and summary["records"]["rejected"] == 5
+    assert summary["records"] == {"in": 7, "out": 7, "rejected": 5, "dropped": 0}
     assert summary["exit_status"] == 3
 
 

@@ -18,7 +18,7 @@ _chars = st.one_of(
     st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),
 )
 _line = st.lists(_chars, max_size=40).map("".join)
-_break = st.sampled_from(["\n", "\r\n", "\n\n", "\r\n\r\n", "\n \n"])
+_break = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\r\r", "\n \n", "\r\n\n"])
 
 
 def _run(tmp: Path, name: str, data: bytes) -> tuple[Path, dict]:
@@ -27,6 +27,33 @@ def _run(tmp: Path, name: str, data: bytes) -> tuple[Path, dict]:
     out = tmp / "out"
     result = run([str(src)], str(out), Config(), RunOptions(overwrite=True))
     return out, result.summary
+
+
+def assert_only_changed_records_differ(data: bytes, cleaned: bytes, records, segs) -> None:
+    """Byte-level: everything before the first changed record and after the last one is
+    identical, and every unchanged record in between appears, byte for byte and in order."""
+    changed = {
+        s["record"] for s in segs if s["output"] != s["target"] or s["decision"] == "dropped"
+    }
+    if not changed:
+        assert cleaned == data
+        return
+    order = [r for r in records]
+    idx = [k for k, r in enumerate(order) if r.id in changed]
+    first, last = idx[0], idx[-1]
+    lo = order[first - 1].span[1] if first > 0 else 0  # end of the unchanged record before
+    hi = order[last + 1].span[0] if last + 1 < len(order) else len(data)  # start of the next
+    assert cleaned[:lo] == data[:lo]
+    tail = len(data) - hi
+    assert cleaned[len(cleaned) - tail :] == data[hi:] if tail else True
+    pos = lo
+    for r in order[first : last + 1]:
+        if r.id in changed:
+            continue
+        piece = data[r.span[0] : r.span[1]]
+        found = cleaned.find(piece, pos)
+        assert found >= 0, (r.id, piece)
+        pos = found + len(piece)
 
 
 def _segments(out: Path) -> list[dict]:
@@ -68,6 +95,7 @@ def test_txt_round_trip(tmp_path_factory, parts):
     cleaned = (out / "cleaned" / "in.txt").read_bytes()
     if all(s["output"] == s["target"] for s in segs):
         assert cleaned == data
+    assert_only_changed_records_differ(data, cleaned, records, segs)
     if r["out"] == 0:  # nothing visible was left; the cleaned file holds only line breaks
         assert not cleaned.strip()
         return
@@ -97,6 +125,12 @@ def test_jsonl_round_trip_with_surrogates_and_crlf(tmp_path_factory, rows):
     data = ("\r\n".join(lines) + "\r\n").encode()
     out, summary = _run(tmp, "in.jsonl", data)
     _check_segments_cover_targets(_segments(out), targets)
+    assert_only_changed_records_differ(
+        data,
+        (out / "cleaned" / "in.jsonl").read_bytes(),
+        read_input(str(tmp / "in.jsonl")).records,
+        _segments(out),
+    )
     cleaned = (out / "cleaned" / "in.jsonl").read_bytes().decode("utf-8")
     back = [json.loads(x) for x in cleaned.split("\r\n") if x]
     assert [b["id"] for b in back] == list(targets) and all(b["keep"] for b in back)
@@ -132,6 +166,12 @@ def test_csv_round_trip_with_quotes_and_embedded_newlines(tmp_path_factory, rows
         return  # CSV has no escape for lone surrogates; JSONL covers them
     out, summary = _run(tmp, "in.csv", data)
     _check_segments_cover_targets(_segments(out), targets)
+    assert_only_changed_records_differ(
+        data,
+        (out / "cleaned" / "in.csv").read_bytes(),
+        read_input(str(tmp / "in.csv")).records,
+        _segments(out),
+    )
     cleaned = (out / "cleaned" / "in.csv").read_bytes()
     back = list(csv.reader(io.StringIO(cleaned.decode("utf-8"), newline="")))
     assert [r[0] for r in back[1:]] == list(targets)
@@ -139,3 +179,12 @@ def test_csv_round_trip_with_quotes_and_embedded_newlines(tmp_path_factory, rows
     if all(s["output"] == s["target"] for s in _segments(out)):
         assert cleaned == data
     assert summary["records"]["in"] == len(rows) and summary["records"]["rejected"] == 0
+
+
+def test_a_changed_paragraph_keeps_each_line_break_exactly(tmp_path):
+    # CRLF, CR and LF in one file; the first paragraph changes (mojibake), the rest do not.
+    data = "The cafÃ© opened today.\r\nIt was busy.\rVery busy.\r\n\r\nUnchanged.\nTail.\n"
+    out, summary = _run(tmp_path, "in.txt", data.encode("utf-8"))
+    cleaned = (out / "cleaned" / "in.txt").read_bytes()
+    assert cleaned == data.replace("cafÃ©", "café").encode("utf-8")
+    assert summary["records"] == {"in": 2, "out": 2, "rejected": 0, "dropped": 0}

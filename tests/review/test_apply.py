@@ -124,6 +124,8 @@ def test_accept_reject_and_hits(run_dir, tmp_path):
     s = segs_by_text(run_dir)
     fish, acres, byline = s["When it come"], s["The campus c"], s["Release time"]
     assert any(h["action"] == "flagged" for h in acres["glossary"])
+    # the run dropped the byline: rejecting that drop is what brings it back below
+    assert byline["decision"] == "dropped" and "Release time:Apr 14" not in cleaned(run_dir)
     path = decisions(
         run_dir,
         tmp_path,
