@@ -147,3 +147,35 @@ def test_shipped_termbase_is_valid():
     assert by_src["亩"].ambiguous == ["acres"] and by_src["喀什"].ambiguous == ["Kazakhstan"]
     assert by_src["十四五规划"].target == "14th Five-Year Plan"
     assert all(t.note for t in terms)
+
+
+def test_stats_count_every_kind_of_surface(tmp_path):
+    p = tb(
+        tmp_path,
+        "s.tsv",
+        HEADER + "糟鱼|糟魚\tzao fish\tbad fish|rotten fish|?pickled fish|~zaoyu\t\t\t\tfood\n"
+        "\tSAIC\t~Shanghai Auto\t\tsensitive\tyes\torg\n"
+        "喀什\tKashgar\t?Kazakhstan\t\t\t\t\n",
+    )
+    from pipeline.glossary.termbase import stats_lines, termbase_stats
+
+    terms = load_termbases([p])
+    assert termbase_stats(terms) == {
+        "terms": 3,
+        "sources": 3,
+        "variants": 2,
+        "ambiguous": 2,
+        "minor": 2,
+        "dnt": 1,
+        "by_pair": {"zh->en": 3},
+        "by_domain": {"(none)": 1, "food": 1, "org": 1},
+    }
+    assert stats_lines(terms) == [
+        "terms: 3  sources: 3  variants: 2  ambiguous: 2  minor: 2  do-not-translate: 1",
+        "by language pair:",
+        "  zh->en       3",
+        "by domain:",
+        "  (none)       1",
+        "  food         1",
+        "  org          1",
+    ]
