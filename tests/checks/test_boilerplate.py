@@ -56,3 +56,15 @@ def test_bylines_only_on_their_own_line():
         ],
     )
     assert [bool(r["flags"]) for r in out] == [True, True, True, False, False]
+
+
+def test_keyword_items_longer_than_max_item_words_are_prose_not_a_tail():
+    six = "Markets reopen in the old town | night fair | open until the late summer evening"
+    seven = "Markets reopen in the old town | night fair | open until the very late summer evening"
+    assert [f["check"] for f in run_stage("keyword_tail", [row(six)])[0]["flags"]] == [
+        "keyword_tail"
+    ]
+    out = run_stage("keyword_tail", [row(seven)])[0]
+    assert out["flags"] == [] and out["output"] == seven
+    out = run_stage("keyword_tail", [row(seven)], max_item_words=7)[0]
+    assert out["output"] == "Markets reopen in the old town"

@@ -42,3 +42,18 @@ def test_headings_and_captions_are_not_truncations(text):
 def test_pipe_headlines_and_mid_line_segments_are_not_judged():
     assert flags_of("truncation", "Lotus House | All Things", line_first=False) == []
     assert flags_of("truncation", "It went on and", line_end=False) == []
+
+
+def _words(n: int) -> str:
+    """``n`` words of plain prose with no final stop and no dangling last word."""
+    cycle = ["Volunteers", "planted", "rows", "near", "young", "apricot", "trees"]
+    return " ".join(cycle[i % len(cycle)] for i in range(n))
+
+
+def test_a_stopless_line_longer_than_any_heading_is_a_minor_truncation():
+    flags = flags_of("truncation", _words(41), line_first=True)
+    assert [(f["severity"], f["score"]) for f in flags] == [("minor", 0.8)]
+    assert flags[0]["evidence"]["reason"] == "41 words with no final stop: too long for a heading"
+    assert flags_of("truncation", _words(40), line_first=True) == []  # as long as a heading may be
+    limited = flags_of("truncation", _words(21), line_first=True, options={"max_heading_words": 20})
+    assert [f["severity"] for f in limited] == ["minor"]

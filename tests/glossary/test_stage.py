@@ -68,3 +68,79 @@ def test_dnt_must_stay_verbatim():
     _, _, flags = seg("The fifth-generation network.", source="5G网络。", src_lang="zh")
     assert [f["check"] for f in flags] == ["dnt_changed"]
     assert seg("The 5G network.", source="5G网络。", src_lang="zh")[2] == []
+
+
+# Replacements of different lengths in one segment: shorter, longer and equal, at the start, in
+# the middle and at the very end. Applying them left to right would shift every later offset.
+MULTI = [
+    Term(target="Tang Tang", sources=["汤汤"], variants=["Soup"]),  # 4 -> 9 characters
+    Term(target="Front HQ", variants=["Frontline Command Post"]),  # 22 -> 8
+    Term(target="zao fish", sources=["糟鱼"], variants=["bad fish"]),  # 8 -> 8
+    Term(target="mu", variants=["local acres"]),  # 11 -> 2
+]
+
+
+def multi(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
+    stage = Glossary(terms=MULTI)
+    out = stage.apply({k: [v] for k, v in row(text).items()})
+    hits = [(h["match"], h["start"], h["end"], h["replacement"]) for h in out["glossary"][0]]
+    return out["output"][0], hits
+
+
+def test_several_replacements_of_different_lengths_in_one_segment():
+    text = "Soup says the Frontline Command Post served bad fish"
+    out, hits = multi(text)
+    assert out == "Tang Tang says the Front HQ served zao fish"
+    # Hit offsets index the text the glossary saw, not the rewritten one.
+    assert hits == [
+        ("Soup", 0, 4, "Tang Tang"),
+        ("Frontline Command Post", 14, 36, "Front HQ"),
+        ("bad fish", 44, 52, "zao fish"),
+    ]
+    assert [text[s:e] for _, s, e, _ in hits] == ["Soup", "Frontline Command Post", "bad fish"]
+
+
+def test_replacements_back_to_back_and_repeated():
+    out, hits = multi("Bad fish/Soup, 3 local acres of bad fish, soup.")
+    assert out == "Zao fish/Tang Tang, 3 mu of zao fish, Tang Tang."
+    assert [(s, e) for _, s, e, _ in hits] == [(0, 8), (9, 13), (17, 28), (32, 40), (42, 46)]
+
+
+def test_a_shrinking_replacement_before_a_growing_one():
+    # The example shape: a long variant shrinks, a later short one grows.
+    out, _ = multi("Frontline Command Post is served with soup.")
+    assert out == "Front HQ is served with Tang Tang."
+
+
+OVERLAP = [
+    Term(target="Merrow Lake Park", variants=["Lake Merrow Park"]),
+    Term(target="Lakeside Garden", variants=["Merrow Park Garden"]),
+    Term(target="Oak Hill", variants=["Oke Hill"]),
+    Term(target="Oak Hill Road", variants=["Oke Hill Road"]),
+    Term(target="Hill", ambiguous=["Hil"]),
+]
+
+
+def test_overlapping_candidates_leftmost_then_longest():
+    stage = Glossary(terms=OVERLAP)
+
+    def run(text: str) -> tuple[str, list[tuple[str, str]]]:
+        out = stage.apply({k: [v] for k, v in row(text).items()})
+        return out["output"][0], [(h["match"], h["action"]) for h in out["glossary"][0]]
+
+    # "Lake Merrow Park" (0..16) and "Merrow Park Garden" (5..23) overlap: the leftmost wins
+    # and the other is not touched, so no text is replaced twice.
+    assert run("Lake Merrow Park Garden opens.") == (
+        "Merrow Lake Park Garden opens.",
+        [("Lake Merrow Park", "replaced")],
+    )
+    # Same start, two lengths: the longest wins; the shorter one inside it is not a hit.
+    assert run("Take Oke Hill Road past Oke Hill.") == (
+        "Take Oak Hill Road past Oak Hill.",
+        [("Oke Hill Road", "replaced"), ("Oke Hill", "replaced")],
+    )
+    # An approved term inside a longer replaced variant is not reported on its own.
+    assert run("Oke Hill Road, not Hil.") == (
+        "Oak Hill Road, not Hil.",
+        [("Oke Hill Road", "replaced"), ("Hil", "flagged")],
+    )
