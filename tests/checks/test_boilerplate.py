@@ -1,6 +1,6 @@
 from tests.checks.helpers import row, run_stage
 
-HEAD = "A new batch of cadres are using innovation to solve problems"
+HEAD = "The third group of volunteer teachers settles in at the county school"
 
 
 def test_the_repeat_is_flagged_not_the_first():
@@ -32,11 +32,11 @@ def test_short_repeats_are_allowed():
 
 
 def test_keyword_tail_evidence_and_repair():
-    t = "Southern Xinjiang needs 100 days of education | team | problem-solving"
+    t = "Mountain villages open forty new reading rooms | libraries | rural life"
     out = run_stage("keyword_tail", [row(t)])[0]
     ev = out["flags"][0]["evidence"]
-    assert ev["text"] == " | team | problem-solving" and t[ev["start"] :] == ev["text"]
-    assert out["output"] == "Southern Xinjiang needs 100 days of education"
+    assert ev["text"] == " | libraries | rural life" and t[ev["start"] :] == ev["text"]
+    assert out["output"] == "Mountain villages open forty new reading rooms"
 
 
 def test_pipes_inside_prose_are_not_a_tail():

@@ -6,12 +6,12 @@ from tests.checks.helpers import flags_of
 @pytest.mark.parametrize(
     "text,first,reason",
     [
-        ("it has been favored by Shanghai Xinjiang aid officials,", True, "comma"),
+        ("it has been popular with the visiting teachers,", True, "comma"),
         ("Tang Tang has mentioned that since childhood, she has", False, "'has'"),
         ("will also plant 20000 Chinese roses along the", True, "'the'"),
         ('He said "we will build the park', True, "quotation"),
         (
-            "The freshness of the fish meat is accompanied by the freshness of the lotus seeds",
+            "The sweetness of the melon is matched by the crunch of the roasted almonds",
             False,
             "no final stop",
         ),
@@ -26,8 +26,8 @@ def test_cut_passages(text, first, reason):
 @pytest.mark.parametrize(
     "text",
     [
-        "Opening strategy, making efforts to establish regulations and systems",
-        "Hospitals in Shanghai and Kashgar conducted the first 5G remote surgery in Xinjiang",
+        "Opening up, working hard to set rules and build systems",
+        "Surgeons in two cities complete a remote knee operation over a 5G link",
         "Location of Kashgar Institute of Technology",
         'Education Aid Xinjiang, Building Dreams "Xinjiang"',
         "Release time: Apr 14",

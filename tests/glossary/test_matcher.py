@@ -38,12 +38,12 @@ def test_longest_match_wins_and_no_match_inside_another():
     t = m(
         Term(target="Xinjiang"),
         Term(
-            target="Shanghai Frontline Headquarters",
-            variants=["Shanghai Aid to Xinjiang Front Command"],
+            target="Aid Coordination Office",
+            variants=["Coordination Office of Aid to Xinjiang Work"],
         ),
     )
-    assert found(t, "the Shanghai Aid to Xinjiang Front Command in Xinjiang") == [
-        ("Shanghai Aid to Xinjiang Front Command", "variant"),
+    assert found(t, "the Coordination Office of Aid to Xinjiang Work in Xinjiang") == [
+        ("Coordination Office of Aid to Xinjiang Work", "variant"),
         ("Xinjiang", "approved"),
     ]
 
