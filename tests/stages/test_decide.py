@@ -191,3 +191,10 @@ def test_other_columns_pass_through():
     batch["record"] = ["r7"]
     out = Decide().apply(batch)
     assert out["record"] == ["r7"] and out["flags"] == [[]] and batch["decision"] == ["kept"]
+
+
+def test_a_ragged_batch_is_an_error_not_a_silent_truncation():
+    batch = {k: [v, v] for k, v in seg().items()}
+    batch["glossary"] = [[]]  # one column short
+    with pytest.raises(ValueError):
+        Decide().apply(batch)
