@@ -144,3 +144,93 @@ def test_overlapping_candidates_leftmost_then_longest():
         "Oak Hill Road, not Hil.",
         [("Oke Hill Road", "replaced"), ("Hil", "flagged")],
     )
+
+
+def test_every_hit_records_match_offsets_action_and_replacement():
+    _, hits, _ = seg("Kashgar, Kazakhstan and 鲊.")
+    assert hits == [
+        {
+            "term": "Kashgar",
+            "match": "Kashgar",
+            "start": 0,
+            "end": 7,
+            "action": "kept",
+            "replacement": None,
+        },
+        {
+            "term": "Kashgar",
+            "match": "Kazakhstan",
+            "start": 9,
+            "end": 19,
+            "action": "flagged",
+            "replacement": "Kashgar",
+        },
+        {
+            "term": "zha",
+            "match": "鲊",
+            "start": 24,
+            "end": 25,
+            "action": "replaced",
+            "replacement": "zha",
+        },
+    ]
+
+
+def test_config_can_flag_instead_of_replacing():
+    stage = Glossary({"replace_variants": False, "translate_source_terms": False}, terms=TERMS)
+    out = stage.apply({k: [v] for k, v in row("Bad fish and 鲊.").items()})
+    assert out["output"] == ["Bad fish and 鲊."]
+    assert [
+        (h["match"], h["start"], h["end"], h["action"], h["replacement"])
+        for h in out["glossary"][0]
+    ] == [
+        ("Bad fish", 0, 8, "flagged", "zao fish"),
+        ("鲊", 13, 14, "flagged", "zha"),
+    ]
+
+
+def test_compliance_can_be_turned_off_and_needs_a_source():
+    stage = Glossary({"compliance": False}, terms=TERMS)
+    batch = {k: [v] for k, v in row("The plan.", source="十四五规划。", src_lang="zh").items()}
+    assert stage.apply(batch)["flags"] == [[]]
+    assert seg("The plan.")[2] == []  # no source, nothing to comply with
+
+
+def test_glossary_base_and_flags_columns():
+    stage = Glossary(terms=TERMS)
+    rows = [
+        row("Bad fish.", output="Bad fish!"),  # an earlier stage changed it
+        row("Plain text."),
+        row("The plan.", source="十四五规划。", src_lang="zh", flags=[{"check": "x"}]),
+    ]
+    batch = {k: [r[k] for r in rows] for k in rows[0]}
+    out = stage.apply(batch)
+    assert out["glossary_base"] == ["Bad fish!", None, None]
+    assert out["output"] == ["Zao fish!", "Plain text.", "The plan."]
+    assert [[f["check"] for f in fl] for fl in out["flags"]] == [[], [], ["x", "term_missing"]]
+    assert out["flags"][1] is batch["flags"][1]  # untouched rows keep their list
+
+
+def test_no_terms_leaves_the_batch_and_adds_an_empty_base_column():
+    stage = Glossary(terms=[])
+    batch = {k: [v, v] for k, v in row("Bad fish.").items()}
+    del batch["glossary_base"]
+    out = stage.apply(batch)
+    assert out["glossary_base"] == [None, None] and out["output"] == batch["output"]
+
+
+def test_capitalisation_rules_of_cased():
+    assert cased("zao fish", "Bad fish") == "Zao fish"
+    assert cased("zao fish", "BAD FISH") == "ZAO FISH"
+    assert cased("zao fish", "B") == "Zao fish"  # one capital letter is a capital, not all-caps
+    assert cased("eBay", "Ebay") == "EBay"  # only the first letter is looked at
+    assert cased("e fish", "Bad fish") == "E fish"
+    assert cased("mu", "MU") == "MU"
+
+
+def test_an_ignored_match_does_not_stop_the_ones_after_it():
+    # In a Chinese target the source term is no error and is skipped; the variant after it
+    # is still replaced.
+    out, hits, _ = seg("喀什很美，bad fish也好。", tgt_lang="zh")
+    assert out == "喀什很美，zao fish也好。"
+    assert [(h["match"], h["action"]) for h in hits] == [("bad fish", "replaced")]
