@@ -2,7 +2,8 @@
 
 Each case gives an input segment (and optional ``context``: other segments of its document),
 the exact set of checks expected to fire on it, and ``"expect": "pass"|"fail"``. A known failure
-must keep failing: when a change makes it pass, this test says so and the case is updated.
+also gives ``fired_now``, the exact set that fires today, so a spurious extra check is caught
+there too; when a change makes it pass, this test says so and the case is updated.
 """
 
 import json
@@ -38,8 +39,12 @@ def test_case(path: Path):
         assert fired == expected
     else:
         assert fired != expected, f"known failure now passes ({case['why']}): mark it 'pass'"
+        assert fired == set(case["fired_now"]), "a known failure fires a different set now"
 
 
 def test_there_are_cases_of_both_kinds():
-    kinds = {json.loads(p.read_text())["expect"] for p in CASES}
-    assert kinds == {"pass", "fail"}
+    cases = [json.loads(p.read_text()) for p in CASES]
+    assert {c["expect"] for c in cases} == {"pass", "fail"}
+    for c in cases:
+        assert ("fired_now" in c) == (c["expect"] == "fail"), c["description"]
+        assert ("why" in c) == (c["expect"] == "fail"), c["description"]

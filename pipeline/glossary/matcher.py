@@ -62,6 +62,8 @@ class TermMatcher:
             entries += [(v, "minor") for v in t.minor]
             entries += [(s, "source") for s in t.sources]
             for surface, kind in entries:
+                if not surface:
+                    continue  # an empty key would match nowhere and leave no automaton built
                 sensitive = self._sensitive(t, surface, kind)
                 key = surface if sensitive else fold(surface)
                 keys[sensitive].setdefault(key, []).append((surface, t, kind))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,12 +77,51 @@ def load_termbase(path: str) -> list[Term]:
         raise TermbaseError(path, None, "no such termbase file")
     suffix = p.suffix.lower()
     if suffix in (".tsv", ".csv", ".txt"):
-        return _load_table(path, "\t" if suffix != ".csv" else ",")
-    if suffix in (".tbx", ".xml"):
-        return _load_tbx(path)
-    raise TermbaseError(
-        path, None, f"unknown termbase format {suffix!r} (expected .tsv, .csv, .tbx)"
-    )
+        terms = _load_table(path, "\t" if suffix != ".csv" else ",")
+    elif suffix in (".tbx", ".xml"):
+        terms = _load_tbx(path)
+    else:
+        raise TermbaseError(
+            path, None, f"unknown termbase format {suffix!r} (expected .tsv, .csv, .tbx)"
+        )
+    for t in terms:
+        check_term(t)
+    return terms
+
+
+# Characters no term may hold: they are invisible in an editor, never match what a reader sees,
+# and would be copied into the cleaned text (a zero-width target once replaced every "the"; a
+# NUL was written out). Format characters include U+200B..U+200F, U+2060 and the BOM.
+_FORBIDDEN_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character",
+    "Cs": "a lone surrogate",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+
+
+def check_term(t: Term) -> None:
+    """Refuse a term with an empty surface or one holding a control or zero-width character;
+    the error names the file and line of the entry."""
+    fields = [("target", t.target)]
+    fields += [("source", s) for s in t.sources]
+    fields += [("variant", v) for v in t.variants]
+    fields += [("ambiguous variant ('?')", v) for v in t.ambiguous]
+    fields += [("minor variant ('~')", v) for v in t.minor]
+    for what, surface in fields:
+        if not surface.strip():
+            raise TermbaseError(t.file, t.line, f"empty {what}")
+        for ch in surface:
+            kind = _FORBIDDEN_CATEGORIES.get(unicodedata.category(ch))
+            if kind:
+                name = unicodedata.name(ch, "")
+                raise TermbaseError(
+                    t.file,
+                    t.line,
+                    f"{what} {surface!r} holds {kind}, U+{ord(ch):04X}"
+                    + (f" ({name})" if name else ""),
+                )
 
 
 def _read(path: str) -> str:
@@ -278,3 +318,36 @@ def check_conflicts(terms: list[Term]) -> None:
                 raise TermbaseError(
                     t.file, t.line, f"variant {v!r} is the approved term of {owner.where}"
                 )
+
+
+def termbase_stats(terms: list[Term]) -> dict[str, object]:
+    """Counts for ``glossary stats``: terms, every kind of surface form, do-not-translate entries,
+    and terms by language pair and by domain (sorted by key)."""
+    from collections import Counter
+
+    pairs = Counter(f"{t.src_lang}->{t.tgt_lang}" for t in terms)
+    domains = Counter(t.domain or "(none)" for t in terms)
+    return {
+        "terms": len(terms),
+        "sources": sum(len(t.sources) for t in terms),
+        "variants": sum(len(t.variants) for t in terms),
+        "ambiguous": sum(len(t.ambiguous) for t in terms),
+        "minor": sum(len(t.minor) for t in terms),
+        "dnt": sum(t.dnt for t in terms),
+        "by_pair": dict(sorted(pairs.items())),
+        "by_domain": dict(sorted(domains.items())),
+    }
+
+
+def stats_lines(terms: list[Term]) -> list[str]:
+    """``glossary stats`` output, one string per line (the CLI echoes them)."""
+    s = termbase_stats(terms)
+    lines = [
+        f"terms: {s['terms']}  sources: {s['sources']}  variants: {s['variants']}  "
+        f"ambiguous: {s['ambiguous']}  minor: {s['minor']}  do-not-translate: {s['dnt']}",
+        "by language pair:",
+    ]
+    lines += [f"  {pair:<12} {n}" for pair, n in s["by_pair"].items()]  # type: ignore[attr-defined]
+    lines.append("by domain:")
+    lines += [f"  {dom:<12} {n}" for dom, n in s["by_domain"].items()]  # type: ignore[attr-defined]
+    return lines

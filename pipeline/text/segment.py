@@ -18,10 +18,12 @@ ABBREVIATIONS = frozenset(
     aug sep sept oct nov dec mon tue wed thu fri sat sun u.s u.k u.n a.m p.m ph.d""".split()
 )
 _CLOSERS = "\"'”’」』）)]】》〉"
-# Latin terminators need whitespace after them; CJK full-width ones do not.
-_LATIN_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+# Latin terminators need whitespace after them; CJK full-width ones do not. A match starts only
+# at the start of a run of terminators and never gives back what it took (same matches, since a
+# shorter or later start leaves the same next character): a long "!!!!…x" stays linear.
+_LATIN_END = re.compile(r"(?<![.!?…])[.!?…]++[" + re.escape(_CLOSERS) + r"]*+(?=\s)")
 _CJK_END = re.compile(r"[。！？]+[" + re.escape(_CLOSERS) + r"]*")
-_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def is_gap_space(ch: str) -> bool:
@@ -66,19 +68,33 @@ def _split_line(
 
 
 def _is_boundary(line: str, m: re.Match[str], abbrevs: frozenset[str]) -> bool:
-    nxt = line[m.end() :].lstrip()
-    if not nxt:
+    # Both look-arounds are bounded by the whitespace on either side of this sentence end, so
+    # the work over a line is linear (slicing ``line`` here made long records quadratic).
+    nxt = _NOT_SPACE.search(line, m.end())
+    if nxt is None:
         return True
-    if nxt[0].islower():
+    if nxt.group().islower():
         # "e.g. the", "etc. and": a lower-case continuation is not a new sentence.
         return False
     if m.group().startswith(".") and m.group().rstrip(_CLOSERS) == ".":
-        before = _WORD_BEFORE.search(line[: m.start() + 1])
-        if before:
-            word = before.group(1).lower()
-            if word in abbrevs or (len(word) == 1 and word.isalpha()):
-                return False
+        word = _word_before(line, m.start())
+        if word and (word in abbrevs or (len(word) == 1 and word.isalpha())):
+            return False
     return True
+
+
+def _word_before(line: str, dot: int) -> str:
+    """The lower-cased run of word characters and periods just before the period at ``dot``
+    (``"p.m"`` in ``"5 p.m."``), as the regex ``[\\w.]+`` would take it; "" when there is none."""
+    start = dot
+    while start > 0 and _is_word_or_dot(line[start - 1]):
+        start -= 1
+    return line[start:dot].lower()
+
+
+def _is_word_or_dot(ch: str) -> bool:
+    # Exactly the regex class ``[\w.]`` for str patterns: alphanumerics, "_" and ".".
+    return ch.isalnum() or ch in "_."
 
 
 def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:

@@ -20,7 +20,11 @@ def run_stage(name: str, rows: list[dict[str, Any]], **options: Any) -> list[dic
     for i, r in enumerate(rows):
         r.setdefault("seq", i)
         r["seq"] = i
-    cfg = Config(stage_options={name: options} if options else {})
+    options = dict(options)
+    tables = {name: options} if options else {}
+    if "termbases" in options and name != "glossary":  # one setting, in [glossary], feeds all
+        tables = {"glossary": {"termbases": options.pop("termbases")}, name: options}
+    cfg = Config(stage_options=tables)
     stages = cfg.build_stages([name])
     return list(from_batches(LocalExecutor().run(stages, to_batches(rows, 2))))
 

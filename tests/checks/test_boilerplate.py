@@ -1,6 +1,6 @@
 from tests.checks.helpers import row, run_stage
 
-HEAD = "A new batch of cadres are using innovation to solve problems"
+HEAD = "The third group of volunteer teachers settles in at the county school"
 
 
 def test_the_repeat_is_flagged_not_the_first():
@@ -32,11 +32,11 @@ def test_short_repeats_are_allowed():
 
 
 def test_keyword_tail_evidence_and_repair():
-    t = "Southern Xinjiang needs 100 days of education | team | problem-solving"
+    t = "Mountain villages open forty new reading rooms | libraries | rural life"
     out = run_stage("keyword_tail", [row(t)])[0]
     ev = out["flags"][0]["evidence"]
-    assert ev["text"] == " | team | problem-solving" and t[ev["start"] :] == ev["text"]
-    assert out["output"] == "Southern Xinjiang needs 100 days of education"
+    assert ev["text"] == " | libraries | rural life" and t[ev["start"] :] == ev["text"]
+    assert out["output"] == "Mountain villages open forty new reading rooms"
 
 
 def test_pipes_inside_prose_are_not_a_tail():
@@ -56,3 +56,66 @@ def test_bylines_only_on_their_own_line():
         ],
     )
     assert [bool(r["flags"]) for r in out] == [True, True, True, False, False]
+
+
+def test_keyword_items_longer_than_max_item_words_are_prose_not_a_tail():
+    six = "Markets reopen in the old town | night fair | open until the late summer evening"
+    seven = "Markets reopen in the old town | night fair | open until the very late summer evening"
+    assert [f["check"] for f in run_stage("keyword_tail", [row(six)])[0]["flags"]] == [
+        "keyword_tail"
+    ]
+    out = run_stage("keyword_tail", [row(seven)])[0]
+    assert out["flags"] == [] and out["output"] == seven
+    out = run_stage("keyword_tail", [row(seven)], max_item_words=7)[0]
+    assert out["output"] == "Markets reopen in the old town"
+
+
+def test_keyword_tail_exact_flag_and_full_width_pipes():
+    t = "Reading rooms open in the hills ｜ libraries ｜ rural life"
+    out = run_stage("keyword_tail", [row(t)])[0]
+    start = t.index(" ｜")
+    assert out["flags"] == [
+        {
+            "check": "keyword_tail",
+            "severity": "major",
+            "score": 1.0,
+            "evidence": {
+                "start": start,
+                "end": len(t),
+                "text": t[start:],
+                "reason": "keyword tail after a headline: libraries | rural life",
+            },
+        }
+    ]
+    assert out["output"] == "Reading rooms open in the hills"
+
+
+def test_keyword_tail_needs_a_headline_before_it_and_keeps_an_earlier_fix():
+    assert run_stage("keyword_tail", [row("| libraries | rural life")])[0]["flags"] == []
+    assert run_stage("keyword_tail", [row("x | libraries")])[0]["output"] == "x"
+    # When an earlier stage already changed the output, the tail cut does not overwrite it.
+    t = "Reading rooms open | libraries"
+    out = run_stage("keyword_tail", [row(t, output="Reading rooms open!")])[0]
+    assert out["flags"] and out["output"] == "Reading rooms open!"
+    other = run_stage("keyword_tail", [row("  Plain text  ", flags=[{"check": "x"}])])[0]
+    assert other["output"] == "  Plain text  "
+
+
+def test_byline_exact_flag_and_length_limit():
+    line = "Editor: Wang Fang"
+    (flag,) = run_stage("byline", [row(line)])[0]["flags"]
+    assert flag == {
+        "check": "byline",
+        "severity": "major",
+        "score": 1.0,
+        "evidence": {
+            "start": 0,
+            "end": len(line),
+            "text": line,
+            "reason": "byline or timestamp line (page furniture)",
+        },
+    }
+    at_limit = "Source: " + "x" * 92  # 100 characters: still a byline
+    over = "Source: " + "x" * 93
+    out = run_stage("byline", [row(at_limit), row(over), row(line, line_first=False)])
+    assert [bool(r["flags"]) for r in out] == [True, False, False]

@@ -2,13 +2,13 @@ from tests.checks.helpers import row, run_stage
 
 
 def test_name_swap_flags_the_rarer_name():
-    caption = "Hospitals in Shanghai and Kashgar conducted the first 5G remote surgery in Xinjiang"
+    caption = "Doctors in Hangzhou and Kashgar performed a remote heart operation over a 5G link"
     body = (
-        "In addition, hospitals in Shanghai and Kazakhstan have successfully conducted the "
-        "first 5G remote surgery in Xinjiang."
+        "Later, doctors in Hangzhou and Kazakhstan also performed a remote heart operation "
+        "over a 5G link."
     )
     rows = [
-        row("Kashgar is a city in Xinjiang.", record="A"),
+        row("Kashgar lies in southern Xinjiang.", record="A"),
         row(body, record="B"),
         row(caption, record="C"),
     ]
@@ -21,17 +21,17 @@ def test_name_swap_flags_the_rarer_name():
 
 def test_entity_rendered_several_ways():
     rows = [
-        row("The Shanghai Aid to Xinjiang Front Command said so.", record="A"),
-        row("Later the Shanghai Aid to Xinjiang Front Command agreed.", record="B"),
-        row("Then the Shanghai Front Command for Aid to Xinjiang signed.", record="C"),
+        row("The Oak County Aid Liaison Office said so.", record="A"),
+        row("Later the Oak County Aid Liaison Office agreed.", record="B"),
+        row("Then the Liaison Office for Oak County Aid signed.", record="C"),
     ]
     out = run_stage("inconsistency", rows)
     assert [len(r["flags"]) for r in out] == [0, 0, 1]
-    assert out[2]["flags"][0]["evidence"]["text"] == "Shanghai Front Command for Aid to Xinjiang"
+    assert out[2]["flags"][0]["evidence"]["text"] == "Liaison Office for Oak County Aid"
 
 
 def test_different_documents_are_not_compared():
-    a = "Hospitals in Shanghai and Kashgar conducted the first remote surgery in Xinjiang"
-    b = "Hospitals in Shanghai and Kazakhstan conducted the first remote surgery in Xinjiang"
+    a = "Doctors in Hangzhou and Kashgar performed a remote heart operation over a 5G link"
+    b = "Doctors in Hangzhou and Kazakhstan performed a remote heart operation over a 5G link"
     out = run_stage("inconsistency", [row(a, doc="d1"), row(b, doc="d2")])
     assert not any(r["flags"] for r in out)

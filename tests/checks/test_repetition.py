@@ -7,9 +7,9 @@ from tests.checks.helpers import flags_of
     "text,severity,evidence",
     [
         (
-            "adhered to the fundamental, fundamental, and long-term work",
+            "stressed the basic, basic, and lasting tasks",
             "major",
-            "fundamental, fundamental",
+            "basic, basic",
         ),
         (
             "Come on, come on, come on, everyone buy our tea",

@@ -6,12 +6,12 @@ from tests.checks.helpers import flags_of
 @pytest.mark.parametrize(
     "text,first,reason",
     [
-        ("it has been favored by Shanghai Xinjiang aid officials,", True, "comma"),
+        ("it has been popular with the visiting teachers,", True, "comma"),
         ("Tang Tang has mentioned that since childhood, she has", False, "'has'"),
         ("will also plant 20000 Chinese roses along the", True, "'the'"),
         ('He said "we will build the park', True, "quotation"),
         (
-            "The freshness of the fish meat is accompanied by the freshness of the lotus seeds",
+            "The sweetness of the melon is matched by the crunch of the roasted almonds",
             False,
             "no final stop",
         ),
@@ -26,8 +26,8 @@ def test_cut_passages(text, first, reason):
 @pytest.mark.parametrize(
     "text",
     [
-        "Opening strategy, making efforts to establish regulations and systems",
-        "Hospitals in Shanghai and Kashgar conducted the first 5G remote surgery in Xinjiang",
+        "Opening up, working hard to set rules and build systems",
+        "Surgeons in two cities complete a remote knee operation over a 5G link",
         "Location of Kashgar Institute of Technology",
         'Education Aid Xinjiang, Building Dreams "Xinjiang"',
         "Release time: Apr 14",
@@ -61,3 +61,79 @@ def test_a_target_that_mirrors_a_source_fragment_is_not_a_cut():
     full = "梁溪区园林局还将在运河沿线种植2万株月季。"
     cut = "The Liangxi Garden Administration will also plant 20000 Chinese roses along the"
     assert [f["check"] for f in flags_of("truncation", cut, source=full)] == ["truncation"]
+
+
+def _words(n: int) -> str:
+    """``n`` words of plain prose with no final stop and no dangling last word."""
+    cycle = ["Volunteers", "planted", "rows", "near", "young", "apricot", "trees"]
+    return " ".join(cycle[i % len(cycle)] for i in range(n))
+
+
+def test_a_stopless_line_longer_than_any_heading_is_a_minor_truncation():
+    flags = flags_of("truncation", _words(41), line_first=True)
+    assert [(f["severity"], f["score"]) for f in flags] == [("minor", 0.8)]
+    assert flags[0]["evidence"]["reason"] == "41 words with no final stop: too long for a heading"
+    assert flags_of("truncation", _words(40), line_first=True) == []  # as long as a heading may be
+    limited = flags_of("truncation", _words(21), line_first=True, options={"max_heading_words": 20})
+    assert [f["severity"] for f in limited] == ["minor"]
+
+
+def _tail(text: str) -> tuple[int, int, str]:
+    start = max(0, len(text) - 30)
+    return start, len(text), text[start:]
+
+
+@pytest.mark.parametrize(
+    "text,first,severity,score,reason",
+    [
+        (
+            "it has been popular with the visiting teachers,",
+            True,
+            "major",
+            1.0,
+            "ends with a comma",
+        ),
+        ("梁溪区园林局还将在运河沿线种植，", True, "major", 1.0, "ends with a comma"),
+        ('He said "we will build it', True, "major", 0.9, "a quotation is left open"),
+        ("He said “we will build it", True, "major", 0.9, "a quotation is left open"),
+        ("Short, and", True, "major", 1.0, "ends with 'and', mid-sentence"),
+        (
+            "The new reading rooms open each weekday",
+            False,
+            "major",
+            0.9,
+            "last sentence of a paragraph has no final stop",
+        ),
+    ],
+)
+def test_exact_flags_with_the_last_thirty_characters_as_evidence(
+    text, first, severity, score, reason
+):
+    (flag,) = flags_of("truncation", "  " + text + "  ", line_first=first)
+    start, end, tail = _tail("  " + text)
+    assert flag == {
+        "check": "truncation",
+        "severity": severity,
+        "score": score,
+        "evidence": {"start": start, "end": end, "text": tail, "reason": reason},
+    }
+
+
+@pytest.mark.parametrize(
+    "text,first,reasons",
+    [
+        ("Two and", True, ["ends with 'and', mid-sentence"]),  # two words are enough
+        ("He said “we will build it”", True, []),  # curly quotes closed
+        ('He said "a" and "b"', True, []),  # straight quotes paired
+        ("Lotus House ｜ All Things", False, []),  # a full-width pipe headline
+        ("The rooms open each weekday", False, ["last sentence of a paragraph has no final stop"]),
+    ],
+)
+def test_boundaries_of_each_rule(text, first, reasons):
+    flags = flags_of("truncation", text, line_first=first)
+    assert [f["evidence"]["reason"] for f in flags] == reasons
+
+
+def test_three_words_after_a_paragraph_start_are_too_short_to_judge():
+    assert flags_of("truncation", "Rooms open weekdays", line_first=False) == []
+    assert flags_of("truncation", "and", line_first=True) == []  # one word: no sentence to cut

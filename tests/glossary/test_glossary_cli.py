@@ -8,7 +8,7 @@ SHIPPED = str(ROOT / "glossary" / "xinjiang-aid.tsv")
 def test_run_with_glossary_fixes_and_records_hits(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text(
-        "When it comes to bad fish, people in Jiangnan understand it.\n\n"
+        "Every family in the river towns makes bad fish before the new year.\n\n"
         "The school covers 268 acres.\n",
         encoding="utf-8",
     )
@@ -16,14 +16,16 @@ def test_run_with_glossary_fixes_and_records_hits(tmp_path):
     assert proc.returncode == 0, proc.stderr
     segs = read_jsonl(tmp_path / "o" / "segments.jsonl")
     assert segs[0]["decision"] == "fixed"
-    assert segs[0]["output"] == "When it comes to zao fish, people in Jiangnan understand it."
+    assert (
+        segs[0]["output"] == "Every family in the river towns makes zao fish before the new year."
+    )
     assert [f["check"] for f in segs[0]["flags"]] == ["glossary_known"]
     assert segs[0]["glossary"] == [
         {
             "term": "zao fish",
             "match": "bad fish",
-            "start": 17,
-            "end": 25,
+            "start": 38,
+            "end": 46,
             "action": "replaced",
             "replacement": "zao fish",
         }
@@ -35,7 +37,7 @@ def test_run_with_glossary_fixes_and_records_hits(tmp_path):
 
 def test_detect_with_glossary_rewrites_nothing(tmp_path):
     src = tmp_path / "a.txt"
-    src.write_text("When it comes to bad fish, people understand it.\n", encoding="utf-8")
+    src.write_text("Each spring the village smokes bad fish for guests.\n", encoding="utf-8")
     proc = mtclean("detect", str(src), "--out", str(tmp_path / "o"), "--glossary", SHIPPED, "-q")
     assert proc.returncode == 0
     seg = read_jsonl(tmp_path / "o" / "segments.jsonl")[0]

@@ -147,3 +147,121 @@ def test_shipped_termbase_is_valid():
     assert by_src["亩"].ambiguous == ["acres"] and by_src["喀什"].ambiguous == ["Kazakhstan"]
     assert by_src["十四五规划"].target == "14th Five-Year Plan"
     assert all(t.note for t in terms)
+
+
+def test_stats_count_every_kind_of_surface(tmp_path):
+    p = tb(
+        tmp_path,
+        "s.tsv",
+        HEADER + "糟鱼|糟魚\tzao fish\tbad fish|rotten fish|?pickled fish|~zaoyu\t\t\t\tfood\n"
+        "\tSAIC\t~Shanghai Auto\t\tsensitive\tyes\torg\n"
+        "喀什\tKashgar\t?Kazakhstan\t\t\t\t\n",
+    )
+    from pipeline.glossary.termbase import stats_lines, termbase_stats
+
+    terms = load_termbases([p])
+    assert termbase_stats(terms) == {
+        "terms": 3,
+        "sources": 3,
+        "variants": 2,
+        "ambiguous": 2,
+        "minor": 2,
+        "dnt": 1,
+        "by_pair": {"zh->en": 3},
+        "by_domain": {"(none)": 1, "food": 1, "org": 1},
+    }
+    assert stats_lines(terms) == [
+        "terms: 3  sources: 3  variants: 2  ambiguous: 2  minor: 2  do-not-translate: 1",
+        "by language pair:",
+        "  zh->en       3",
+        "by domain:",
+        "  (none)       1",
+        "  food         1",
+        "  org          1",
+    ]
+
+
+def test_missing_file_and_unknown_format_name_the_file(tmp_path):
+    missing = str(tmp_path / "nope.tsv")
+    with pytest.raises(TermbaseError) as err:
+        load_termbases([missing])
+    assert str(err.value) == f"{missing}: no such termbase file"
+    odd = tb(tmp_path, "g.json", "{}")
+    with pytest.raises(TermbaseError) as err:
+        load_termbase(odd)
+    assert str(err.value) == f"{odd}: unknown termbase format '.json' (expected .tsv, .csv, .tbx)"
+
+
+def test_txt_is_tab_separated_xml_is_tbx_and_suffixes_ignore_case(tmp_path):
+    (a,) = load_termbase(tb(tmp_path, "g.TXT", "target\tnote\nKashgar\tcity, west\n"))
+    assert (a.target, a.note) == ("Kashgar", "city, west")
+    (b,) = load_termbase(tb(tmp_path, "g.XML", TBX3))
+    assert b.target == "Kashgar"
+
+
+def test_every_table_column_is_read(tmp_path):
+    p = tb(
+        tmp_path,
+        "g.tsv",
+        "source\ttarget\tnote\tdnt\tsrc_lang\ttgt_lang\tcase\n"
+        "喀什\tKashgar\t city \t\tzh-CN\ten_GB\tinsensitive\n"
+        "\tSAIC\t\tTrue\t\t\t\n",
+    )
+    a, b = load_termbase(p)
+    assert (a.note, a.dnt, a.src_lang, a.tgt_lang, a.case_sensitive) == (
+        "city",
+        False,
+        "zh",
+        "en",
+        False,
+    )
+    assert (b.note, b.dnt, b.src_lang, b.tgt_lang, b.case_sensitive) == ("", True, "zh", "en", None)
+    assert (a.file, a.line, a.where) == (p, 2, f"{p}:2")
+
+
+def test_crlf_rows_and_quoted_line_breaks_keep_line_numbers(tmp_path):
+    p = tmp_path / "g.csv"
+    p.write_bytes(b'target,note\r\nKashgar,"two\r\nlines"\r\nHotan,x\r\n')
+    a, b = load_termbase(str(p))
+    assert (a.note, a.line, b.target, b.line) == ("two\r\nlines", 2, "Hotan", 4)
+
+
+TBX_NOTES = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic">
+ <text><body>
+  <termEntry id="t1">
+   <descrip type="definition">a pickled fish</descrip>
+   <note>from the river towns</note>
+   <descripGrp><descrip type="context">sold in jars</descrip></descripGrp>
+   <langSet lang="zh"><ntig><term>糟鱼</term></ntig></langSet>
+   <langSet lang="en"><ntig><term>zao fish</term></ntig>
+    <ntig><term>old fish</term>
+     <termNote type="administrativeStatus">supersededTerm-admn-sts</termNote></ntig>
+   </langSet>
+  </termEntry>
+ </body></text>
+</martif>
+"""
+
+
+def test_tbx_notes_plain_lang_attribute_and_minor_terms(tmp_path):
+    (t,) = load_termbase(tb(tmp_path, "n.tbx", TBX_NOTES))
+    assert (t.target, t.sources, t.src_lang, t.tgt_lang) == ("zao fish", ["糟鱼"], "zh", "en")
+    assert t.note == "a pickled fish; from the river towns; sold in jars"
+    assert (t.minor, t.variants, t.ambiguous, t.domain, t.line) == (["old fish"], [], [], "", 4)
+
+
+def test_tbx_comments_are_not_term_text(tmp_path):
+    text = TBX3.replace("<term>Kashi</term>", "<term>Ka<!-- note -->shi</term>")
+    (t,) = load_termbase(tb(tmp_path, "c.tbx", text))
+    assert t.variants == ["Kashi"]
+
+
+def test_same_target_with_different_sources_is_not_a_duplicate(tmp_path):
+    p = tb(tmp_path, "g.tsv", HEADER + "喀什\tKashgar\t\t\t\t\t\n喀什市\tKashgar\t\t\t\t\t\n")
+    assert [t.sources for t in load_termbases([p])] == [["喀什"], ["喀什市"]]
+    q = tb(
+        tmp_path, "h.tsv", HEADER + "喀什|疏附\tKashgar\t\t\t\t\t\n疏附|喀什\tKashgar\t\t\t\t\t\n"
+    )
+    with pytest.raises(TermbaseError, match="duplicate entry for 'Kashgar'"):
+        load_termbases([q])

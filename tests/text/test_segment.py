@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,110 @@ def test_segments_reassemble_exactly(s: str):
     if len(spans) > 1 or s.strip():
         for a, b in spans:
             assert b > a and not is_gap_space(s[a]) and not is_gap_space(s[b - 1])
+
+
+# The segmenter before it was made linear, kept as the oracle: the fast one must cut exactly
+# where this one does (its regex backtracked and it sliced the line once per sentence end).
+def _reference_segment(text: str) -> list[tuple[int, int]]:
+    import re
+
+    from pipeline.text.segment import _CLOSERS, ABBREVIATIONS, _add_trimmed
+
+    latin_end = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+    cjk_end = re.compile(r"[。！？]+[" + re.escape(_CLOSERS) + r"]*")
+    word_before = re.compile(r"([\w.]+)\.$")
+
+    def is_boundary(line: str, m: re.Match[str]) -> bool:
+        nxt = line[m.end() :].lstrip()
+        if not nxt:
+            return True
+        if nxt[0].islower():
+            return False
+        if m.group().startswith(".") and m.group().rstrip(_CLOSERS) == ".":
+            before = word_before.search(line[: m.start() + 1])
+            if before:
+                word = before.group(1).lower()
+                if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                    return False
+        return True
+
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for lm in re.finditer(r"\r\n|\n|\r|$", text):
+        start, end = line_start, lm.start()
+        line = text[start:end]
+        cuts = {end}
+        cuts |= {start + m.end() for m in latin_end.finditer(line) if is_boundary(line, m)}
+        cuts |= {start + m.end() for m in cjk_end.finditer(line)}
+        pos = start
+        for cut in sorted(cuts):
+            _add_trimmed(text, pos, cut, spans)
+            pos = cut
+        line_start = lm.end()
+        if lm.end() == len(text):
+            break
+    return spans or [(0, len(text))]
+
+
+_punctuated = st.lists(
+    st.one_of(
+        _pieces,
+        st.sampled_from([*".!?…。！？\"'”’」』）)]】》〉_ \u00a0\u2028\x1c", "p.m. ", "I. "]),
+        st.text(alphabet='aZ_1.!? )"', min_size=1, max_size=6),
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_punctuated)
+def test_linear_segmenter_cuts_where_the_old_one_did(s: str):
+    assert segment(s) == _reference_segment(s)
+
+
+def test_pinned_cuts_around_runs_of_stops_and_closers():
+    s = 'Wait... Really?! "Yes." (No.) a.". Next one!!! ok. Dr. Who.'
+    assert segment(s) == _reference_segment(s)
+    assert texts(s) == [
+        "Wait...",
+        "Really?!",
+        '"Yes."',
+        '(No.) a.".',  # a lower-case word after a stop continues the sentence
+        "Next one!!! ok.",
+        "Dr. Who.",
+    ]
+
+
+def _cost(texts_: list[str]) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):  # best of three: less noise from the shared machine
+        t0 = time.perf_counter()
+        for t in texts_:
+            segment(t)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+# Each shape once as one record and once as many records of the same total text. Quadratic
+# work shows as a ratio that grows with size (it was over 1000x at 2 MB); linear work is ~1x.
+_SHAPES = {
+    "sentences": "Mr. Li arrived at 5 p.m. on Monday. He said so! Was it 3.5 km? Yes. ",
+    "stop_runs": "Wait" + "!" * 300 + "x ",
+    "closer_runs": "End." + ")" * 300 + "x ",
+    "one_stop_run": "!",  # one record is a single run of 2 M stops with no space after it
+    "cjk": "今天下雨。明天晴天！真的吗？”好。",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)  # with pytest-timeout: a quadratic segmenter fails here, not hangs
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_one_big_record_costs_about_the_same_as_many_small_ones(shape: str):
+    unit = _SHAPES[shape]
+    n = (2_000_000 // len(unit)) // 100 * 100
+    many = [unit * 100] * (n // 100)
+    one = unit * n
+    ratio = _cost([one]) / _cost(many)
+    assert ratio < 5, f"{shape}: one 2 MB record costs {ratio:.1f}x the same text in records"

@@ -1,0 +1,135 @@
+"""Mutation testing of the core modules with mutmut 3: ``make mutate``.
+
+Copies the project into a scratch folder, adds the ``[tool.mutmut]`` table there (so the real
+pyproject stays as it is when the table is missing), runs ``mutmut run`` and prints
+
+    mutation score: 87.3% (412 killed of 472 with tests; 60 survived, 3 timeout, 0 no tests)
+
+and then every surviving mutant with its diff (``--diffs``) or name. Mutants that no selected
+test reaches count as not killed. Too slow for every CI run (minutes per module on two cores):
+run it before merging a change to a core module or its tests, and at least weekly.
+``--modules`` narrows the run for a quick look, e.g. the small subset CI can afford:
+
+    python tools/mutate.py --modules pipeline/stages/combine.py pipeline/stages/decide.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The modules whose tests are strong enough to hold a score target (issue 12: >= 85% killed).
+# Readers, writers and the runner's accounting join after the core rewrite is merged.
+MODULES = [
+    "pipeline/stages/combine.py",
+    "pipeline/stages/decide.py",
+    "pipeline/glossary/stage.py",
+    "pipeline/glossary/matcher.py",
+    "pipeline/glossary/termbase.py",
+    "pipeline/checks/truncation.py",
+    "pipeline/checks/boilerplate.py",
+    "pipeline/checks/glossary_hook.py",
+    "pipeline/text/segment.py",
+]
+# Fast, in-process tests that exercise those modules (subprocess CLI tests and slow ones are
+# left out: mutmut runs the tests that cover each mutated function, many times over).
+TESTS = [
+    "tests/stages/test_combine.py",
+    "tests/stages/test_decide.py",
+    "tests/glossary/test_stage.py",
+    "tests/glossary/test_matcher.py",
+    "tests/glossary/test_termbase.py",
+    "tests/glossary/test_hostile_termbases.py",
+    "tests/checks",
+    "tests/text/test_segment.py",
+    "tests/test_cases.py",
+]
+PYTEST_ARGS = ["-m", "not slow", "-p", "no:cacheprovider", "-x", "-q"]
+
+
+def toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+
+def mutmut_table(modules: list[str], tests: list[str]) -> str:
+    """The ``[tool.mutmut]`` table (the same one HANDOFF-tests.md proposes for pyproject)."""
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["pipeline"]\n'
+        f"only_mutate = {toml_list(modules)}\n"
+        'also_copy = ["glossary", "samples"]\n'
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        f"pytest_add_cli_args = {toml_list(PYTEST_ARGS)}\n"
+    )
+
+
+def prepare(work: Path, modules: list[str], tests: list[str]) -> None:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("pipeline", "tests", "glossary", "samples"):
+        shutil.copytree(
+            ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", text)  # ours replaces any existing one
+    (work / "pyproject.toml").write_text(text + mutmut_table(modules, tests), encoding="utf-8")
+
+
+def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("mutmut")
+    # mutmut puts its mutated copy first on sys.path itself; a PYTHONPATH would confuse it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [str(exe), *args], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--modules", nargs="+", default=MODULES)
+    ap.add_argument("--tests", nargs="+", default=TESTS)
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "mtclean-mutate")
+    ap.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+    ap.add_argument("--diffs", action="store_true", help="print each survivor's diff")
+    ap.add_argument("--target", type=float, default=85.0, help="exit 1 below this score")
+    args = ap.parse_args()
+
+    prepare(args.workdir, args.modules, args.tests)
+    run = mutmut(args.workdir, "run", "--max-children", str(args.max_children))
+    if run.returncode != 0 and "killed" not in run.stdout + run.stderr:
+        sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
+        return 2
+    mutmut(args.workdir, "export-cicd-stats")
+    stats = json.loads((args.workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
+    tested = stats["total"] - stats["skipped"]
+    score = 100.0 * stats["killed"] / tested if tested else 0.0
+    print(
+        f"mutation score: {score:.1f}% ({stats['killed']} killed of {tested}; "
+        f"{stats['survived']} survived, {stats['timeout']} timeout, "
+        f"{stats['no_tests']} no tests, {stats['suspicious']} suspicious)"
+    )
+    listing = mutmut(args.workdir, "results").stdout
+    survivors = [ln.strip().rsplit(": ", 1) for ln in listing.splitlines() if ": " in ln]
+    not_killed = [(name, status) for name, status in survivors if status != "killed"]
+    if not_killed:
+        print("not killed:")
+    for name, status in not_killed:
+        print(f"  {name}: {status}")
+        if args.diffs:
+            diff = mutmut(args.workdir, "show", name).stdout
+            print("\n".join("    " + ln for ln in diff.splitlines()[1:]))
+    return 0 if score >= args.target else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
