@@ -63,12 +63,26 @@ def _caps(tokens: list[str], names: set[str]) -> list[str]:
     return [t for t in tokens if t[:1].isupper() and t in names]
 
 
+# What may stand before the first word of a sentence (or of a clause set off by a dash or a
+# bracket): "(Laughter) So ...", "... a black hole. It ...", "- and this is ...".
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;…)\]\-–—]|\n)[\s\"“”'‘’(\[]*$")
+
+
 def _mid_sentence_caps(segs: list[DocSegment]) -> set[str]:
-    """Words capitalised somewhere other than at the start of a sentence: names, not "Later"."""
+    """Words capitalised somewhere other than at the start of a sentence: names, not "Later",
+    nor the "So" or "It" that opens the second sentence of a segment."""
     names: set[str] = set()
     for s in segs:
-        toks = _TOKEN.findall(s.target)
-        names.update(t for t in toks[1:] if t[:1].isupper())
+        text = s.target
+        for m in _TOKEN.finditer(text):
+            word, at = m.group(), m.start()
+            if (
+                at
+                and word[:1].isupper()
+                and word not in names
+                and not _SENTENCE_START.search(text, max(0, at - 8), at)
+            ):
+                names.add(word)
     return names
 
 
