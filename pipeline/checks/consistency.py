@@ -63,12 +63,26 @@ def _caps(tokens: list[str], names: set[str]) -> list[str]:
     return [t for t in tokens if t[:1].isupper() and t in names]
 
 
+# What may stand before the first word of a sentence (or of a clause set off by a dash or a
+# bracket): "(Laughter) So ...", "... a black hole. It ...", "- and this is ...".
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;…)\]\-–—]|\n)[\s\"“”'‘’(\[]*$")
+
+
 def _mid_sentence_caps(segs: list[DocSegment]) -> set[str]:
-    """Words capitalised somewhere other than at the start of a sentence: names, not "Later"."""
+    """Words capitalised somewhere other than at the start of a sentence: names, not "Later",
+    nor the "So" or "It" that opens the second sentence of a segment."""
     names: set[str] = set()
     for s in segs:
-        toks = _TOKEN.findall(s.target)
-        names.update(t for t in toks[1:] if t[:1].isupper())
+        text = s.target
+        for m in _TOKEN.finditer(text):
+            word, at = m.group(), m.start()
+            if (
+                at
+                and word[:1].isupper()
+                and word not in names
+                and not _SENTENCE_START.search(text, max(0, at - 8), at)
+            ):
+                names.add(word)
     return names
 
 
@@ -88,24 +102,27 @@ class Inconsistency(DocCheck):
     def _name_swaps(self, segs: list[DocSegment], flags: Flags, names: set[str]) -> None:
         cfg: InconsistencyConfig = self.config  # type: ignore[assignment]
         toks = [_TOKEN.findall(s.target) for s in segs]
+        lows = [[t.lower() for t in ts] for ts in toks]  # lowered once, compared many times
         name_freq: Counter[str] = Counter(t for ts in toks for t in _caps(ts, names))
         index: dict[str, list[int]] = defaultdict(list)
         content = []
+        max_df = cfg.max_word_df
         for i, ts in enumerate(toks):
-            words = {t.lower() for t in ts if t.lower() not in _STOP}
+            words = {t for t in lows[i] if t not in _STOP}
             content.append(words)
             if len(ts) < cfg.min_tokens:
                 continue
-            hits: Counter[int] = Counter()
+            hits: dict[int, int] = {}
             for w in words:
-                posting = index[w]
-                if len(posting) <= cfg.max_word_df:  # common words cannot pick a candidate
-                    hits.update(posting)
+                posting = index.get(w)
+                if posting and len(posting) <= max_df:  # common words cannot pick a candidate
+                    for j in posting:
+                        hits[j] = hits.get(j, 0) + 1
             ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.max_candidates]
             for j, common in sorted(ranked):
                 if common < cfg.min_overlap * min(len(words), len(content[j])):
                     continue
-                self._compare(segs, toks, j, i, name_freq, flags, names)
+                self._compare(segs, toks, lows, j, i, name_freq, flags, names)
             for w in words:
                 index[w].append(i)
 
@@ -113,6 +130,7 @@ class Inconsistency(DocCheck):
         self,
         segs: list[DocSegment],
         toks: list[list[str]],
+        lows: list[list[str]],
         j: int,
         i: int,
         freq: Counter[str],
@@ -121,8 +139,12 @@ class Inconsistency(DocCheck):
     ) -> None:
         cfg: InconsistencyConfig = self.config  # type: ignore[assignment]
         a, b = toks[j], toks[i]
-        sm = SequenceMatcher(None, [t.lower() for t in a], [t.lower() for t in b], autojunk=False)
-        if sm.ratio() < 0.5 or sm.ratio() == 1.0:
+        sm = SequenceMatcher(None, lows[j], lows[i], autojunk=False)
+        # quick_ratio() bounds ratio() from above and costs a fraction of it.
+        if sm.quick_ratio() < 0.5:
+            return
+        ratio = sm.ratio()
+        if ratio < 0.5 or ratio == 1.0:
             return
         for op, a0, a1, b0, b1 in sm.get_opcodes():
             if op != "replace":

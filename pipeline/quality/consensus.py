@@ -26,14 +26,26 @@ def source_key(source: str) -> str:
     return hashlib.blake2b(" ".join(source.split()).encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _ngrams(text: str) -> list[Counter[str]]:
-    return _CHRF._extract_reference_info([text])["ref_ngrams"][0]
+# One text's character and word n-gram counters (one per order) with their totals.
+Grams = list[tuple[Counter[str], int]]
 
 
-def _chrf(hyp: list[Counter[str]], ref: list[Counter[str]]) -> float:
+def _ngrams(text: str) -> Grams:
+    return [(c, sum(c.values())) for c in _CHRF._extract_reference_info([text])["ref_ngrams"][0]]
+
+
+def _chrf(hyp: Grams, ref: Grams) -> float:
+    # sacrebleu's _get_match_statistics, with the totals counted once per text and the matches
+    # summed over the smaller counter (min() is symmetric): the same integers, faster.
     stats: list[int] = []
-    for h, r in zip(hyp, ref, strict=True):
-        stats.extend(_CHRF._get_match_statistics(h, r))
+    for (h, h_total), (r, r_total) in zip(hyp, ref, strict=True):
+        small, big = (h, r) if len(h) <= len(r) else (r, h)
+        match = 0
+        for ng, count in small.items():
+            other = big.get(ng)
+            if other is not None:
+                match += count if count < other else other
+        stats.extend((h_total if r else 0, r_total, match))
     return _CHRF._compute_f_score(stats)
 
 
@@ -42,14 +54,28 @@ def pair_chrf(hyp: str, ref: str) -> float:
     return _chrf(_ngrams(hyp), _ngrams(ref))
 
 
-def consensus_scores(texts: Sequence[str], pool: Sequence[str] = ()) -> list[float | None]:
+def consensus_scores(
+    texts: Sequence[str],
+    pool: Sequence[str] = (),
+    cache: dict[str, Grams] | None = None,
+) -> list[float | None]:
     """For each of ``texts``: mean chrF against the other ``texts`` and every ``pool`` text.
 
     ``pool`` holds translations that are compared with but not scored (other records' targets).
-    A text with nothing to compare with gets None.
+    A text with nothing to compare with gets None. ``cache`` (text -> character n-grams) lets a
+    caller that scores every translation of a source extract each text's n-grams once.
     """
-    grams = [_ngrams(t) for t in texts]
-    pool_grams = [_ngrams(t) for t in pool]
+    if cache is None:
+        cache = {}
+
+    def grams_of(text: str) -> Grams:
+        g = cache.get(text)
+        if g is None:
+            g = cache[text] = _ngrams(text)
+        return g
+
+    grams = [grams_of(t) for t in texts]
+    pool_grams = [grams_of(t) for t in pool]
     out: list[float | None] = []
     for i, g in enumerate(grams):
         others = [o for j, o in enumerate(grams) if j != i] + pool_grams

@@ -23,7 +23,7 @@ import gzip
 import math
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -155,9 +155,23 @@ def is_pinyin_name(word: str) -> bool:
     return bool(_PINYIN.fullmatch(low)) and _zipf(low) < 4.0
 
 
+_OPENERS = frozenset(" \"“'‘(")
+_ENDERS = frozenset(".!?:;\n")
+
+
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \"“'‘(")
-    return not before or before[-1] in ".!?:;\n"
+    """Only openers (spaces, quotes, a bracket) stand between ``start`` and a sentence end or
+    the start of ``text``. Walks back from ``start`` rather than slicing the text before it."""
+    j = start - 1
+    while j >= 0 and text[j] in _OPENERS:
+        j -= 1
+    return j < 0 or text[j] in _ENDERS
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_info(word: str) -> tuple[float, bool]:
+    """Zipf frequency of a word and whether it reads as a pinyin name, once per word."""
+    return _zipf(word.lower()), is_pinyin_name(word)
 
 
 def target_word_features(target: str) -> dict[str, float]:
@@ -169,10 +183,9 @@ def target_word_features(target: str) -> dict[str, float]:
         if not word:
             continue
         n_words += 1
-        low = word.lower()
-        z = _zipf(low)
+        z, pinyin = _word_info(word)
         if word[0].isupper() and not _sentence_initial(target, m.start()):
-            if is_pinyin_name(word):
+            if pinyin:
                 names += 1
                 continue
             if z < 2.5:

@@ -94,14 +94,20 @@ class Score(Stage[ScoreConfig]):
         self._model: QualityModel | None = None
         self._checks: list[Any] = []
         self._segment_checks: frozenset[str] = frozenset()
+        # Character n-grams of the texts scored in one batch: every translation of a source is
+        # compared with all the others, so each is extracted once instead of once per peer.
+        self._ngrams: dict[str, Any] = {}
+        self._combine: Any = None
 
     def setup(self) -> None:
         from pipeline.checks import CHECKS
         from pipeline.checks.base import SegmentCheck
         from pipeline.quality.features import chinese_frequencies, dictionary_words
         from pipeline.stages.base import STAGES
+        from pipeline.stages.combine import CombineConfig
 
         self._model = load_model(self.config.model_path)
+        self._combine = CombineConfig()
         # Segment checks re-run on candidate texts; document-level flags carry over unchanged.
         self._checks = [
             STAGES[c]() for c in CHECKS if c in STAGES and issubclass(STAGES[c], SegmentCheck)
@@ -147,6 +153,7 @@ class Score(Stage[ScoreConfig]):
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         self.ensure_setup()
         groups: dict[str, list[tuple[str, str]]] = state or {}
+        self._ngrams = {}
         rows = list(batch_rows(batch))
         cands = [self._candidates(r) for r in rows]
         model_scores = self._model_scores(rows, cands)
@@ -164,6 +171,7 @@ class Score(Stage[ScoreConfig]):
         out = dict(batch)
         out["quality"], out["candidates"] = out_quality, out_cands
         out["output"], out["decision"], out["metrics"] = out_output, out_decision, out_metrics
+        self._ngrams = {}
         return out
 
     def _candidates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -222,11 +230,11 @@ class Score(Stage[ScoreConfig]):
         peers: Sequence[str],
         logprobs: list[float | None],
     ) -> list[dict[str, Any]]:
-        from pipeline.stages.combine import CombineConfig, garble_score
+        from pipeline.stages.combine import garble_score
 
         assert self._model is not None
         cfg = self.config
-        combine = CombineConfig()
+        combine = self._combine
         independent = [c for c in cands if c["origin"] not in MT_FAMILY or c["origin"] == "mt"]
         mt_feats: dict[str, Any] = {}
         for cand, lp in zip(cands, logprobs, strict=True):
@@ -246,7 +254,7 @@ class Score(Stage[ScoreConfig]):
             ]
             others += peers
             if cfg.consensus and others:
-                cons = consensus_scores([cand["text"]], others)[0]
+                cons = consensus_scores([cand["text"]], others, self._ngrams)[0]
                 feats["consensus"] = cons
                 reasons.append(f"consensus chrF {cons:.1f} against {len(others)} other(s)")
             z = self._model.risk_logit(feats)

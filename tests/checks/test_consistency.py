@@ -35,3 +35,31 @@ def test_different_documents_are_not_compared():
     b = "Doctors in Hangzhou and Kazakhstan performed a remote heart operation over a 5G link"
     out = run_stage("inconsistency", [row(a, doc="d1"), row(b, doc="d2")])
     assert not any(r["flags"] for r in out)
+
+
+def test_words_that_open_a_sentence_are_not_names():
+    # "So" and "Then" are capitalised only where a sentence (or a bracketed aside) ends before
+    # them; two renderings that differ in that opening word are no name swap.
+    rows = [
+        row("The storm ended at noon. So we walked down to the harbour.", record="A"),
+        row("(Applause) Then the boats came back in.", record="B"),
+        row("So you cannot carry anything across the old bridge at night.", record="C"),
+        row("Then you cannot carry anything across the old bridge at night.", record="D"),
+    ]
+    out = run_stage("inconsistency", rows)
+    assert not any(r["flags"] for r in out)
+
+
+def test_a_name_after_a_full_stop_elsewhere_still_swaps():
+    rows = [
+        row("The road was closed. Boats from Kashgar carried the mail.", record="A"),
+        row(
+            "Doctors in Urumqi and Kashgar opened the first stroke ward in the region.", record="B"
+        ),
+        row(
+            "Doctors in Urumqi and Kazakhstan opened the first stroke ward in the region.",
+            record="C",
+        ),
+    ]
+    out = run_stage("inconsistency", rows)
+    assert [bool(r["flags"]) for r in out] == [False, False, True]

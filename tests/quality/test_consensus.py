@@ -31,3 +31,29 @@ def test_pool_is_compared_with_but_not_scored_and_lonely_text_gets_none():
 def test_source_key_ignores_whitespace_only():
     assert source_key("公园 免费\n开放") == source_key("公园 免费 开放")
     assert source_key("公园免费开放") != source_key("公园收费开放")
+
+
+def test_pairs_and_a_shared_ngram_cache_equal_sacrebleu_exactly():
+    # Longer and shorter, empty-ish and punctuated texts: the counted-once totals and the
+    # smaller-counter match loop must give sacrebleu's numbers, in both directions.
+    texts = [
+        "The river rose by two metres overnight, and the ferry stopped.",
+        "Overnight the river rose two metres; the ferry stopped running.",
+        "Ferry stopped.",
+        "!",
+    ]
+    for h in texts:
+        for r in texts:
+            assert pair_chrf(h, r) == sacrebleu.sentence_chrf(h, [r]).score
+    cache: dict = {}
+    first = [consensus_scores([t], [o for o in texts if o != t], cache)[0] for t in texts]
+    assert first == [consensus_scores([t], [o for o in texts if o != t])[0] for t in texts]
+    assert set(cache) == set(texts)
+
+
+def test_sentence_initial_walks_back_over_openers_only():
+    from pipeline.quality.features import _sentence_initial
+
+    text = 'He left. "So we stayed," said Ma (Li agreed) and "Wu" too.'
+    for word, initial in (("He", True), ("So", True), ("Ma", False), ("Li", False), ("Wu", False)):
+        assert _sentence_initial(text, text.index(word)) is initial
