@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/samples
 
-.PHONY: install browser run test lint bench clean
+.PHONY: install browser run test regress lint bench mutate mutate-ci clean
 
 install: $(STAMP)
 
@@ -33,6 +33,22 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The regression gate on our samples (and on the user's archive when ../shared is there).
+regress: $(STAMP)
+	$(BIN)/mtclean regress samples --baseline tests/baselines/samples.json --glossary glossary/xinjiang-aid.tsv
+	@if [ -f ../shared/samples/kashgar-aid-news.en.txt ]; then \
+	  $(BIN)/mtclean regress ../shared/samples/kashgar-aid-news.en.txt \
+	    --baseline tests/baselines/shared-samples.json --glossary glossary/xinjiang-aid.tsv; fi
+
+# Mutation testing: minutes, not for every CI run. Run it before merging a change to a core
+# module or its tests, and weekly. Prints "mutation score: X%" and each surviving mutant.
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py --diffs
+
+# The fixed subset CI runs, so a drop in test strength shows up there (about a minute).
+mutate-ci: $(STAMP)
+	$(BIN)/python tools/mutate.py --modules pipeline/stages/combine.py pipeline/stages/decide.py --target 95
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench tools

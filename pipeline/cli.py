@@ -20,7 +20,6 @@ from pipeline.cli_conventions import (
     select_stages,
     use_conventional_metavars,
     validate_language,
-    variant_counts,
 )
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
@@ -339,23 +338,11 @@ def glossary_check(files: TermbasesArg) -> int:
 @glossary_app.command("stats")
 def glossary_stats(files: TermbasesArg) -> int:
     """Counts of terms by domain and by language pair."""
-    from collections import Counter
 
-    from pipeline.glossary.termbase import load_termbases
+    from pipeline.glossary.termbase import load_termbases, stats_lines
 
-    terms = load_termbases(files)
-    kinds = variant_counts(terms)
-    typer.echo(
-        f"terms: {len(terms)}  variants: {sum(kinds.values())} "
-        f"(wrong {kinds['wrong']}, ambiguous ? {kinds['ambiguous']}, minor ~ {kinds['minor']})  "
-        f"do-not-translate: {sum(t.dnt for t in terms)}"
-    )
-    typer.echo("by language pair:")
-    for pair, n in sorted(Counter(f"{t.src_lang}->{t.tgt_lang}" for t in terms).items()):
-        typer.echo(f"  {pair:<12} {n}")
-    typer.echo("by domain:")
-    for dom, n in sorted(Counter(t.domain or "(none)" for t in terms).items()):
-        typer.echo(f"  {dom:<12} {n}")
+    for line in stats_lines(load_termbases(files)):
+        typer.echo(line)
     return 0
 
 

@@ -5,7 +5,7 @@
 - ``select_stages``: ``--checks a,b`` keeps only those checks, ``--skip-checks c`` drops some.
 - ``discover_config``: ``--config``, then ``./mtclean.toml``, then ``[tool.mtclean]`` in
   ``./pyproject.toml``, then the built-in defaults; the choice says which, for summary.json.
-- ``glossary_check_report`` / ``variant_counts``: ``glossary check`` prints only errors when a
+- ``glossary_check_report``: ``glossary check`` prints only errors when a
   termbase is invalid; ``glossary stats`` counts every kind of variant.
 - ``use_conventional_metavars``: help shows ``DIR``, ``INPUT...``, ``--out DIR``, not typer's
   ``{DIR}``, ``<str>`` and ``<list[str]>``.
@@ -153,16 +153,6 @@ def discover_config(explicit: str | None, cwd: str | Path = ".") -> ConfigChoice
 
 
 # -- glossary commands
-
-
-def variant_counts(terms: list[Any]) -> dict[str, int]:
-    """Variants by kind: ``wrong`` (replaced), ``ambiguous`` (``?``, flagged only), ``minor``
-    (``~``, normalised)."""
-    return {
-        "wrong": sum(len(t.variants) for t in terms),
-        "ambiguous": sum(len(t.ambiguous) for t in terms),
-        "minor": sum(len(t.minor) for t in terms),
-    }
 
 
 def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:

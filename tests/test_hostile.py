@@ -262,3 +262,31 @@ def test_hostile_corpus_files_all_end_cleanly(tmp_path):
         proc = mtclean("run", str(p), "--out", str(tmp_path / p.name), "-q")
         assert proc.returncode in (0, 2, 3), (p.name, proc.stderr)
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, p.name
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_one_big_record_costs_about_as_much_as_many_small_ones(tmp_path):
+    """Guard against any super-linear path in the whole pipeline: the same ~1.5 MB of text as
+    one JSONL record and as records of four sentences, timed in this one test (a ratio)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from bench.corpus import sentences
+
+    s = sentences(14_000, seed=3)
+    one, many = tmp_path / "one.jsonl", tmp_path / "many.jsonl"
+    one.write_text(json.dumps({"id": "x", "target": " ".join(s)}) + "\n")
+    many.write_text(
+        "".join(
+            json.dumps({"id": str(i), "target": " ".join(s[i : i + 4])}) + "\n"
+            for i in range(0, len(s), 4)
+        )
+    )
+    times = {}
+    for p in (many, one):
+        t0 = time.perf_counter()
+        proc = mtclean("run", str(p), "--out", str(tmp_path / p.stem), "-q", "-j", "1")
+        times[p.stem] = time.perf_counter() - t0
+        assert proc.returncode == 0, proc.stderr
+    assert times["one"] < 4 * times["many"], times

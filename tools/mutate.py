@@ -39,6 +39,11 @@ MODULES = [
     "pipeline/checks/boilerplate.py",
     "pipeline/checks/glossary_hook.py",
     "pipeline/text/segment.py",
+    "pipeline/readers/text.py",
+    "pipeline/readers/jsonl.py",
+    "pipeline/readers/table.py",
+    "pipeline/writers/cleaned.py",
+    "pipeline/shards.py",
 ]
 # Fast, in-process tests that exercise those modules (subprocess CLI tests and slow ones are
 # left out: mutmut runs the tests that cover each mutated function, many times over).
@@ -52,8 +57,20 @@ TESTS = [
     "tests/checks",
     "tests/text/test_segment.py",
     "tests/test_cases.py",
+    "tests/readers/test_readers.py",
+    "tests/test_accounting.py",
 ]
-PYTEST_ARGS = ["-m", "not slow", "-p", "no:cacheprovider", "-x", "-q"]
+PYTEST_ARGS = [
+    "-m",
+    "not slow",
+    "-p",
+    "no:cacheprovider",
+    "-x",
+    "-q",
+    "-p",
+    "no:xdist",
+    "--timeout=0",
+]
 
 
 def toml_list(items: list[str]) -> str:
@@ -82,6 +99,8 @@ def prepare(work: Path, modules: list[str], tests: list[str]) -> None:
         )
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", text)  # ours replaces any existing one
+    # mutmut runs pytest in process, many times: serial, no suite timeout (no -n, no --timeout).
+    text = re.sub(r"(?m)^addopts = .*$", 'addopts = "-ra"', text)
     (work / "pyproject.toml").write_text(text + mutmut_table(modules, tests), encoding="utf-8")
 
 

@@ -198,3 +198,13 @@ def test_a_ragged_batch_is_an_error_not_a_silent_truncation():
     batch["glossary"] = [[]]  # one column short
     with pytest.raises(ValueError):
         Decide().apply(batch)
+
+
+def test_detect_options_switch_decide_to_detect_mode_and_keep_the_rest():
+    from pipeline.stages.decide import Decide
+
+    assert Decide.detect_options({}) == {"mode": "detect"}
+    assert Decide.detect_options({"drop_checks": ["byline"], "mode": "clean"}) == {
+        "drop_checks": ["byline"],
+        "mode": "detect",
+    }
