@@ -161,3 +161,21 @@ def test_shards_cut_files_in_order_and_count_from_zero(tmp_path):
 def test_target_value_span_finds_the_top_level_target(line, value):
     s, e = target_value_span(line)
     assert line[s:e] == value
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("a.jsonl", b'{"id": 1, "target": "x"}\n\n  \n{"id": 2}\r\nnot json\n'),
+        ("a.tsv", b"id\ttarget\n1\tx\n\n2\ty\r\n3\n"),
+        ("a.txt", b"P one.\nstill one.\n\n\nP two.\r\n\r\nP \xff three.\n"),
+        ("a.csv", b'id,target\n1,"two\nlines"\n2,x\n'),
+    ],
+)
+def test_progress_counts_equal_the_items_read(tmp_path, name, data):
+    from pipeline.readers import Source, format_for, iter_records
+
+    p = tmp_path / name
+    p.write_bytes(data)
+    fmt = format_for(str(p))
+    assert fmt.count(Source(str(p))) == len(list(iter_records(str(p))))

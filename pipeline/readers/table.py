@@ -77,6 +77,10 @@ class Tsv(_Table):
             elif line.text.strip():
                 yield [line], line.text.split("\t"), ""
 
+    def count(self, src: Source) -> int:
+        """Non-blank lines less the header (a TSV cell holds no line break)."""
+        return max(0, src.count_lines() - 1)
+
     def render(self, record: Record, target: str) -> str:
         row: TableRow = record.extra
         cells = list(row.cells)
