@@ -32,6 +32,7 @@ from pipeline.errors import UsageError, quote_path
 from pipeline.executor.base import WorkDir, load, merge_pass, plan_passes, save
 from pipeline.executor.work import RunSpec, TaskResult, init_worker, run_task
 from pipeline.outdir import OutDir
+from pipeline.quality.report import ReportData, write_report
 from pipeline.readers import Limits, Source, format_for
 from pipeline.shards import ShardInput, read_shards
 from pipeline.stages.base import Stage, add_stat
@@ -289,7 +290,7 @@ def _run_locked(
 
     t0 = time.perf_counter()
     staging = out.fresh_staging()
-    summary = _assemble(ins, staging, wd, shard_files, len(passes) - 1)
+    summary, report = _assemble(ins, staging, wd, shard_files, len(passes) - 1)
     timings["write"] = time.perf_counter() - t0
     stage_report: dict[str, Any] = {}
     for st in stages:
@@ -315,7 +316,7 @@ def _run_locked(
         summary["metrics"] = metrics
     summary = _summary_head(ins, cfg, stages, fp, resumed) | summary
     atomic.write_text(staging / "summary.json", jsonutil.dumps_pretty(summary) + "\n")
-    _write_report(staging)
+    write_report(str(staging), data=report)
     out.swap()
     out.discard_work()
     rejects = _first_rejects(out.root / "rejects.jsonl")
@@ -373,13 +374,14 @@ def _count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) 
 
 def _assemble(
     ins: list[Input], staging: Path, wd: WorkDir, shard_files: list[tuple[int, int]], last: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], ReportData]:
     """Build the output set in ``staging`` from the last pass's per-shard results."""
     per_file: dict[str, Any] = {}
     checks: Counter[str] = Counter()
     decisions: Counter[str] = Counter({d: 0 for d in DECISIONS})
     rec: Counter[str] = Counter()
     n_segments = 0
+    report = ReportData()
     by_file: dict[int, list[int]] = {}
     for sid, fi in shard_files:
         by_file.setdefault(fi, []).append(sid)
@@ -419,6 +421,8 @@ def _assemble(
                         f_stats[k] += getattr(o, k)
                     f_checks.update(o.checks)
                     f_dec.update(o.decisions)
+                    if o.report is not None:
+                        report.merge(o.report)
                     yield from o.items
 
             target = staging / "cleaned" / inp.name
@@ -452,7 +456,7 @@ def _assemble(
         "checks": dict(sorted(checks.items())),
         "decisions": dict(decisions),
         "files": per_file,
-    }
+    }, report
 
 
 def _summary_head(
@@ -470,15 +474,6 @@ def _summary_head(
         "inputs": [str(Path(i.path).resolve()) for i in ins],
         "outputs": {i.path: f"cleaned/{i.name}" for i in ins},
     }
-
-
-def _write_report(staging: Path) -> None:
-    """``report.html`` when the scoring package that renders it is present."""
-    try:
-        from pipeline.quality.report import write_report  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    write_report(str(staging))
 
 
 def _first_rejects(path: Path, limit: int = 1000) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline import jsonutil
 from pipeline.flags import make_flag
+from pipeline.quality.report import ReportData
 from pipeline.readers import iter_records
 from pipeline.readers.registry import Format, format_for
 from pipeline.readers.source import Limits
@@ -140,6 +141,7 @@ class ShardOutput:
     segments: int = 0
     checks: Counter[str] = field(default_factory=Counter)
     decisions: Counter[str] = field(default_factory=Counter)
+    report: ReportData | None = None
 
 
 def render_shard(shard: ShardInput, batch: Batch, rewrite: bool, seg_out: Any) -> ShardOutput:
@@ -174,11 +176,15 @@ def render_shard(shard: ShardInput, batch: Batch, rewrite: bool, seg_out: Any) -
             out.dropped += 1
         else:
             out.records_out += 1
-    for row in rows:
-        seg_out.write((jsonutil.dumps(output_record(row)) + "\n").encode("utf-8"))
+    out.report = ReportData()
+    base = shard.id << 32  # rows in segments.jsonl order across shards
+    for i, row in enumerate(rows):
+        record = output_record(row)
+        seg_out.write((jsonutil.dumps(record) + "\n").encode("utf-8"))
         out.checks.update({fl["check"] for fl in row["flags"]})
         out.decisions[row["decision"]] += 1
         out.segments += 1
+        out.report.add(record, base + i)
     return out
 
 

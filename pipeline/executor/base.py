@@ -18,6 +18,7 @@ local process pool, through ``datasets.Dataset.map`` or on Ray. Each receives th
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,23 +176,31 @@ def _init_memory(stages: list[Stage[Any]]) -> None:
 
 def _memory_task(task: tuple[tuple[int, ...], tuple[int, ...], Any, dict[int, Any]]) -> Any:
     apply, scans, batch, states = task
+    seconds: dict[int, float] = {}
     for i in apply:
         st = _MEM_STAGES[i]
         st.ensure_setup()
+        t0 = time.perf_counter()
         batch = st.apply(batch, states.get(i))
+        seconds[i] = time.perf_counter() - t0
     parts = {}
     for i in scans:
         _MEM_STAGES[i].ensure_setup()
+        t0 = time.perf_counter()
         parts[i] = _MEM_STAGES[i].scan(batch)
-    return batch, parts, {i: _MEM_STAGES[i].take_stats() for i in apply}
+        seconds[i] = seconds.get(i, 0.0) + time.perf_counter() - t0
+    return batch, parts, {i: _MEM_STAGES[i].take_stats() for i in apply}, seconds
 
 
 def run_in_memory(
-    stages: Sequence[Stage[Any]], batches: list[Any], workers: int = 1
+    stages: Sequence[Stage[Any]],
+    batches: list[Any],
+    workers: int = 1,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[Any], dict[str, Any]]:
     """The same phase loop over batches held in memory (one batch = one shard): for tests,
     benchmarks of the stages alone, and small programmatic uses. Returns the batches and the
-    summed stats per stage."""
+    summed stats per stage; ``timings`` (when given) receives seconds per stage."""
     from pipeline.executor.local import LocalEngine
     from pipeline.stages.base import add_stat
 
@@ -206,8 +215,11 @@ def run_in_memory(
                 for k, b in enumerate(batches)
             )
             new_batches, parts_by_stage = [], {i: [] for i in plan.scans}
-            for k, (b, parts, st_stats) in enumerate(engine.map(_memory_task, tasks)):
+            for k, (b, parts, st_stats, secs) in enumerate(engine.map(_memory_task, tasks)):
                 new_batches.append(b)
+                if timings is not None:
+                    for i, t in secs.items():
+                        timings[stages[i].name] = timings.get(stages[i].name, 0.0) + t
                 for i, part in parts.items():
                     parts_by_stage[i].append((k, part))
                 for i, s in st_stats.items():
@@ -234,9 +246,11 @@ class LocalExecutor:
     def __init__(self, workers: int = 1) -> None:
         self.workers = workers
         self.stats: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
 
     def run(
         self, stages: Sequence[Stage[Any]], batches: list[Any], progress: Any = None
     ) -> list[Any]:
-        out, self.stats = run_in_memory(stages, batches, self.workers)
+        self.timings = {}
+        out, self.stats = run_in_memory(stages, batches, self.workers, self.timings)
         return out

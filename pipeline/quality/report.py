@@ -106,44 +106,77 @@ def highlight(text: str, flags: list[dict[str, Any]]) -> list[tuple[str, str | N
     return out
 
 
-def collect(out_dir: Path, worst: int) -> dict[str, Any]:
-    """Stream the segments once: histograms, counts and the ``worst`` lowest-quality rows."""
-    heap: list[tuple[float, int, dict[str, Any]]] = []
-    hist_before = [0] * BINS
-    hist_after = [0] * BINS
-    checks: Counter[str] = Counter()
-    decisions: Counter[str] = Counter()
-    for n, row in enumerate(read_segments(out_dir)):
-        checks.update({f["check"] for f in row["flags"]})
-        decisions[row["decision"]] += 1
+class ReportData:
+    """What the report shows, accumulated row by row and mergeable: the workers build one per
+    shard as they render it, the driver merges them in shard order, so the report never
+    re-reads ``segments.jsonl``. ``order`` is a row's position in ``segments.jsonl`` (any
+    increasing key); among equal qualities the earlier row is listed first."""
+
+    def __init__(self, worst: int = 50) -> None:
+        self.worst = worst
+        self.heap: list[tuple[float, int, dict[str, Any]]] = []
+        self.hist_before = [0] * BINS
+        self.hist_after = [0] * BINS
+        self.checks: Counter[str] = Counter()
+        self.decisions: Counter[str] = Counter()
+
+    def add(self, row: dict[str, Any], order: int) -> None:
+        self.checks.update({f["check"] for f in row["flags"]})
+        self.decisions[row["decision"]] += 1
         q = row.get("quality")
         if q is None:
-            continue
+            return
         mt = next((c for c in row.get("candidates") or [] if c["origin"] == "mt"), None)
         before = mt["score"] if mt else q
-        hist_before[min(BINS - 1, int(before * BINS))] += 1
+        self.hist_before[min(BINS - 1, int(before * BINS))] += 1
         if row["decision"] != "dropped":
-            hist_after[min(BINS - 1, int(q * BINS))] += 1
-        item = (-q, -n, row)
-        if len(heap) < worst:
-            heapq.heappush(heap, item)
-        elif item > heap[0]:
-            heapq.heapreplace(heap, item)
-    rows = [r for _, _, r in sorted(heap, key=lambda t: (-t[0], -t[1]))]  # worst first
-    return {
-        "checks": checks,
-        "decisions": decisions,
-        "hist_before": hist_before,
-        "hist_after": hist_after,
-        "worst": rows,
-    }
+            self.hist_after[min(BINS - 1, int(q * BINS))] += 1
+        self._push((-q, -order, row))
+
+    def _push(self, item: tuple[float, int, dict[str, Any]]) -> None:
+        if len(self.heap) < self.worst:
+            heapq.heappush(self.heap, item)
+        elif item[:2] > self.heap[0][:2]:
+            heapq.heapreplace(self.heap, item)
+
+    def merge(self, other: ReportData) -> None:
+        self.checks.update(other.checks)
+        self.decisions.update(other.decisions)
+        self.hist_before = [a + b for a, b in zip(self.hist_before, other.hist_before, strict=True)]
+        self.hist_after = [a + b for a, b in zip(self.hist_after, other.hist_after, strict=True)]
+        for item in other.heap:
+            self._push(item)
+
+    def as_dict(self) -> dict[str, Any]:
+        rows = [r for _, _, r in sorted(self.heap, key=lambda t: (-t[0], -t[1]))]  # worst first
+        return {
+            "checks": self.checks,
+            "decisions": self.decisions,
+            "hist_before": self.hist_before,
+            "hist_after": self.hist_after,
+            "worst": rows,
+        }
 
 
-def write_report(out_dir: str | Path, worst: int = 50) -> Path:
-    """Write ``DIR/report.html`` for a finished run; returns its path."""
+def collect(out_dir: Path, worst: int) -> dict[str, Any]:
+    """Stream the segments once: histograms, counts and the ``worst`` lowest-quality rows."""
+    data = ReportData(worst)
+    for n, row in enumerate(read_segments(out_dir)):
+        data.add(row, n)
+    return data.as_dict()
+
+
+def write_report(out_dir: str | Path, worst: int = 50, data: ReportData | None = None) -> Path:
+    """Write ``DIR/report.html`` for a finished run (from ``data`` when the run collected it,
+    else by reading ``segments.jsonl``); returns its path."""
     out = Path(out_dir)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    data = collect(out, worst)
+    data_dict = data.as_dict() if data is not None else collect(out, worst)
+    data = None
+    return _render(out, summary, data_dict)
+
+
+def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
     charts = {
         "checks": bar_chart(sorted(data["checks"].items(), key=lambda kv: (-kv[1], kv[0]))),
         "decisions": bar_chart([(k, v) for k, v in data["decisions"].most_common()]),
