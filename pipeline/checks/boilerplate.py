@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import re
-import zlib
-from collections import Counter, defaultdict
 from typing import Any
 
 from pydantic import Field
@@ -36,17 +34,13 @@ def _key(text: str) -> str:
     return _NOISE.sub(" ", text.casefold()).strip()
 
 
-def _hash(s: str) -> int:
-    # A stable hash: Python's str hash changes per process, and results must be reproducible.
-    return zlib.crc32(s.encode("utf-8", "surrogatepass"))
-
-
-def _shingles(key: str) -> set[int]:
+def _shingles(key: str) -> set[str]:
+    # The n-grams themselves, not hashes of them: no collision can make two segments look alike.
     if _CJK.search(key):  # unspaced text: character 4-grams
         s = key.replace(" ", "")
-        return {_hash(s[i : i + 4]) for i in range(max(1, len(s) - 3))}
+        return {s[i : i + 4] for i in range(max(1, len(s) - 3))}
     w = key.split()
-    return {_hash(" ".join(w[i : i + 3])) for i in range(max(1, len(w) - 2))}
+    return {" ".join(w[i : i + 3]) for i in range(max(1, len(w) - 2))}
 
 
 def _same_source(a: DocSegment, b: DocSegment) -> bool:
@@ -64,9 +58,10 @@ class Duplicate(DocCheck):
     def analyse(self, segs: list[DocSegment], flags: Flags) -> None:
         cfg: DuplicateConfig = self.config  # type: ignore[assignment]
         exact: dict[str, DocSegment] = {}
-        shingles: list[set[int]] = []
+        shingles: list[set[str]] = []
         owners: list[DocSegment] = []
-        index: dict[int, list[int]] = defaultdict(list)
+        index: dict[str, list[int]] = {}
+        max_df = cfg.max_shingle_df
         for seg in segs:
             key = _key(seg.target)
             if len(key) < cfg.min_chars:
@@ -89,11 +84,12 @@ class Duplicate(DocCheck):
                 continue
             exact[key] = seg
             sh = _shingles(key)
-            hits: Counter[int] = Counter()
+            hits: dict[int, int] = {}
             for h in sh:
-                posting = index[h]
-                if len(posting) <= cfg.max_shingle_df:
-                    hits.update(posting)
+                posting = index.get(h)
+                if posting and len(posting) <= max_df:
+                    for o in posting:
+                        hits[o] = hits.get(o, 0) + 1
             best, best_j = -1, 0.0
             for cand, common in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
                 j = common / len(sh | shingles[cand])
@@ -113,8 +109,9 @@ class Duplicate(DocCheck):
                     )
                 )
                 continue
+            n = len(owners)
             for h in sh:
-                index[h].append(len(owners))
+                index.setdefault(h, []).append(n)
             shingles.append(sh)
             owners.append(seg)
 

@@ -103,14 +103,19 @@ class Inconsistency(DocCheck):
         cfg: InconsistencyConfig = self.config  # type: ignore[assignment]
         toks = [_TOKEN.findall(s.target) for s in segs]
         lows = [[t.lower() for t in ts] for ts in toks]  # lowered once, compared many times
-        name_freq: Counter[str] = Counter(t for ts in toks for t in _caps(ts, names))
+        caps = [_caps(ts, names) for ts in toks]
+        name_freq: Counter[str] = Counter(t for c in caps for t in c)
         index: dict[str, list[int]] = defaultdict(list)
         content = []
         max_df = cfg.max_word_df
         for i, ts in enumerate(toks):
             words = {t for t in lows[i] if t not in _STOP}
             content.append(words)
-            if len(ts) < cfg.min_tokens:
+            # A swap needs a name on both sides: a sentence without one cannot be flagged here,
+            # and cannot flag a partner (the comparison below would find nothing to report).
+            if len(ts) < cfg.min_tokens or not caps[i]:
+                for w in words:
+                    index[w].append(i)
                 continue
             hits: dict[int, int] = {}
             for w in words:
@@ -120,7 +125,7 @@ class Inconsistency(DocCheck):
                         hits[j] = hits.get(j, 0) + 1
             ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.max_candidates]
             for j, common in sorted(ranked):
-                if common < cfg.min_overlap * min(len(words), len(content[j])):
+                if not caps[j] or common < cfg.min_overlap * min(len(words), len(content[j])):
                     continue
                 self._compare(segs, toks, lows, j, i, name_freq, flags, names)
             for w in words:
