@@ -48,7 +48,7 @@ def test_bylines_only_on_their_own_line():
     out = run_stage(
         "byline",
         [
-            row("Release time:Apr 14, 2024 13:47 PM"),
+            row("Release time:Mar 3, 2023 09:15 AM"),
             row("来源：新华社"),
             row("2024-04-14 13:47"),
             row("Source: the ministry said so.", line_end=False),

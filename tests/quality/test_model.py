@@ -27,7 +27,7 @@ def test_shipped_file_names_every_feature_and_its_data():
 def test_long_hard_segment_is_riskier_than_a_short_one():
     short = quality("The parks are free.", "公园免费。")
     long = quality(
-        "In recent years, the county, which has closely adhered to the fundamental work of the "
+        "In recent years, the county, which has kept at the basic tasks of the "
         "tea industry, has used digital empowerment, live streaming and cooperatives to solve the "
         "problem of small farmers entering the big market, officials said on Tuesday.",
         "近年来，该县紧紧围绕茶产业这一根本性、基础性、长期性工作，以数字赋能、直播带货和合作社等方式，"

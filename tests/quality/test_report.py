@@ -20,7 +20,7 @@ def run_dir(tmp_path):
     src.write_text(
         "A plain sentence that needs nothing.\n\n"
         + EVIL
-        + "\n\nRelease time:Apr 14, 2024 13:47 PM\n",
+        + "\n\nRelease time:Mar 3, 2023 09:15 AM\n",
         "utf-8",
     )
     out = tmp_path / "run"

@@ -17,9 +17,9 @@ from tests.conftest import ROOT, mtclean, read_jsonl
 from tests.review.helpers import review
 
 ARCHIVE = (
-    "When it comes to bad fish, people in Jiangnan understand it.\n\n"
+    "At every stall in the old town visitors ask for bad fish.\n\n"
     "The campus covers 268 acres. Officials from Kazakhstan came.\n\n"
-    "Release time:Apr 14, 2024 13:47 PM\n\n"
+    "Release time:Mar 3, 2023 09:15 AM\n\n"
     "A plain sentence that needs nothing.\n"
 )
 
@@ -75,7 +75,7 @@ def test_colliding_names_each_get_their_own_decision(tmp_path):
     # The file X.jsonl::n/a.jsonl with record r and the file X.jsonl with record n/a.jsonl::r.
     odd = tmp_path / "X.jsonl::n"
     odd.mkdir()
-    line = '{"id": "%s", "target": "Release time:Apr 14, 2024 13:47 PM"}\n'
+    line = '{"id": "%s", "target": "Release time:Mar 3, 2023 09:15 AM"}\n'
     (odd / "a.jsonl").write_text(line % "r", encoding="utf-8")
     (tmp_path / "X.jsonl").write_text(line % "n/a.jsonl::r", encoding="utf-8")
     out = tmp_path / "run"
@@ -102,16 +102,16 @@ def _load(path: Path, out: Path):
 
 def test_edit_is_applied_and_rechecked(run_dir, tmp_path):
     s = segs_by_text(run_dir)
-    fish, plain = s["When it come"], s["A plain sent"]
+    fish, plain = s["At every sta"], s["A plain sent"]
     edits = {
-        key(fish): "When it comes to zao fish, Jiangnan people know it well.",
+        key(fish): "At every stall in the old town visitors ask for zao fish, the pickled dish.",
         key(plain): "A plain sentence sentence sentence sentence that needs needs nothing.",
     }
     path = decisions(run_dir, tmp_path, edits=edits)
     code, out, err = review("apply", str(run_dir), str(path))
     assert code == 0, err
     text = cleaned(run_dir)
-    assert "Jiangnan people know it well." in text
+    assert "zao fish, the pickled dish." in text
     assert "sentence sentence sentence" in text  # applied as typed...
     lines = out.splitlines()
     assert "(2 edited)" in lines[0]
@@ -122,10 +122,10 @@ def test_edit_is_applied_and_rechecked(run_dir, tmp_path):
 
 def test_accept_reject_and_hits(run_dir, tmp_path):
     s = segs_by_text(run_dir)
-    fish, acres, byline = s["When it come"], s["The campus c"], s["Release time"]
+    fish, acres, byline = s["At every sta"], s["The campus c"], s["Release time"]
     assert any(h["action"] == "flagged" for h in acres["glossary"])
     # the run dropped the byline: rejecting that drop is what brings it back below
-    assert byline["decision"] == "dropped" and "Release time:Apr 14" not in cleaned(run_dir)
+    assert byline["decision"] == "dropped" and "Release time:Mar 3" not in cleaned(run_dir)
     path = decisions(
         run_dir,
         tmp_path,
@@ -135,7 +135,7 @@ def test_accept_reject_and_hits(run_dir, tmp_path):
     code, _, err = review("apply", str(run_dir), str(path))
     assert code == 0, err
     text = cleaned(run_dir)
-    assert "zao fish" in text and "268 mu" in text and "Release time:Apr 14" in text
+    assert "zao fish" in text and "268 mu" in text and "Release time:Mar 3" in text
 
 
 def test_nothing_accepted_restores_the_input(run_dir, tmp_path):
@@ -157,7 +157,7 @@ def test_rebuild_cleaned_contract(run_dir):
     )
     assert stats["changed"] == 1 and stats["dropped"] == 1 and stats["files"] == 1
     assert cleaned(run_dir) == (
-        "When it comes to bad fish, people in Jiangnan understand it.\n\n"
+        "At every stall in the old town visitors ask for bad fish.\n\n"
         "The campus covers 268 acres. Officials from Kazakhstan came.\n\n"
         "Rewritten.\n"
     )
@@ -179,7 +179,7 @@ def test_unknown_keys_are_refused_by_name(run_dir, tmp_path, parts, message):
 
 
 def test_unknown_hit_index_in_a_known_segment_is_refused(run_dir, tmp_path):
-    fish = segs_by_text(run_dir)["When it come"]
+    fish = segs_by_text(run_dir)["At every sta"]
     path = decisions(run_dir, tmp_path, hits={key(fish, 7): "accept"})
     code, _, err = review("apply", str(run_dir), str(path))
     assert code == 2 and "is not in this run" in err and "7]" in err

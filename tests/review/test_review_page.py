@@ -21,10 +21,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARCHIVE = (
-    "When it comes to bad fish, people in Jiangnan understand it.\n\n"
+    "At every stall in the old town visitors ask for bad fish.\n\n"
     "The campus covers 268 acres. Officials from Kazakhstan came.\n\n"
     'Evil <script>window.pwned = 1</script> and <img src=x onerror="window.pwned=2"> bad fish.\n\n'
-    "Release time:Apr 14, 2024 13:47 PM\n\n"
+    "Release time:Mar 3, 2023 09:15 AM\n\n"
     "Officials from Kashgar (喀什) visited the market selling 鲊 and Kashgar bread.\n\n"
     "A plain sentence that needs nothing.\n"
 )
@@ -92,7 +92,7 @@ def seg_key(run_dir: Path, prefix: str) -> str:
 def test_title_is_escaped_and_archive_text_stays_text(browser, run_dir):
     html = (run_dir / "review.html").read_text(encoding="utf-8")
     assert "<title>mtclean review: __DATA__&lt;b&gt;run&amp;amp;</title>" in html
-    assert "When it comes" not in html  # the data is in the sidecar, not pasted anywhere
+    assert "At every stall" not in html  # the data is in the sidecar, not pasted anywhere
     assert "<script>window.pwned" not in html and "http://" not in html
     page, errors = open_page(browser, run_dir)
     assert errors == []
