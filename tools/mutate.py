@@ -59,6 +59,7 @@ TESTS = [
     "tests/test_cases.py",
     "tests/readers/test_readers.py",
     "tests/test_accounting.py",
+    "tests/readers/test_pinned.py",
 ]
 PYTEST_ARGS = [
     "-m",

@@ -199,6 +199,8 @@ class Source:
                 if skip_from is not None:
                     yield Line(number, skip_from, base + m.start(), base + m.end(), None, "")
                     skip_from = None
+                elif m.start() - pos > cap:  # over the cap, though its break is in this chunk
+                    yield Line(number, base + pos, base + m.start(), base + m.end(), None, "")
                 else:
                     text = buf[pos : m.start()].decode("utf-8", "surrogateescape")
                     brk = m.group().decode("ascii")
