@@ -129,7 +129,13 @@ def fingerprint(
                 "sha256_head_tail": h.hexdigest(),
             }
         )
-    config = {"effective": cfg.effective(), "stages": stage_names, "rewrite": rewrite}
+    effective = cfg.effective()
+    # How the run is spread (workers, engine, cluster) does not change a byte of the outputs,
+    # so a run killed with 2 workers may be resumed with 1, or on Ray.
+    for key in ("workers", "engine", "ray_address"):
+        effective["run"].pop(key, None)
+    effective.get("retranslate", {}).pop("workers", None)
+    config = {"effective": effective, "stages": stage_names, "rewrite": rewrite}
     config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
     body = {"mtclean": __version__, "inputs": files, "config_sha256": config_hash}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
@@ -185,11 +191,17 @@ def run(inputs: list[str] | list[Input], out_dir: str, cfg: Config, opts: RunOpt
     cfg.validate_stages(stage_names)
     out.open()
     try:
-        if out.has_outputs() and not (opts.overwrite or opts.resume):
-            raise UsageError(
-                f"--out {quote_path(out_dir)}: holds the outputs of an earlier run; "
-                "pass --overwrite to replace them"
-            )
+        if out.has_outputs() and not opts.overwrite:
+            if not opts.resume:
+                raise UsageError(
+                    f"--out {quote_path(out_dir)}: holds the outputs of an earlier run; "
+                    "pass --overwrite to replace them"
+                )
+            if not (out.work / "fingerprint.json").exists():
+                raise UsageError(
+                    f"--out {quote_path(out_dir)}: nothing to resume (the last run there "
+                    "completed); pass --overwrite to replace its outputs"
+                )
         return _run_locked(ins, out, cfg, opts, limits, stage_names, t_start)
     finally:
         out.close()

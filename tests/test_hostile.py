@@ -290,3 +290,56 @@ def test_one_big_record_costs_about_as_much_as_many_small_ones(tmp_path):
         times[p.stem] = time.perf_counter() - t0
         assert proc.returncode == 0, proc.stderr
     assert times["one"] < 4 * times["many"], times
+
+
+# -- found by a hostile review of the streaming core
+
+
+def test_a_lone_surrogate_escape_in_a_source_is_handled(tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": 1, "target": "Fine text.", "source": "\\udc00"}\n')
+    proc = mtclean("run", str(src), "--out", str(tmp_path / "o"), "-q", "-j", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert summary(tmp_path / "o")["records"]["in"] == 1
+
+
+def test_a_corrupt_gzip_body_is_one_line_naming_the_file(tmp_path):
+    import gzip
+
+    good = gzip.compress(
+        "".join(f'{{"id": {i}, "target": "Line {i} of text."}}\n' for i in range(400)).encode()
+    )
+    bad = bytearray(good)
+    bad[len(bad) // 2] ^= 0xFF
+    p = tmp_path / "flip.jsonl.gz"
+    p.write_bytes(bytes(bad))
+    proc = mtclean("run", str(p), "--out", str(tmp_path / "o"), "-q")
+    one_line(proc, 2, "flip.jsonl.gz", "cannot read")
+
+
+def test_resume_never_replaces_a_completed_run(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("First file.\n")
+    b.write_text("Second file.\n")
+    out = tmp_path / "o"
+    assert mtclean("run", str(a), "--out", str(out), "-q").returncode == 0
+    proc = mtclean("run", str(b), "--out", str(out), "-q", "--resume")
+    one_line(proc, 2, "nothing to resume", "--overwrite")
+    assert (out / "cleaned" / "a.txt").exists() and not (out / "cleaned" / "b.txt").exists()
+
+
+def test_resume_may_use_other_workers_or_engine():
+    from pipeline.runner import Input, fingerprint
+
+    inp = [Input(str(ROOT / "samples" / "lishui-tea-news.en.txt"), "x.txt")]
+    one = Config(run={"workers": 1})
+    two = Config(run={"workers": 2, "engine": "ray"})
+    assert (
+        fingerprint(inp, one, True, one.run.stages)["id"]
+        == fingerprint(inp, two, True, two.run.stages)["id"]
+    )
+    other = Config(run={"shard_records": 7})  # shard boundaries do matter for resuming
+    assert (
+        fingerprint(inp, other, True, other.run.stages)["id"]
+        != fingerprint(inp, one, True, one.run.stages)["id"]
+    )

@@ -23,7 +23,9 @@ _CHRF = CHRF()
 
 def source_key(source: str) -> str:
     """A short, stable key for grouping records by source text (whitespace-insensitive)."""
-    return hashlib.blake2b(" ".join(source.split()).encode("utf-8"), digest_size=8).hexdigest()
+    # surrogatepass: a lone surrogate (from a JSON escape) is still a key, never a crash
+    text = " ".join(source.split()).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 # One text's character and word n-gram counters (one per order) with their totals.

@@ -34,7 +34,7 @@ class JsonLines(Format):
             span = (line.start, line.end)
             if line.text is None:
                 reason = f"line longer than the cap of {src.limits.max_line_bytes} bytes"
-                yield Reject(src.path, line.number, reason, "", span)
+                yield Reject(src.path, line.number, reason, short_raw(line.head), span)
                 continue
             raw = line.text
             if not raw.strip():

@@ -20,6 +20,7 @@ import lzma
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -29,6 +30,11 @@ from pipeline.errors import InputError
 UTF8_BOM = b"\xef\xbb\xbf"
 _BREAK = re.compile(rb"\r\n|\n|\r")
 _CHUNK = 1 << 20
+_HEAD = 4000  # bytes of an oversize line kept for its reject
+
+
+def _head(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,7 @@ class Line:
     next_start: int
     text: str | None
     brk: str
+    head: str = ""  # the first bytes of an oversize line, decoded, for rejects.jsonl
 
     @property
     def oversize(self) -> bool:
@@ -128,7 +135,7 @@ class Source:
                     if not data:
                         raise InputError(self.path, "empty file")
                     data = fh.read(1 << 16)
-        except (OSError, EOFError, lzma.LZMAError, ValueError) as err:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as err:
             raise InputError(self.path, f"cannot read: {_why(err)}") from None
 
     def read_all(self) -> bytes:
@@ -137,7 +144,7 @@ class Source:
         try:
             with self.open() as fh:
                 data = fh.read(cap + 1)
-        except (OSError, EOFError, lzma.LZMAError, ValueError) as err:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as err:
             raise InputError(self.path, f"cannot read: {_why(err)}") from None
         if len(data) > cap:
             raise InputError(self.path, f"larger than {cap} bytes, the cap for this format")
@@ -156,7 +163,7 @@ class Source:
                 for raw in fh:
                     if not raw.isspace():
                         n += 1
-        except (OSError, EOFError, lzma.LZMAError) as err:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
             raise InputError(self.path, f"cannot read: {_why(err)}") from None
         return n
 
@@ -165,7 +172,7 @@ class Source:
         try:
             with self.open() as fh:
                 yield from self._lines(fh)
-        except (OSError, EOFError, lzma.LZMAError) as err:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
             raise InputError(self.path, f"cannot read: {_why(err)}") from None
 
     def _lines(self, fh: IO[bytes]) -> Iterator[Line]:
@@ -175,6 +182,7 @@ class Source:
         number = 1
         first = True
         skip_from: int | None = None  # start of an oversize line being skipped
+        head = ""
         eof = False
         while not eof:
             chunk = fh.read(_CHUNK)
@@ -197,10 +205,11 @@ class Source:
                 if m.group() == b"\r" and m.end() == len(buf) and not eof:
                     break  # a CRLF may be split across chunks
                 if skip_from is not None:
-                    yield Line(number, skip_from, base + m.start(), base + m.end(), None, "")
+                    yield Line(number, skip_from, base + m.start(), base + m.end(), None, "", head)
                     skip_from = None
                 elif m.start() - pos > cap:  # over the cap, though its break is in this chunk
-                    yield Line(number, base + pos, base + m.start(), base + m.end(), None, "")
+                    head = _head(buf[pos : min(m.start(), pos + _HEAD)])
+                    yield Line(number, base + pos, base + m.start(), base + m.end(), None, "", head)
                 else:
                     text = buf[pos : m.start()].decode("utf-8", "surrogateescape")
                     brk = m.group().decode("ascii")
@@ -211,11 +220,12 @@ class Source:
             base += pos
             if skip_from is None and len(buf) > cap:
                 skip_from = base
+                head = _head(buf[:_HEAD])
             if skip_from is not None:
                 base += len(buf)
                 buf = b""
         if skip_from is not None:
-            yield Line(number, skip_from, base, base, None, "")
+            yield Line(number, skip_from, base, base, None, "", head)
         elif buf:
             text = buf.decode("utf-8", "surrogateescape")
             yield Line(number, base, base + len(buf), base + len(buf), text, "")

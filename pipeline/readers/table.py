@@ -44,7 +44,8 @@ class _Table(Format):
             span = (first.start, row_lines[-1].end)
             last = len(row_lines) - 1
             raw = "".join(
-                (ln.text or "") + (ln.brk if k < last else "") for k, ln in enumerate(row_lines)
+                (ln.head if ln.text is None else ln.text) + (ln.brk if k < last else "")
+                for k, ln in enumerate(row_lines)
             )
             if header is None:
                 header = _header(src.path, first.number, cells, error)

@@ -70,7 +70,7 @@ def _emit(src: Source, para: list[Line], first: Line, last: Line, too_big: bool)
         reason = f"paragraph longer than the cap of {src.limits.max_record_bytes} bytes"
         if not too_big:
             reason = f"line longer than the cap of {src.limits.max_line_bytes} bytes"
-        raw = "".join((ln.text or "") + ln.brk for ln in para[:2])
+        raw = "".join((ln.head if ln.text is None else ln.text) + ln.brk for ln in para[:2])
         return Reject(src.path, number, reason, short_raw(raw), (start, end))
     texts = [ln.text or "" for ln in para]
     body = "".join(

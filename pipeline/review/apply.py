@@ -88,6 +88,8 @@ def load_decisions(path: str, run_dir: str) -> Decisions:
     unknown = sorted(set(data) - {"version", "fingerprint", "run", "segments", "hits", "edits"})
     if unknown:
         raise UsageError(f"{path}: unknown key {_shown(unknown[0])}")
+    if data.get("version", 2) not in (1, 2):
+        raise UsageError(f"{path}: unknown decisions version {_shown(data.get('version'))}")
     expected = run_fingerprint(load_summary(run_dir))
     got = data.get("fingerprint")
     if not isinstance(got, str):
@@ -116,6 +118,8 @@ def load_decisions(path: str, run_dir: str) -> Decisions:
             raise UsageError(f"{path}: edits[{_shown(key)}] must be a string")
         if len(value) > MAX_EDIT_CHARS:
             raise UsageError(f"{path}: edits[{_shown(key)}] is longer than {MAX_EDIT_CHARS}")
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            raise UsageError(f"{path}: edits[{_shown(key)}] is not valid Unicode (lone surrogate)")
         out.edits[k] = value
     for key, value in data.get("hits", {}).items():
         parts = _parse_key(key, 4)
@@ -245,7 +249,7 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
     its format) and its original input text otherwise; everything else in each input is copied
     byte for byte. Returns counts: ``files`` rewritten, segments ``changed``, ``dropped``.
     """
-    from pipeline.readers import iter_records
+    from pipeline.readers import format_for, iter_records
     from pipeline.records import Record
     from pipeline.shards import cleaned_items, new_target
     from pipeline.writers import atomic
@@ -262,8 +266,10 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
     for s in segs:
         by_file.setdefault(s.get("file") or "", {}).setdefault(s["record"], []).append(s)
     stats: Counter[str] = Counter()
+    plans = []  # every file is checked before any is written: no half-applied decisions
     for path, real, cleaned_name in inputs:
         items = list(iter_records(real, tgt_lang=tgt_lang))
+        fmt = format_for(real)
         records = by_file.get(path, {})
         new_targets: dict[str, str] = {}
         for rec in items:
@@ -291,7 +297,15 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
                 )
             nt = new_target(rec.target, resolved)
             if nt is not None:
+                problem = fmt.render_problem(rec, nt)
+                if problem is not None:
+                    raise UsageError(
+                        f"{real}: record {rec.id!r}: the decided text cannot be written: "
+                        f"{problem} (keep every inline tag ⟨n⟩ and placeholder in edits)"
+                    )
                 new_targets[rec.id] = nt
+        plans.append((real, cleaned_name, items, new_targets))
+    for real, cleaned_name, items, new_targets in plans:
         with atomic.atomic_open(Path(out_dir) / cleaned_name, "wb") as raw:
             out = compressed_writer(cleaned_name, raw)
             write_cleaned(real, cleaned_items(real, items, new_targets), out)

@@ -134,7 +134,14 @@ def test_jsonl_oversize_line_is_a_reject(tmp_path):
     data = b'{"id": 1, "target": "' + b"x" * 1200 + b'"}\n{"id": 2, "target": "ok"}\n'
     _, got = items(tmp_path, "a.jsonl", data, Limits(max_line_bytes=1024))
     first = data.index(b"\n")
-    assert fields(got[0]) == ("reject", 1, "line longer than the cap of 1024 bytes", "", (0, first))
+    head = data[:first].decode()  # under 4,000 bytes: the whole line is kept for rejects.jsonl
+    assert fields(got[0]) == (
+        "reject",
+        1,
+        "line longer than the cap of 1024 bytes",
+        head,
+        (0, first),
+    )
     assert got[1].id == "2" and got[1].span == (first + 1, len(data) - 1)
 
 

@@ -283,3 +283,42 @@ def test_fuzz_decisions_never_crash(finished_run, tmp_path, body, use_fp, raw):
     assert code in (0, 2, 3), err
     assert "Traceback" not in err and "internal error" not in err
     assert len(err.strip().splitlines()) <= 1
+
+
+def _run_xliff(tmp_path):
+    import shutil
+
+    src = tmp_path / "museum.xlf"
+    shutil.copy(Path(__file__).resolve().parents[2] / "samples" / "museum-guide.zh-en.xlf", src)
+    out = tmp_path / "run"
+    proc = mtclean("run", str(src), "--out", str(out), "-q", "-j", "1")
+    assert proc.returncode in (0, 3), proc.stderr
+    return src, out
+
+
+def test_an_edit_that_would_break_inline_markup_is_refused_not_dropped(tmp_path):
+    _, out = _run_xliff(tmp_path)
+    segs = [json.loads(x) for x in (out / "segments.jsonl").read_text().splitlines()]
+    tagged = next(s for s in segs if any("\ue000" <= c <= "\uf8ff" for c in s["target"]))
+    plain = "".join(c for c in tagged["target"] if not "\ue000" <= c <= "\uf8ff")
+    before = (out / "cleaned" / "museum.xlf").read_bytes()
+    fp = json.loads((out / "summary.json").read_text())["fingerprint"]
+    key = json.dumps([tagged["file"], tagged["record"], tagged["index"]], ensure_ascii=False)
+    d = tmp_path / "d.json"
+    d.write_text(json.dumps({"fingerprint": fp, "edits": {key: plain + " edited"}}))
+    proc = mtclean("review", "apply", str(out), str(d))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert (out / "cleaned" / "museum.xlf").read_bytes() == before  # nothing half-applied
+
+
+def test_an_edit_with_a_lone_surrogate_is_refused(tmp_path):
+    _, out = _run_xliff(tmp_path)
+    segs = [json.loads(x) for x in (out / "segments.jsonl").read_text().splitlines()]
+    s = segs[0]
+    fp = json.loads((out / "summary.json").read_text())["fingerprint"]
+    key = json.dumps([s["file"], s["record"], s["index"]], ensure_ascii=False)
+    d = tmp_path / "d.json"
+    d.write_text(json.dumps({"fingerprint": fp, "edits": {key: "A\ud800B"}}))
+    proc = mtclean("review", "apply", str(out), str(d))
+    assert proc.returncode == 2 and "not valid Unicode" in proc.stderr, proc.stderr
