@@ -13,12 +13,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, UsageError
+from pipeline.tomlfile import read_toml
 
 HELP_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
@@ -117,19 +117,7 @@ class ConfigChoice:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a config file") from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    return read_toml(path)
 
 
 def discover_config(explicit: str | None, cwd: str | Path = ".") -> ConfigChoice:

@@ -12,7 +12,6 @@ Unknown tables or keys are errors, so a typo never silently falls back to a defa
 from __future__ import annotations
 
 import os
-import tomllib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pipeline.errors import ConfigError
 from pipeline.registry import CHECKS, STAGES
 from pipeline.stages.base import Stage
+from pipeline.tomlfile import read_toml
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
 DEFAULT_STAGES: list[str] = [
@@ -131,18 +131,7 @@ def load_config(path: str | None) -> Config:
         cfg = Config()
         cfg.validate_stages()
         return cfg
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: invalid TOML: {err}") from None
-    return config_from_table(data, path)
+    return config_from_table(read_toml(path), path)
 
 
 def config_from_table(data: dict[str, Any], source: str) -> Config:
