@@ -158,6 +158,16 @@ class ReportData:
         }
 
 
+# Translation-memory inline tags reach the stages as private-use characters (U+E000...); the
+# review page shows them as numbered tags, and so does the report.
+_TAGS = {0xE000 + k: f"⟨{k + 1}⟩" for k in range(0x1900)}
+
+
+def shown(text: str) -> str:
+    """``text`` for people: inline-tag placeholders as ⟨1⟩, ⟨2⟩..."""
+    return text.translate(_TAGS)
+
+
 def collect(out_dir: Path, worst: int) -> dict[str, Any]:
     """Stream the segments once: histograms, counts and the ``worst`` lowest-quality rows."""
     data = ReportData(worst)
@@ -196,7 +206,9 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
     worst_rows = [
         {
             **r,
-            "pieces": highlight(r["target"], r["flags"]),
+            "pieces": [(shown(t), why) for t, why in highlight(r["target"], r["flags"])],
+            "output": shown(r["output"]),
+            "source": shown(r["source"]) if r.get("source") else r.get("source"),
             "changed": r["output"] != r["target"],
         }
         for r in data["worst"]

@@ -76,3 +76,10 @@ def test_report_renders_in_headless_chromium(run_dir, tmp_path):
         page.screenshot(path=str(shot), full_page=True)
         b.close()
     assert shot.stat().st_size > 5000
+
+
+def test_inline_tag_placeholders_are_shown_as_numbered_tags():
+    from pipeline.quality.report import shown
+
+    assert shown("sells \ue000Longjing\ue001 tea") == "sells ⟨1⟩Longjing⟨2⟩ tea"
+    assert shown("plain") == "plain"
