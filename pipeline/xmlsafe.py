@@ -126,6 +126,10 @@ def scan(data: bytes) -> list[ElementSpan]:
         raise XmlError(f"malformed XML: {reason}", err.lineno) from None
     except RecursionError:
         raise XmlError("XML nested too deeply") from None
+    except XmlError:
+        raise
+    except LookupError as err:  # e.g. encoding="TTF-8" in the declaration
+        raise XmlError(f"malformed XML: {err}", 1) from None
     return [s for s in spans if s is not None]
 
 

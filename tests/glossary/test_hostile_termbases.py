@@ -55,6 +55,7 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "ragged-row.csv": (2, "expected 3 fields, found 2"),
     "truncated.tbx": (7, "malformed XML: "),
     "undeclared-entity.tbx": (6, "malformed XML: undefined entity"),
+    "unknown-encoding.tbx": (1, "malformed XML: unknown encoding: TTF-8"),
     "unresolved-entity.tbx": (7, "entity reference &ent; is not allowed"),
     "unterminated-quote.csv": (2, "malformed row: unexpected end of data"),
     "utf16.tsv": (None, "not UTF-8 (invalid start byte at byte 0)"),

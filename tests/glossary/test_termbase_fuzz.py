@@ -7,6 +7,7 @@ byte-level mutations.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -21,7 +22,10 @@ from tests.conftest import ROOT
 
 HOSTILE = sorted(p for p in (ROOT / "tests" / "data" / "hostile").iterdir() if p.suffix != ".md")
 FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=int(os.environ.get("MTCLEAN_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
 )
 
 # Characters that have broken termbase loaders: separators, quotes, markers, controls,
