@@ -243,7 +243,7 @@ def _run_locked(
     if progress:
         progress.start(sum(totals.values()), len(passes), len(ins))
 
-    shard_files: list[tuple[int, int]] = []  # (shard id, file index)
+    shard_file: list[int] = []  # the input file index of each shard, by shard id
     stats: dict[str, dict[str, Any]] = {}
     seconds: Counter[str] = Counter()
     segments_seen: Counter[str] = Counter()
@@ -269,40 +269,33 @@ def _run_locked(
                     cfg.input.tgt_lang,
                 )
             ):
-                shard_files.append((sh.id, sh.file_index))
-                if wd.done(0, sh.id).exists():
-                    yield (0, sh.id, None)  # complete: reported from its marker
-                else:
-                    yield (0, sh.id, sh)
+                shard_file.append(sh.file_index)  # shard ids count 0, 1, 2... in read order
+                yield (0, sh.id, DONE if wd.done(0, sh.id).exists() else sh)
         else:
-            for sid, _ in shard_files:
-                yield (p, sid, None)
+            for sid in range(len(shard_file)):
+                yield (p, sid, DONE if wd.done(p, sid).exists() else None)
 
     engine.start(init_worker, (stages, spec))
     try:
         for p, plan in enumerate(passes):
             if progress and p:
                 progress.next_pass(p)
-            todo = _split_done(tasks(p), wd)
-            for res in _merge_results(engine, todo, wd):
-                for name, st in res.stats.items():
-                    if st:
-                        stats[name] = add_stat(stats[name], st) if name in stats else dict(st)
+            for res in _merge_results(engine, tasks(p), wd):
+                stats = add_stat(stats, res.stats)
                 seconds.update(res.seconds)
                 for i in plan.apply:
                     segments_seen[stages[i].name] += res.segments
                 if progress:
-                    label = ins[_file_of(shard_files, res.shard)].path
-                    progress.advance(res.records, label)
+                    progress.advance(res.records, ins[shard_file[res.shard]].path)
             t0 = time.perf_counter()
-            merge_pass(wd, stages, plan.scans, [s for s, _ in shard_files])
+            merge_pass(wd, stages, plan.scans, range(len(shard_file)))
             timings["merge"] += time.perf_counter() - t0
     finally:
         engine.close()
 
     t0 = time.perf_counter()
     staging = out.fresh_staging()
-    summary, report = _assemble(ins, staging, wd, shard_files, len(passes) - 1)
+    summary, report = _assemble(ins, staging, wd, shard_file, len(passes) - 1)
     timings["write"] = time.perf_counter() - t0
     stage_report: dict[str, Any] = {}
     for st in stages:
@@ -335,15 +328,8 @@ def _run_locked(
     return RunResult(summary, rejects)
 
 
-def _split_done(
-    tasks: Iterator[tuple[int, int, Any]], wd: WorkDir
-) -> Iterator[tuple[int, int, Any]]:
-    for t in tasks:
-        p, sid, payload = t
-        if (p > 0 and wd.done(p, sid).exists()) or (p == 0 and payload is None):
-            yield (p, sid, "done")
-        else:
-            yield t
+# A task whose completion marker exists: its result is read back, not computed again.
+DONE = "done"
 
 
 def _merge_results(
@@ -354,7 +340,7 @@ def _merge_results(
 
     def fresh() -> Iterator[tuple[int, int, Any]]:
         for t in tasks:
-            if t[2] == "done":
+            if t[2] == DONE:
                 pending_done.append((t[0], t[1]))
                 continue
             yield t
@@ -370,10 +356,6 @@ def _merge_results(
         yield load(wd.done(p, sid))
 
 
-def _file_of(shard_files: list[tuple[int, int]], sid: int) -> int:
-    return shard_files[sid][1] if sid < len(shard_files) else shard_files[-1][1]
-
-
 def _count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) -> dict[str, int]:
     """Records per input, for the progress total (cached in the work folder for resumes)."""
     cache = work / "counts.json"
@@ -385,7 +367,7 @@ def _count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) 
 
 
 def _assemble(
-    ins: list[Input], staging: Path, wd: WorkDir, shard_files: list[tuple[int, int]], last: int
+    ins: list[Input], staging: Path, wd: WorkDir, shard_file: list[int], last: int
 ) -> tuple[dict[str, Any], ReportData]:
     """Build the output set in ``staging`` from the last pass's per-shard results."""
     per_file: dict[str, Any] = {}
@@ -395,7 +377,7 @@ def _assemble(
     n_segments = 0
     report = ReportData()
     by_file: dict[int, list[int]] = {}
-    for sid, fi in shard_files:
+    for sid, fi in enumerate(shard_file):
         by_file.setdefault(fi, []).append(sid)
     with (
         atomic.atomic_open(staging / "segments.jsonl", "wb") as seg_out,

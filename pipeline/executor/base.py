@@ -20,7 +20,7 @@ from __future__ import annotations
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -153,17 +153,6 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass
-class PassTimings:
-    """Per-stage seconds and segment counts, summed over shards and passes."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def add(self, times: dict[str, float]) -> None:
-        for k, v in times.items():
-            self.seconds[k] = self.seconds.get(k, 0.0) + v
-
-
 # -- in memory ---------------------------------------------------------------------------------
 
 _MEM_STAGES: list[Stage[Any]] = []
@@ -222,10 +211,7 @@ def run_in_memory(
                         timings[stages[i].name] = timings.get(stages[i].name, 0.0) + t
                 for i, part in parts.items():
                     parts_by_stage[i].append((k, part))
-                for i, s in st_stats.items():
-                    if s:
-                        name = stages[i].name
-                        stats[name] = add_stat(stats[name], s) if name in stats else dict(s)
+                stats = add_stat(stats, {stages[i].name: s for i, s in st_stats.items()})
             batches = new_batches
             for i in plan.scans:
                 states[i] = dict(stages[i].merge_shards(iter(parts_by_stage[i])))
