@@ -1,8 +1,6 @@
 """report.html: charts as inline SVG, worst segments with evidence marked, archive text escaped."""
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -52,29 +50,17 @@ def test_highlight_cuts_text_at_evidence_spans():
     assert highlight("abc defg", flags) == [("abc ", None), ("def", "x: r"), ("g", None)]
 
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
 @pytest.mark.slow
 @pytest.mark.browser
-def test_report_renders_in_headless_chromium(run_dir, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        page = b.new_page()
-        page.goto((run_dir / "report.html").as_uri())
-        assert page.evaluate("window.pwned === undefined")
-        assert page.locator("svg rect").count() > 3
-        assert page.locator("#worst tbody tr").count() >= 2
-        shot = tmp_path / "report.png"
-        page.screenshot(path=str(shot), full_page=True)
-        b.close()
+def test_report_renders_in_headless_chromium(browser, run_dir, tmp_path):
+    page = browser.new_page()
+    page.goto((run_dir / "report.html").as_uri())
+    assert page.evaluate("window.pwned === undefined")
+    assert page.locator("svg rect").count() > 3
+    assert page.locator("#worst tbody tr").count() >= 2
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
     assert shot.stat().st_size > 5000
 
 

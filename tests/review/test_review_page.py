@@ -17,7 +17,6 @@ from tests.conftest import ROOT, mtclean, read_jsonl
 from tests.review.helpers import review
 from tests.review.synth import synth_run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARCHIVE = (
@@ -28,29 +27,6 @@ ARCHIVE = (
     "Officials from Kashgar (喀什) visited the market selling 鲊 and Kashgar bread.\n\n"
     "A plain sentence that needs nothing.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
