@@ -16,9 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.core.context import ContextSpec
+from pipeline.core.stage import SegmentCheck, Stage
 from pipeline.errors import ConfigError
+from pipeline.glossary.matcher import matcher_for
+from pipeline.mt.load import cached_translator
 from pipeline.registry import CHECKS, STAGES
-from pipeline.stages.base import Stage
 from pipeline.tomlfile import read_toml
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
@@ -104,6 +107,20 @@ class Config(BaseModel):
         """Instantiate the named stages (default: ``run.stages``) with their options."""
         self.validate_stages(names)
         return [STAGES[n](self.options_for(n)) for n in names or self.run.stages]
+
+    def context_spec(self, names: list[str] | None = None) -> ContextSpec:
+        """What each worker builds its ``Context`` from: every stage's effective options, the
+        run's segment checks, the termbases, the default languages and the loaders."""
+        names = names or self.run.stages
+        return ContextSpec(
+            options={n: self.options_for(n) for n in STAGES},
+            checks=tuple(n for n in names if issubclass(STAGES[n], SegmentCheck)),
+            termbases=tuple(self.stage_options.get("glossary", {}).get("termbases", [])),
+            src_lang=self.input.src_lang,
+            tgt_lang=self.input.tgt_lang,
+            load_matcher=matcher_for,
+            load_translator=cached_translator,
+        )
 
     def for_detect(self) -> Config:
         """The config of a run that rewrites nothing: each stage's own detect options."""

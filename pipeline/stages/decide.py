@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.stages.base import Batch, Stage, StageConfig, register
+from pipeline.core.schema import at_least
+from pipeline.core.stage import Batch, Stage, StageConfig, register
 
 DECISIONS = ("kept", "fixed", "retranslated", "needs_review", "dropped")
 
@@ -22,9 +23,6 @@ class DecideConfig(StageConfig):
     mode: Literal["clean", "detect"] = "clean"
     drop_checks: list[str] = Field(default_factory=lambda: ["duplicate", "byline"])
     drop_min_severity: Literal["minor", "major", "critical"] = "major"
-
-
-_RANK = {"minor": 0, "major": 1, "critical": 2}
 
 
 @register
@@ -43,7 +41,6 @@ class Decide(Stage):
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: DecideConfig = self.config  # type: ignore[assignment]
         drop = set(cfg.drop_checks)
-        floor = _RANK[cfg.drop_min_severity]
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
         for target, output, flags, garbled, still, prior, hits in zip(
@@ -56,7 +53,9 @@ class Decide(Stage):
             batch["glossary"],
             strict=True,
         ):
-            droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            droppable = any(
+                f["check"] in drop and at_least(f["severity"], cfg.drop_min_severity) for f in flags
+            )
             # A glossary hit flagged for an editor (ambiguous variant, missing term) is a review.
             flagged = any(h["action"] == "flagged" for h in hits)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.executor.base import LocalExecutor
+from pipeline.executor.driver import LocalExecutor
 from pipeline.segments import new_row
 from pipeline.stages.base import Batch, batch_rows, rows_to_batch
 from pipeline.stages.decide import Decide
