@@ -73,9 +73,11 @@ def prepare_config(
 
 
 def with_score(stages: Iterable[str]) -> list[str]:
-    """The stage list with ``score`` last (once)."""
+    """The stage list with ``score`` once, just before ``decide`` (which applies its choice),
+    or last when there is no ``decide``."""
     names = [s for s in stages if s != SCORE_STAGE]
-    return [*names, SCORE_STAGE]
+    at = names.index("decide") if "decide" in names else len(names)
+    return [*names[:at], SCORE_STAGE, *names[at:]]
 
 
 def expand(inputs: list[str], out: str | None = None) -> list[Input]:

@@ -31,8 +31,8 @@ DEFAULT_STAGES: list[str] = [
     "glossary",
     "combine",
     "retranslate",
-    "decide",
     "score",
+    "decide",
 ]
 
 
@@ -79,6 +79,9 @@ class Config(BaseModel):
             options["termbases"] = termbases
         if name == "retranslate":  # threads per worker follow the worker count
             options["workers"] = max(1, self.run.workers or os.cpu_count() or 1)
+        margin = self.stage_options.get("score", {}).get("retranslation_margin")
+        if name == "decide" and margin is not None:  # one margin: score reports, decide applies
+            options["retranslation_margin"] = margin
         if name == "score" and rt.get("model"):  # the re-translation model also scores
             options["model"] = rt["model"]
             options["model_device"] = rt.get("device", "cpu")
@@ -210,6 +213,7 @@ DERIVED_KEYS = {
     ("score", "model"): "set [retranslate] model (or --model)",
     ("score", "model_device"): "set [retranslate] device (or --device)",
     ("score", "model_allow_pickle"): "set [retranslate] allow_pickle (or --allow-pickle)",
+    ("decide", "retranslation_margin"): "set [score] retranslation_margin",
 }
 
 

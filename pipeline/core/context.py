@@ -120,6 +120,12 @@ def changed_row(row: Row, text: str) -> Row:
 
 
 def default_context(stages: Iterable[Stage[Any]] = (), **spec: Any) -> Context:
-    """A context over ``stages`` whose other checks take their default options (for callers
-    without a config: tests and programmatic use)."""
+    """A context over ``stages`` for callers without a config (tests, programmatic use of one
+    stage): every registered segment check judges, each with its default options."""
+    if "checks" not in spec:
+        spec["checks"] = tuple(
+            n
+            for n, cls in STAGES.items()
+            if isinstance(cls, type) and issubclass(cls, SegmentCheck)
+        )
     return Context(ContextSpec(**spec), stages)

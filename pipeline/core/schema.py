@@ -77,10 +77,20 @@ class Hit(TypedDict):
 
 
 # What may make a candidate: the MT as read, an edit of it by a stage (glossary fix, keyword-tail
-# cut, normalisation), a model's re-translation, a dictionary gloss, a human editor.
-ORIGINS = ("mt", "glossary", "keyword_tail", "normalize", "retranslation", "dictionary", "editor")
+# cut, normalisation, another stage's ``edit``), a model's re-translation, a dictionary gloss, a
+# human editor.
+ORIGINS = (
+    "mt",
+    "glossary",
+    "keyword_tail",
+    "normalize",
+    "edit",
+    "retranslation",
+    "dictionary",
+    "editor",
+)
 # Origins that are edits of the MT (share its wording): not independent translations.
-MT_FAMILY = frozenset({"mt", "glossary", "keyword_tail", "normalize", "editor"})
+MT_FAMILY = frozenset({"mt", "glossary", "keyword_tail", "normalize", "edit", "editor"})
 
 
 def make_flag(
