@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.cli_conventions import cli_config
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.quality import regress as regress_mod
@@ -52,24 +53,9 @@ def prepare_config(
     tgt_lang: str | None = None,
     model: str | None = None,
 ) -> Config:
-    """The run's config with the command-line options applied (as ``mtclean run`` does)."""
-    from pipeline.config import discovered_config
-
-    cfg = discovered_config(config)
-    if glossary:
-        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
-    if src_lang:
-        cfg.input.src_lang = src_lang
-    if tgt_lang:
-        cfg.input.tgt_lang = tgt_lang
-    if model:
-        # The model stages (re-translation, model scoring) live in pipeline.mt; see HANDOFF.
-        from pipeline.stages.base import STAGES
-
-        if "retranslate" not in STAGES:
-            raise UsageError("--model: this build has no re-translation backend (pipeline.mt)")
-        cfg.stage_options.setdefault("retranslate", {})["model"] = model
-    return cfg
+    """The run's config with the command-line options applied, exactly as ``mtclean run``
+    applies them (``cli_conventions.cli_config``: languages validated, names checked)."""
+    return cli_config(config, glossary=glossary, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
 
 
 def with_score(stages: Iterable[str]) -> list[str]:

@@ -11,6 +11,7 @@ Unknown tables or keys are errors, so a typo never silently falls back to a defa
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Literal
 
@@ -21,7 +22,7 @@ from pipeline.core.stage import SegmentCheck, Stage
 from pipeline.errors import ConfigError
 from pipeline.glossary.matcher import matcher_for
 from pipeline.mt.load import cached_translator
-from pipeline.registry import CHECKS, STAGES
+from pipeline.registry import CHECKS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
@@ -105,6 +106,19 @@ class Config(BaseModel):
                 STAGES[name].Config(**self.options_for(name))
             except ValidationError as err:
                 raise ConfigError(f"{self.source}: [{name}] {_first_error(err)}") from None
+        self._validate_flag_names()
+
+    def _validate_flag_names(self) -> None:
+        """Settings that name checks name registered flags (see ``mtclean checks``)."""
+        known = flag_owners()
+        for table, key in FLAG_NAME_KEYS:
+            value = self.stage_options.get(table, {}).get(key)
+            for name in value or []:
+                if name not in known:
+                    raise ConfigError(
+                        f"{self.source}: [{table}] {key}: unknown check {name!r} "
+                        "(see 'mtclean checks')"
+                    )
 
     def build_stages(self, names: list[str] | None = None) -> list[Stage]:
         """Instantiate the named stages (default: ``run.stages``) with their options."""
@@ -137,6 +151,15 @@ class Config(BaseModel):
         for name in self.run.stages:
             out[name] = STAGES[name].Config(**self.options_for(name)).model_dump()
         return out
+
+
+# Settings whose keys or items are flag names.
+FLAG_NAME_KEYS = (
+    ("combine", "weights"),
+    ("combine", "repaired_checks"),
+    ("decide", "drop_checks"),
+    ("retranslate", "guard_checks"),
+)
 
 
 def _first_error(err: ValidationError) -> str:
@@ -191,8 +214,6 @@ def defaults_toml() -> str:
 
 
 def _toml_value(v: Any) -> str:
-    import json
-
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict):
@@ -228,14 +249,3 @@ def _toml_table(model: BaseModel, table: str = "") -> list[str]:
             line += f"  # {desc}"
         out.append(line)
     return out
-
-
-def discovered_config(explicit: str | None) -> Config:
-    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
-    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
-    from pipeline.cli_conventions import discover_config
-
-    choice = discover_config(explicit)
-    if choice.table is None:
-        return load_config(None)
-    return config_from_table(choice.table, choice.source)

@@ -23,6 +23,18 @@ def flag_owners() -> dict[str, str]:
     return out
 
 
+# What the flags that are not checks mean (``mtclean checks``).
+FLAG_DOCS: dict[str, str] = {
+    "markup": "A rewrite the record's format cannot render; the text is kept for review.",
+    "term_missing": "A source term whose approved rendering the target lacks.",
+    "dnt_changed": "A do-not-translate term not kept verbatim in the target.",
+    "mojibake": "Mojibake repaired (not evidence of bad translation).",
+    "unicode_nfc": "Text composed to NFC (not evidence of bad translation).",
+    "control_chars": "Stray control characters removed (not evidence of bad translation).",
+    "term_dropped": "A re-translation lost a glossary term (the candidate is never applied).",
+}
+
+
 def unknown_flag_names(names: list[str] | dict[str, object]) -> list[str]:
     """The names in ``names`` that are not registered flag names."""
     known = flag_owners()
@@ -31,6 +43,7 @@ def unknown_flag_names(names: list[str] | dict[str, object]) -> list[str]:
 
 __all__ = [
     "CHECKS",
+    "FLAG_DOCS",
     "STAGES",
     "checks",
     "combine",
