@@ -23,6 +23,8 @@ from pipeline.core.stage import Batch, SegmentCheck, Stage, add_stat
 from pipeline.executor.base import Engine, WorkDir, load, merge_pass, plan_passes
 from pipeline.executor.local import LocalEngine
 from pipeline.executor.work import ReadyRows, RunSpec, ShardIn, TaskResult, init_worker, run_task
+from pipeline.glossary.matcher import matcher_for
+from pipeline.mt.load import cached_translator
 
 # A task whose completion marker exists: its result is read back, not computed again.
 DONE = "done"
@@ -149,7 +151,11 @@ class LocalExecutor:
         self, stages: Sequence[Stage[Any]], batches: list[Batch], progress: Any = None
     ) -> list[Batch]:
         stages = list(stages)
-        spec_ctx = self.context or ContextSpec(checks=segment_check_names(stages))
+        spec_ctx = self.context or ContextSpec(
+            checks=segment_check_names(stages),
+            load_matcher=matcher_for,
+            load_translator=cached_translator,
+        )
         passes = plan_passes(stages)
         with tempfile.TemporaryDirectory(prefix="mtclean-mem-") as tmp:
             spec = RunSpec(tmp, tuple(passes), True, self.batch_size, spec_ctx)

@@ -120,7 +120,10 @@ class Retranslate(Stage):
         self.guard = CandidateGuard(
             ctx, cfg.guard_checks, cfg.guard_min_severity, cfg.runaway_factor, cfg.src_lang
         )
-        self.matcher = ctx.matcher if cfg.termbases else None
+        self.matcher = None
+        if cfg.termbases:  # the run's matcher when these are the run's termbases
+            same = tuple(cfg.termbases) == ctx.spec.termbases
+            self.matcher = ctx.matcher if same else matcher_for(cfg.termbases)
         self.translator = None
         if cfg.model:
             before = load.LOADS
