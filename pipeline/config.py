@@ -89,6 +89,20 @@ class Config(BaseModel):
             options["model_allow_pickle"] = rt.get("allow_pickle", False)
         return options
 
+    @classmethod
+    def from_effective(cls, effective: dict[str, Any], source: str) -> Config:
+        """The config of a finished run, from its ``summary.json`` ``effective_config``
+        (the settings derived from other tables are derived again)."""
+        options = {
+            name: {k: v for k, v in table.items() if (name, k) not in DERIVED_KEYS}
+            for name, table in effective.items()
+            if name not in ("run", "input")
+        }
+        return config_from_table(
+            {"run": effective.get("run", {}), "input": effective.get("input", {}), **options},
+            source,
+        )
+
     def validate_stages(self, names: list[str] | None = None) -> None:
         """Check stage names and every stage table without building a single stage."""
         for name in names or self.run.stages:
