@@ -24,6 +24,7 @@ from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import defaults_toml, load_config
 from pipeline.errors import MtcleanError, quote_path
+from pipeline.glossary.termbase import load_termbases, stats_lines
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
@@ -178,8 +179,6 @@ def _execute(
 
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
-    from pipeline.errors import quote_path
-
     n_rejected = result.summary["records"]["rejected"]
     for r in result.rejects[:MAX_REJECT_LINES]:
         typer.echo(
@@ -326,8 +325,6 @@ def glossary_check(files: TermbasesArg) -> int:
 @glossary_app.command("stats")
 def glossary_stats(files: TermbasesArg) -> int:
     """Counts of terms by domain and by language pair."""
-
-    from pipeline.glossary.termbase import load_termbases, stats_lines
 
     for line in stats_lines(load_termbases(files)):
         typer.echo(line)

@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.config import Config, config_from_table, load_config
 from pipeline.errors import ConfigError, UsageError
+from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
 from pipeline.registry import CHECKS, FLAG_DOCS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
 
@@ -153,8 +154,6 @@ def discover_config(explicit: str | None, cwd: str | Path = ".") -> ConfigChoice
 def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
     """(stdout lines, stderr lines, exit status) of ``mtclean glossary check FILES``: the
     ``valid`` lines only when every file and their combination are valid, else only errors."""
-    from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
-
     ok: list[str] = []
     errors: list[str] = []
     terms: list[Any] = []

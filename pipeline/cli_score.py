@@ -23,6 +23,8 @@ import typer
 from pipeline.cli_conventions import cli_config
 from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.inputs import expand_inputs
+from pipeline.progress import ProgressReporter
 from pipeline.quality import regress as regress_mod
 from pipeline.runner import Input, RunOptions, RunResult, run
 from pipeline.writers import atomic
@@ -68,8 +70,6 @@ def with_score(stages: Iterable[str]) -> list[str]:
 
 def expand(inputs: list[str], out: str | None = None) -> list[Input]:
     """Folders to their input files (gold-label sidecars are never inputs)."""
-    from pipeline.inputs import expand_inputs
-
     return expand_inputs(inputs, out=out)
 
 
@@ -138,8 +138,6 @@ def score_cmd(
     quiet: QuietOpt = False,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
-    from pipeline.progress import ProgressReporter
-
     cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
     reporter = ProgressReporter(enabled=not quiet)
     try:

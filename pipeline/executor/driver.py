@@ -21,7 +21,9 @@ from typing import Any
 from pipeline.core.context import ContextSpec
 from pipeline.core.stage import Batch, SegmentCheck, Stage, add_stat
 from pipeline.executor.base import Engine, WorkDir, load, merge_pass, plan_passes
+from pipeline.executor.hf_datasets import DatasetsEngine
 from pipeline.executor.local import LocalEngine
+from pipeline.executor.ray_engine import RayEngine
 from pipeline.executor.work import ReadyRows, RunSpec, ShardIn, TaskResult, init_worker, run_task
 from pipeline.glossary.matcher import matcher_for
 from pipeline.mt.load import cached_translator
@@ -36,14 +38,8 @@ def make_engine(
     """The engine ``kind``, with no more local workers than there are shards to share."""
     workers = workers or (os.cpu_count() or 1)
     if kind == "datasets":
-        # Lazy: ``datasets`` is a heavy optional library, imported only for this engine.
-        from pipeline.executor.hf_datasets import DatasetsEngine
-
         return DatasetsEngine(workers)
     if kind == "ray":
-        # Lazy: ``ray`` is a heavy optional library, imported only for this engine.
-        from pipeline.executor.ray_engine import RayEngine
-
         return RayEngine(workers, ray_address, gpu=gpu)
     return LocalEngine(max(1, min(workers, n_shards)))
 

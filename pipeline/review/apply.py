@@ -29,11 +29,14 @@ from pipeline.config import Config
 from pipeline.core.context import Context
 from pipeline.core.schema import COLUMNS, new_row
 from pipeline.errors import ConfigError, InputError, UsageError
-from pipeline.readers import iter_records
+from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
 from pipeline.records import Record
 from pipeline.registry import STAGES
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
+from pipeline.shards import cleaned_items, new_target
+from pipeline.writers import atomic
+from pipeline.writers.cleaned import compressed_writer, write_cleaned
 
 MAX_DECISIONS_BYTES = 64 << 20
 MAX_EDIT_CHARS = 1 << 20
@@ -265,12 +268,6 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
     its format) and its original input text otherwise; everything else in each input is copied
     byte for byte. Returns counts: ``files`` rewritten, segments ``changed``, ``dropped``.
     """
-    from pipeline.readers import format_for, iter_records
-    from pipeline.records import Record
-    from pipeline.shards import cleaned_items, new_target
-    from pipeline.writers import atomic
-    from pipeline.writers.cleaned import compressed_writer, write_cleaned
-
     segs = load_segments(out_dir)
     summary = load_summary(out_dir)
     # Inputs as named in segments.jsonl, their absolute paths (so this works from any folder)
