@@ -1,8 +1,8 @@
 """``mtclean models tiny DIR``: a tiny random-weight Marian model for smoke tests.
 
 Its SentencePiece vocabulary is trained on the fly from ``pipeline/mt/data/tiny-corpus.txt``
-(Chinese and English sentences written for this project, shipped as package data), its weights are random (seeded, so the same model
-every time), and its ``config.json`` says it is for smoke tests only. It exercises every code
+(Chinese and English sentences written for this project, shipped as package data), its
+weights are random (seeded, so the same model every time), and its ``config.json`` says it is for smoke tests only. It exercises every code
 path (tokenizer, beam search, scoring, conversion, both backends) in seconds; what it writes
 is arbitrary word salad and must never be read as translation quality.
 
