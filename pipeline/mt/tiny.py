@@ -2,9 +2,10 @@
 
 Its SentencePiece vocabulary is trained on the fly from ``pipeline/mt/data/tiny-corpus.txt``
 (Chinese and English sentences written for this project, shipped as package data), its
-weights are random (seeded, so the same model every time), and its ``config.json`` says it is for smoke tests only. It exercises every code
-path (tokenizer, beam search, scoring, conversion, both backends) in seconds; what it writes
-is arbitrary word salad and must never be read as translation quality.
+weights are random (seeded, so the same model every time), and its ``config.json`` says it is
+for smoke tests only. It exercises every code path (tokenizer, beam search, scoring,
+conversion, both backends) in seconds; what it writes is arbitrary word salad and must never
+be read as translation quality.
 
 One deliberate non-random part: ``final_logits_bias`` pushes source-script (Han) pieces far
 down, so the decoder writes Latin-script pieces and the candidate guards see target-script text
