@@ -43,9 +43,11 @@ RunDir = Annotated[str, typer.Argument(metavar="DIR", help="Output folder of a f
 def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
+    from pipeline.outdir import opened
     from pipeline.review.page import write_review
 
-    path, n = write_review(run_dir)
+    with opened(run_dir):  # locked, and an interrupted swap finished before anything is read
+        path, n = write_review(run_dir)
     typer.echo(f"mtclean: {n} segments need a decision -> {path}")
     return 0
 
@@ -60,9 +62,12 @@ def apply_cmd(
 ) -> int:
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
     then re-check every edited segment and print what the checks found."""
+    from pipeline.outdir import opened
     from pipeline.review.apply import apply_decisions, report_lines
 
-    result = apply_decisions(run_dir, decisions)
+    # The run's lock: a run swapping in a new set cannot meet these rewrites of cleaned/.
+    with opened(run_dir):
+        result = apply_decisions(run_dir, decisions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
     return 0

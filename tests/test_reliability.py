@@ -1,0 +1,119 @@
+"""Reliability, second round (issue 19): every failure of the hostile run, through the CLI.
+
+The kill tests inject SIGKILL at a named system call with strace (``inject=...:when=N``), at
+every point of the swap in turn, instead of sleeping and hoping to land there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mtclean
+from tests.test_platform import archive, outputs
+
+STRACE = shutil.which("strace")
+
+
+def one_line(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+    return lines[0]
+
+
+def traced(syscall: str, when: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``mtclean ARGS`` killed (SIGKILL) on entering the ``when``-th ``syscall``."""
+    assert STRACE, "strace is not installed: run `make test` (it installs strace)"
+    cmd = [STRACE, "-f", "-qq", "-o", "/dev/null"]
+    cmd += ["-e", f"trace={syscall}", "-e", f"inject={syscall}:signal=SIGKILL:when={when}"]
+    cmd += [sys.executable, "-m", "pipeline", *args]
+    return subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, stdin=subprocess.DEVNULL
+    )
+
+
+def count_calls(syscall: str, *args: str) -> int:
+    """How many times a whole run enters ``syscall`` (so every one of them can be a kill point)."""
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"mtclean-strace-{os.getpid()}.log"
+    cmd = [STRACE, "-f", "-qq", "-o", str(log), "-e", f"trace={syscall}"]
+    subprocess.run(
+        [*cmd, sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=600,
+        check=True,
+    )
+    n = sum(1 for ln in log.read_text().splitlines() if f"{syscall}(" in ln)
+    log.unlink()
+    return n
+
+
+# -- 1. the swap is recoverable from any point, by every command that opens the folder
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """A finished run A in a folder, and the reference outputs of a different run B."""
+    tmp = tmp_path_factory.mktemp("swap")
+    (tmp / "a").mkdir()
+    (tmp / "b").mkdir()
+    src_a, src_b = tmp / "a" / "in.jsonl", tmp / "b" / "in.jsonl"
+    src_a.write_text(archive(6, seed=1), encoding="utf-8")
+    src_b.write_text(archive(6, seed=2), encoding="utf-8")
+    for src, out in ((src_a, "A"), (src_b, "B")):
+        assert mtclean("run", str(src), "--out", str(tmp / out), "-q", "-j1").returncode == 0
+    return tmp, src_b, outputs(tmp / "A"), outputs(tmp / "B")
+
+
+def _check_after_kill(tmp: Path, out: Path, src_b: Path, ref_a, ref_b, opener: list[str]) -> None:
+    # The next command that opens the folder finishes the swap (or leaves A whole).
+    proc = mtclean(*opener)
+    assert proc.returncode in (0, 2), proc.stderr
+    assert "internal error" not in proc.stderr and "Not empty" not in proc.stderr
+    got = {k: v for k, v in outputs(out).items() if not k.startswith("review")}
+    assert got in (ref_a, ref_b), sorted(got)
+    # ... and a new run into it always works, with any config.
+    again = mtclean("run", str(src_b), "--out", str(out), "-q", "-j1", "--overwrite")
+    assert again.returncode == 0, again.stderr
+    assert outputs(out) == ref_b
+    assert sorted(p.name for p in (out / ".mtclean").iterdir()) == ["lock"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("syscall", ["unlinkat", "rename"])
+def test_kill_at_every_swap_step_is_recovered_by_the_next_command(two_runs, syscall):
+    tmp, src_b, ref_a, ref_b = two_runs
+    args = lambda out: ["run", str(src_b), "--out", str(out), "-q", "-j1", "--overwrite"]  # noqa: E731
+    probe = tmp / "probe"
+    shutil.rmtree(probe, ignore_errors=True)
+    shutil.copytree(tmp / "A", probe)
+    total = count_calls(syscall, *args(probe))
+    # The swap and the clean-up after it are the last calls of a run; the earlier ones are
+    # atomic writes of the work folder and staging (a sample of those is enough).
+    points = sorted({1, total // 2, *range(max(1, total - 8), total + 1)})
+    openers = [
+        lambda out: ["review", str(out)],
+        lambda out: ["run", str(src_b), "--out", str(out), "-q", "-j1", "--resume"],
+        lambda out: ["review", "apply", str(out), str(tmp / "none.json")],
+    ]
+    killed = 0
+    for k, when in enumerate(points):
+        out = tmp / f"k-{syscall}-{when}"
+        shutil.copytree(tmp / "A", out)
+        proc = traced(syscall, when, *args(out))
+        killed += proc.returncode != 0
+        _check_after_kill(tmp, out, src_b, ref_a, ref_b, openers[k % len(openers)](out))
+        shutil.rmtree(out)
+    assert killed >= len(points) - 1  # the kill did land (the last point may be past the end)
