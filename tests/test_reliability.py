@@ -117,3 +117,87 @@ def test_kill_at_every_swap_step_is_recovered_by_the_next_command(two_runs, sysc
         _check_after_kill(tmp, out, src_b, ref_a, ref_b, openers[k % len(openers)](out))
         shutil.rmtree(out)
     assert killed >= len(points) - 1  # the kill did land (the last point may be past the end)
+
+
+# -- 2./3. --resume notices an edited termbase and a same-size in-place change of an input
+
+
+def _killed_run(tmp: Path, *extra: str) -> tuple[Path, list[str]]:
+    src = tmp / "in.jsonl"
+    # Over 1 MiB of padding before and after the records: an edit between them is outside
+    # the first and last MiB.
+    pad = json.dumps({"id": "pad", "target": "Padding.", "x": "p" * (1 << 20) + "q" * 50})
+    text = archive(12, seed=4)
+    src.write_text(pad + "\n" + text + pad.replace('"pad"', '"pad2"') + "\n", encoding="utf-8")
+    out = tmp / "o"
+    args = [str(src), "--out", str(out), "-q", "-j1", *extra]
+    cfg = tmp / "c.toml"
+    cfg.write_text("[run]\nshard_records = 8\n")
+    args += ["--config", str(cfg)]
+    proc = traced("rename", 4, "run", *args)  # after the fingerprint, before the swap
+    assert proc.returncode == -signal.SIGKILL or proc.returncode == 128 + 9, proc
+    assert (out / ".mtclean" / "work" / "fingerprint.json").exists()
+    return src, ["run", *args, "--resume"]
+
+
+def test_resume_refuses_an_edited_termbase(tmp_path):
+    tb = tmp_path / "terms.tsv"
+    tb.write_text("source\ttarget\tvariants\n糟鱼\tzao fish\tbad fish\n", encoding="utf-8")
+    _, resume = _killed_run(tmp_path, "--glossary", str(tb))
+    st = tb.stat()
+    tb.write_text("source\ttarget\tvariants\n糟鱼\tzao fish\tbad fish\n茶\ttea\tcha\n")
+    os.utime(tb, ns=(st.st_atime_ns, st.st_mtime_ns))  # the path and mtime are the same
+    one_line(mtclean(*resume), 2, "cannot resume", "differs")
+
+
+def test_resume_refuses_a_same_size_edit_of_an_input_with_its_mtime_kept(tmp_path):
+    src, resume = _killed_run(tmp_path)
+    data = bytearray(src.read_bytes())
+    st = src.stat()
+    mid = data.index(b"tea", len(data) // 2)
+    data[mid : mid + 3] = b"TEA"  # same size, in the middle (not the first or last MiB)
+    src.write_bytes(bytes(data))
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
+    one_line(mtclean(*resume), 2, "in.jsonl", "changed since")
+    assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def _stopped(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] in "tT"
+    except (OSError, IndexError):
+        return False
+
+
+def test_an_input_changed_in_place_during_the_run_is_refused_before_the_swap(tmp_path):
+    """The run is stopped (SIGSTOP injected at its first rename, after the fingerprint was taken
+    and before the shards are read), the input edited in place, then the run continued."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(archive(12, seed=5), encoding="utf-8")
+    out = tmp_path / "o"
+    log = tmp_path / "strace.log"
+    cmd = [STRACE, "-qq", "-o", str(log), "-e", "trace=rename"]
+    cmd += ["-e", "inject=rename:signal=SIGSTOP:when=1"]
+    cmd += [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out), "-q", "-j1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        child = 0
+        for _ in range(100_000):  # until the traced python stops (no sleeping on a timer)
+            kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            child = int(kids[0]) if kids else 0
+            if child and log.exists() and "stopped by SIGSTOP" in log.read_text():
+                break
+            os.sched_yield()
+        assert child and _stopped(child), log.read_text()
+        data = bytearray(src.read_bytes())
+        data[len(data) // 2] = ord("\n") if data[len(data) // 2] != ord("\n") else ord(" ")
+        src.write_bytes(bytes(data))  # same size: a line break where a letter was
+        os.kill(child, signal.SIGCONT)
+        _, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "in.jsonl" in lines[0] and "changed" in lines[0], err
+    assert not (out / "summary.json").exists() and not (out / "cleaned").exists()
