@@ -122,7 +122,7 @@ def mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
     if old.get("mtclean") != new["mtclean"]:
         return f"it was started by mtclean {old.get('mtclean')}"
     if old.get("config_sha256") != new["config_sha256"]:
-        return "the effective config (or a file it names) differs"
+        return "the effective config differs (or a file it names)"
     old_files = {f["path"]: f for f in old.get("inputs", []) if isinstance(f, dict)}
     for f in new["inputs"]:
         o = old_files.get(f["path"])
