@@ -201,3 +201,110 @@ def test_an_input_changed_in_place_during_the_run_is_refused_before_the_swap(tmp
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and "in.jsonl" in lines[0] and "changed" in lines[0], err
     assert not (out / "summary.json").exists() and not (out / "cleaned").exists()
+
+
+# -- 4. workers die with the driver; Ctrl-C is one line, exit 130; a killed worker is resumable
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("busy")
+    src = tmp / "big.jsonl"
+    src.write_text(archive(300, seed=9), encoding="utf-8")
+    cfg = tmp / "c.toml"
+    cfg.write_text("[run]\nshard_records = 20\nworkers = 2\n")
+    base = [str(src), "--config", str(cfg), "-q"]
+    assert mtclean("run", *base, "--out", str(tmp / "ref")).returncode == 0
+    return tmp, base, outputs(tmp / "ref")
+
+
+def _is_worker(pid: int) -> bool:
+    """A pool worker (not multiprocessing's resource tracker, also a child of the driver)."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"spawn_main" in cmd and b"resource_tracker" not in cmd
+
+
+def _start_with_workers(args: list[str]) -> tuple[subprocess.Popen[str], list[int]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    workers: list[int] = []
+    while proc.poll() is None:  # until the pool's workers run (their own grandchildren too)
+        workers = [c for c in _children(proc.pid) if _alive(c) and _is_worker(c)]
+        done = Path(args[args.index("--out") + 1]).glob(".mtclean/work/pass0/*.done")
+        if len(workers) >= 2 and next(done, None) is not None:
+            break
+        os.sched_yield()
+    assert proc.poll() is None, "the run finished before the test could act"
+    return proc, workers
+
+
+@pytest.mark.slow
+def test_killing_the_driver_kills_its_workers_and_resume_completes(busy):
+    tmp, base, ref = busy
+    out = tmp / "driver"
+    proc, workers = _start_with_workers(["run", *base, "--out", str(out)])
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(10_000_000):  # the kernel kills them at once; bounded, never a timer
+        if not any(_alive(w) for w in workers):
+            break
+        os.sched_yield()
+    assert not any(_alive(w) for w in workers), "orphan workers outlived the driver"
+    again = mtclean("run", *base, "--out", str(out), "--resume")
+    assert again.returncode == 0, again.stderr
+    assert outputs(out) == ref
+
+
+@pytest.mark.slow
+def test_ctrl_c_is_one_line_exit_130_and_resumable(busy):
+    tmp, base, ref = busy
+    out = tmp / "ctrlc"
+    proc, _ = _start_with_workers(["run", *base, "--out", str(out)])
+    os.killpg(proc.pid, signal.SIGINT)  # as the terminal sends it: to the whole group
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 130, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0] and "--resume" in lines[0], err
+    again = mtclean("run", *base, "--out", str(out), "--resume")
+    assert again.returncode == 0, again.stderr
+    assert outputs(out) == ref
+
+
+@pytest.mark.slow
+def test_one_killed_worker_is_a_clear_message_and_resumable(busy):
+    tmp, base, ref = busy
+    out = tmp / "oom"
+    proc, workers = _start_with_workers(["run", *base, "--out", str(out)])
+    os.kill(workers[0], signal.SIGKILL)  # as the OOM killer would
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 2, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "worker process died" in lines[0] and "--resume" in lines[0], err
+    again = mtclean("run", *base, "--out", str(out), "--resume")
+    assert again.returncode == 0, again.stderr
+    assert outputs(out) == ref
