@@ -15,6 +15,9 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from pipeline.review.apply import apply_decisions, report_lines
+from pipeline.review.page import write_review
+
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
@@ -44,7 +47,6 @@ def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
     from pipeline.outdir import opened
-    from pipeline.review.page import write_review
 
     with opened(run_dir):  # locked, and an interrupted swap finished before anything is read
         path, n = write_review(run_dir)
@@ -63,7 +65,6 @@ def apply_cmd(
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
     then re-check every edited segment and print what the checks found."""
     from pipeline.outdir import opened
-    from pipeline.review.apply import apply_decisions, report_lines
 
     # The run's lock: a run swapping in a new set cannot meet these rewrites of cleaned/.
     with opened(run_dir):
