@@ -161,14 +161,22 @@ def assemble(
 def summary_head(
     ins: list[Input], cfg: Config, stages: list[Stage[Any]], fp: dict[str, Any], resumed: bool
 ) -> dict[str, Any]:
+    effective = cfg.effective()
+    # How many workers ran changes no output byte: those figures live under ``run_info``, which
+    # the byte-identity contract (same outputs for any worker count) excludes.
+    run_info = {
+        "workers": cfg.run.workers or (os.cpu_count() or 1),
+        "config_workers": effective["run"].pop("workers", None),
+        "retranslate_workers": effective.get("retranslate", {}).pop("workers", None),
+    }
     return {
         "mtclean": __version__,
         "fingerprint": fp["id"],
         "config": cfg.source,
-        "effective_config": cfg.effective(),
+        "effective_config": effective,
         "stages": [s.name for s in stages],
         "engine": cfg.run.engine,
-        "workers": cfg.run.workers or (os.cpu_count() or 1),
+        "run_info": run_info,
         "resumed": resumed,
         "inputs": [str(Path(i.path).resolve()) for i in ins],
         "outputs": {i.path: f"cleaned/{i.name}" for i in ins},

@@ -59,7 +59,7 @@ def outputs(out: Path) -> dict[str, bytes]:
                 "timings",
                 "stage_stats",
                 "engine",
-                "workers",
+                "run_info",
                 "resumed",
                 "effective_config",
                 "fingerprint",

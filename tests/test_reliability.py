@@ -308,3 +308,48 @@ def test_one_killed_worker_is_a_clear_message_and_resumable(busy):
     again = mtclean("run", *base, "--out", str(out), "--resume")
     assert again.returncode == 0, again.stderr
     assert outputs(out) == ref
+
+
+# -- 7. a junk regress baseline is exit 2, one line
+
+
+@pytest.mark.parametrize("junk", ["{}", "[1, 2, 3]", '{"detection": 5}'])
+def test_regress_refuses_a_junk_baseline(tmp_path, junk):
+    src = tmp_path / "a.txt"
+    src.write_text("The museum opened today.\n\nEditor: Wang\n", encoding="utf-8")
+    base = tmp_path / "base.json"
+    base.write_text(junk)
+    one_line(mtclean("regress", str(src), "--baseline", str(base)), 2, "base.json", "baseline")
+
+
+# -- 10. config BOM, summary.json the same for any worker count
+
+
+def test_a_toml_config_with_a_bom_is_read(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes(b"\xef\xbb\xbf[run]\nshard_records = 3\n")
+    proc = mtclean("config", "--config", str(cfg))
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stdout
+
+
+def test_summary_is_the_same_for_any_worker_count_outside_run_info(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(archive(20, seed=6), encoding="utf-8")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[run]\nshard_records = 10\n")
+    got = []
+    for j in ("1", "2"):
+        out = tmp_path / f"o{j}"
+        assert (
+            mtclean(
+                "run", str(src), "--config", str(cfg), "-q", "-j", j, "--out", str(out)
+            ).returncode
+            == 0
+        )
+        s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert s["run_info"]["workers"] == int(j)
+        for k in ("run_info", "timings", "stage_stats"):  # timings are measured, not outputs
+            s.pop(k)
+        got.append(s)
+    assert got[0] == got[1]
