@@ -353,3 +353,40 @@ def test_summary_is_the_same_for_any_worker_count_outside_run_info(tmp_path):
             s.pop(k)
         got.append(s)
     assert got[0] == got[1]
+
+
+# -- 5. review apply writes only inside DIR
+
+
+@pytest.fixture
+def finished(tmp_path):
+    src = tmp_path / "in" / "a.txt"
+    src.parent.mkdir()
+    src.write_text("The museum opened today.\n\nEditor: Wang\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert mtclean("run", str(src), "--out", str(out), "-q").returncode == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    decisions = tmp_path / "d.json"
+    decisions.write_text(json.dumps({"fingerprint": summary["fingerprint"]}))
+    return out, summary, decisions
+
+
+@pytest.mark.parametrize("target", ["cleaned/../../x.txt", "/tmp/mtclean-escape.txt", "../x.txt"])
+def test_review_apply_refuses_outputs_outside_dir(finished, target):
+    out, summary, decisions = finished
+    summary["outputs"] = {k: target for k in summary["outputs"]}
+    (out / "summary.json").write_text(json.dumps(summary))
+    one_line(mtclean("review", "apply", str(out), str(decisions)), 2, "summary.json")
+    assert not Path("/tmp/mtclean-escape.txt").exists()
+    assert not (out.parent.parent / "x.txt").exists() and not (out.parent / "x.txt").exists()
+
+
+def test_review_apply_refuses_a_symlinked_cleaned_folder(finished, tmp_path):
+    out, _, decisions = finished
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(out / "cleaned", elsewhere)
+    (out / "cleaned").symlink_to(elsewhere)
+    before = (elsewhere / "a.txt").read_bytes()
+    (elsewhere / "a.txt").write_bytes(b"changed\n")
+    one_line(mtclean("review", "apply", str(out), str(decisions)), 2, "symlink")
+    assert (elsewhere / "a.txt").read_bytes() == b"changed\n" != before
