@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/samples
 
-.PHONY: install browser run test regress lint bench mutate mutate-ci clean
+.PHONY: install browser strace run test regress lint bench mutate mutate-ci clean
 
 install: $(STAMP)
 
@@ -31,7 +31,15 @@ run: $(STAMP)
 	  rc=$$?; echo "outputs: $(OUT)/ (segments.jsonl, summary.json, cleaned/, report.html)"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
-test: $(STAMP) browser
+# The kill tests inject SIGKILL at a system call with strace; install it when missing.
+strace:
+	@if ! command -v strace >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq strace >/dev/null; \
+	fi
+
+test: $(STAMP) browser strace
 	$(BIN)/python -m pytest -q
 
 # The regression gate on our samples (and on the user's archive when ../shared is there).

@@ -23,6 +23,7 @@ from pipeline.executor.driver import PassTotals
 from pipeline.executor.work import TaskResult
 from pipeline.quality.report import ReportData
 from pipeline.readers import Limits, Source, format_for
+from pipeline.resume import HashingReader, check_unchanged
 from pipeline.stages.decide import DECISIONS
 from pipeline.writers import atomic
 from pipeline.writers.cleaned import Item, compressed_writer, write_cleaned
@@ -60,7 +61,12 @@ def count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) -
 
 
 def assemble(
-    ins: list[Input], staging: Path, wd: WorkDir, shard_file: list[int], last: int
+    ins: list[Input],
+    staging: Path,
+    wd: WorkDir,
+    shard_file: list[int],
+    last: int,
+    fp: dict[str, Any],
 ) -> tuple[dict[str, Any], ReportData]:
     """Build the output set in ``staging`` from the last pass's per-shard results."""
     per_file: dict[str, Any] = {}
@@ -115,9 +121,15 @@ def assemble(
             target = staging / "cleaned" / inp.name
             with atomic.atomic_open(target, "wb") as raw:
                 fh_out = compressed_writer(inp.name, raw)
-                write_cleaned(inp.path, file_items(), fh_out)
+                source = HashingReader(inp.path)
+                try:
+                    write_cleaned(inp.path, file_items(), fh_out, source)
+                    digest = source.hexdigest()
+                finally:
+                    source.close()
                 if fh_out is not raw:
                     fh_out.close()
+            check_unchanged(fp, inp.path, digest)  # before the swap: no output from a mix
             f_stats["checks"] = dict(sorted(f_checks.items()))
             f_stats["decisions"] = dict(sorted(f_dec.items()))
             per_file[inp.name] = f_stats
@@ -149,14 +161,22 @@ def assemble(
 def summary_head(
     ins: list[Input], cfg: Config, stages: list[Stage[Any]], fp: dict[str, Any], resumed: bool
 ) -> dict[str, Any]:
+    effective = cfg.effective()
+    # How many workers ran changes no output byte: those figures live under ``run_info``, which
+    # the byte-identity contract (same outputs for any worker count) excludes.
+    run_info = {
+        "workers": cfg.run.workers or (os.cpu_count() or 1),
+        "config_workers": effective["run"].pop("workers", None),
+        "retranslate_workers": effective.get("retranslate", {}).pop("workers", None),
+    }
     return {
         "mtclean": __version__,
         "fingerprint": fp["id"],
         "config": cfg.source,
-        "effective_config": cfg.effective(),
+        "effective_config": effective,
         "stages": [s.name for s in stages],
         "engine": cfg.run.engine,
-        "workers": cfg.run.workers or (os.cpu_count() or 1),
+        "run_info": run_info,
         "resumed": resumed,
         "inputs": [str(Path(i.path).resolve()) for i in ins],
         "outputs": {i.path: f"cleaned/{i.name}" for i in ins},

@@ -361,14 +361,19 @@ def _root(
 _register_scoring(app)
 
 
+INTERRUPTED = "mtclean: interrupted; the previous outputs are unchanged, --resume continues"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every error into one line and an exit status."""
     try:
         rv = app(args=argv, prog_name="mtclean", standalone_mode=False)
     except typer.Exit as e:
+        if e.exit_code == 130:  # typer's form of Ctrl-C
+            typer.echo(INTERRUPTED, err=True)
         sys.exit(e.exit_code)
-    except typer.Abort:
-        typer.echo("mtclean: aborted", err=True)
+    except typer.Abort:  # click's form of Ctrl-C
+        typer.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except typer.TyperException as e:  # usage errors: missing option, bad value
         message = e.format_message() if hasattr(e, "format_message") else str(e)
@@ -386,9 +391,11 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"mtclean: error: {where}: {e.strerror or e}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        typer.echo("mtclean: interrupted; outputs were left as they were", err=True)
+        typer.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except Exception as e:  # a bug: still one line, and a distinct status
         typer.echo(f"mtclean: internal error: {type(e).__name__}: {e}", err=True)
         sys.exit(1)
+    if rv == 130:  # click returns Ctrl-C as status 130 when not standalone
+        typer.echo(INTERRUPTED, err=True)
     sys.exit(rv if isinstance(rv, int) else 0)

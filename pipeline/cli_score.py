@@ -114,8 +114,9 @@ def run_regress(
         return 0, f"wrote baseline {baseline}"
     try:
         old = json.loads(base_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise UsageError(f"{baseline}: cannot read baseline: {err}") from None
+    except (OSError, ValueError, RecursionError) as err:
+        raise UsageError(f"{baseline}: cannot read baseline: {str(err)[:200]}") from None
+    old = regress_mod.check_baseline(baseline, old, current)
     changes = regress_mod.compare(old, current, tolerance)
     bad = [c for c in changes if c.regression]
     table = regress_mod.format_table(changes)

@@ -17,9 +17,7 @@ windows, and every output is streamed.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -27,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import __version__, jsonutil
+from pipeline import jsonutil
 from pipeline.assembly import (
     Input,
     assemble,
@@ -44,6 +42,7 @@ from pipeline.executor.work import RunSpec, TaskResult
 from pipeline.outdir import OutDir
 from pipeline.quality.report import write_report
 from pipeline.readers import Limits, Source, format_for
+from pipeline.resume import fingerprint, load_fingerprint, mismatch
 from pipeline.shards import ShardInput, read_shards
 from pipeline.writers import atomic
 
@@ -106,58 +105,6 @@ def check_inputs(inputs: list[Input], limits: Limits, out: Path | None = None) -
         names[inp.name] = inp.path
 
 
-def fingerprint(
-    inputs: list[Input], cfg: Config, rewrite: bool, stage_names: list[str]
-) -> dict[str, Any]:
-    """What a resumed run must share with the interrupted one: inputs and effective config."""
-    files = []
-    for inp in inputs:
-        st = os.stat(inp.path)
-        h = hashlib.sha256()
-        with open(inp.path, "rb") as fh:  # head and tail: cheap, and catches edits
-            h.update(fh.read(1 << 20))
-            if st.st_size > 2 << 20:
-                fh.seek(-(1 << 20), os.SEEK_END)
-                h.update(fh.read())
-        files.append(
-            {
-                "path": str(Path(inp.path).resolve()),
-                "name": inp.name,
-                "size": st.st_size,
-                "mtime_ns": st.st_mtime_ns,
-                "sha256_head_tail": h.hexdigest(),
-            }
-        )
-    effective = cfg.effective()
-    # How the run is spread (workers, engine, cluster) does not change a byte of the outputs,
-    # so a run killed with 2 workers may be resumed with 1, or on Ray.
-    for key in ("workers", "engine", "ray_address"):
-        effective["run"].pop(key, None)
-    effective.get("retranslate", {}).pop("workers", None)
-    config = {"effective": effective, "stages": stage_names, "rewrite": rewrite}
-    config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
-    body = {"mtclean": __version__, "inputs": files, "config_sha256": config_hash}
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
-    return {**body, "id": digest}
-
-
-def _fingerprint_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
-    if old.get("mtclean") != new["mtclean"]:
-        return f"it was started by mtclean {old.get('mtclean')}"
-    if old.get("config_sha256") != new["config_sha256"]:
-        return "the effective config differs"
-    old_files = {f["path"]: f for f in old.get("inputs", [])}
-    for f in new["inputs"]:
-        o = old_files.get(f["path"])
-        if o is None:
-            return f"input {quote_path(f['path'])} was not part of it"
-        if o != f:
-            return f"input {quote_path(f['path'])} changed since"
-    if len(old_files) != len(new["inputs"]):
-        return "it had other inputs"
-    return ""
-
-
 def run(inputs: list[str] | list[Input], out_dir: str, cfg: Config, opts: RunOptions) -> RunResult:
     """Run the pipeline over ``inputs`` and write the output set under ``out_dir``."""
     t_start = time.perf_counter()
@@ -201,8 +148,8 @@ def _run_locked(
     fp_path = out.work / "fingerprint.json"
     resumed = False
     if opts.resume and fp_path.exists():
-        old = json.loads(fp_path.read_text(encoding="utf-8"))
-        why = _fingerprint_mismatch(old, fp)
+        old = load_fingerprint(fp_path, out.root)
+        why = mismatch(old, fp)
         if why:
             raise UsageError(f"cannot resume the run in {quote_path(out.root)}: {why}")
         resumed = True
@@ -271,7 +218,7 @@ def _run_locked(
 
     t0 = time.perf_counter()
     staging = out.fresh_staging()
-    summary, report = assemble(ins, staging, wd, shard_file, len(passes) - 1)
+    summary, report = assemble(ins, staging, wd, shard_file, len(passes) - 1, fp)
     timings["write"] = time.perf_counter() - t0
     stages_out = stage_report(stages, totals)
     total_secs = time.perf_counter() - t_start

@@ -329,7 +329,8 @@ def test_resume_never_replaces_a_completed_run(tmp_path):
 
 
 def test_resume_may_use_other_workers_or_engine():
-    from pipeline.runner import Input, fingerprint
+    from pipeline.resume import fingerprint
+    from pipeline.runner import Input
 
     inp = [Input(str(ROOT / "samples" / "lishui-tea-news.en.txt"), "x.txt")]
     one = Config(run={"workers": 1})

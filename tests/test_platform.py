@@ -59,7 +59,7 @@ def outputs(out: Path) -> dict[str, bytes]:
                 "timings",
                 "stage_stats",
                 "engine",
-                "workers",
+                "run_info",
                 "resumed",
                 "effective_config",
                 "fingerprint",
@@ -209,7 +209,8 @@ def test_resume_refuses_other_inputs_or_config(tmp_path):
     work = out / ".mtclean" / "work"
     work.mkdir()
     from pipeline.config import Config
-    from pipeline.runner import Input, fingerprint
+    from pipeline.resume import fingerprint
+    from pipeline.runner import Input
 
     fp = fingerprint([Input(str(src), "a.jsonl")], Config(), True, Config().run.stages)
     (work / "fingerprint.json").write_text(json.dumps(fp))

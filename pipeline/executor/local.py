@@ -6,12 +6,41 @@ At most two tasks per worker are in flight, so reading never runs far ahead of t
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from pipeline.errors import MtcleanError
+
+_PR_SET_PDEATHSIG = 1
+
+
+class WorkerDied(MtcleanError):
+    """A worker process was killed (the OOM killer, a kill -9): the run stops, resumable."""
+
+
+def _worker_start(parent: int, init: Callable[..., None], *args: Any) -> None:
+    """First thing in a worker: die with the driver, leave Ctrl-C to it, then ``init``.
+
+    PR_SET_PDEATHSIG makes the kernel kill the worker when the driver dies, however it dies
+    (kill -9 included), so no orphan keeps writing into the work folder or holds the output
+    pipe open. Ctrl-C reaches the whole process group: only the driver handles it."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the driver died before the line above took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Blocked since the spawn (see ``_submit``): a Ctrl-C pending here is now discarded.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    init(*args)
 
 
 class LocalEngine:
@@ -28,8 +57,8 @@ class LocalEngine:
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=init,
-            initargs=init_args,
+            initializer=_worker_start,
+            initargs=(os.getpid(), init, *init_args),
         )
 
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
@@ -38,12 +67,29 @@ class LocalEngine:
                 yield fn(t)
             return
         window: deque[Future[Any]] = deque()
-        for t in tasks:
-            window.append(self.pool.submit(fn, t))
-            if len(window) >= 2 * self.workers:
+        try:
+            for t in tasks:
+                window.append(self._submit(fn, t))
+                if len(window) >= 2 * self.workers:
+                    yield window.popleft().result()
+            while window:
                 yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerDied(
+                "a worker process died (killed, perhaps out of memory); the work done so far "
+                "is kept: run the same command with --resume (and fewer --workers)"
+            ) from None
+
+    def _submit(self, fn: Callable[[Any], Any], task: Any) -> Future[Any]:
+        """Submit (the pool starts a worker on a submit): SIGINT is blocked meanwhile, so a
+        worker starts with it blocked and never turns Ctrl-C into a traceback while it
+        imports; the driver receives a Ctrl-C that came meanwhile when it is unblocked."""
+        assert self.pool is not None
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.pool.submit(fn, task)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -188,6 +188,24 @@ def _direction(key: str) -> int:
     return 0
 
 
+def check_baseline(path: str, baseline: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """``baseline`` when it is a snapshot like ``current`` (an object with every figure group
+    the snapshot has); anything else (``{}``, a list) is a one-line error, never "no regression"."""
+    from pipeline.errors import UsageError
+
+    if not isinstance(baseline, dict):
+        raise UsageError(f"{path}: not a regress baseline (expected a JSON object)")
+    missing = sorted(set(current) - set(baseline))
+    if missing:
+        raise UsageError(
+            f"{path}: not a regress baseline (no {', '.join(missing[:3])}); write one with --update"
+        )
+    for key, value in current.items():
+        if isinstance(value, dict) and not isinstance(baseline[key], dict):
+            raise UsageError(f"{path}: not a regress baseline ({key!r} is not an object)")
+    return baseline
+
+
 def compare(baseline: dict[str, Any], current: dict[str, Any], tolerance: float) -> list[Change]:
     """Every figure that changed. A scored figure (P/R, compliance, quality, metrics) regresses
     when it moves the wrong way by more than ``tolerance`` (absolute; metrics are 0..100 so they

@@ -280,6 +280,8 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
         by_file.setdefault(s.get("file") or "", {}).setdefault(s["record"], []).append(s)
     stats: Counter[str] = Counter()
     plans = []  # every file is checked before any is written: no half-applied decisions
+    for _, _, cleaned_name in inputs:
+        _confined(out_dir, cleaned_name)
     for path, real, cleaned_name in inputs:
         items = list(iter_records(real, tgt_lang=tgt_lang))
         fmt = format_for(real)
@@ -326,6 +328,22 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
                 out.close()
         stats["files"] += 1
     return dict(stats)
+
+
+def _confined(out_dir: str, name: object) -> None:
+    """Refuse an output name from summary.json that would write outside ``out_dir/cleaned/``:
+    ``../x``, an absolute path, or a path through a symlink (``cleaned/`` itself included)."""
+    root = Path(out_dir)
+    if not isinstance(name, str) or not name.startswith("cleaned/"):
+        raise UsageError(f"{root / 'summary.json'}: output {_shown(name)} is not under cleaned/")
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise UsageError(f"{root / 'summary.json'}: output {_shown(name)} leaves {root}")
+    here = root
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            raise UsageError(f"{here}: is a symlink; review apply writes only inside {root}")
 
 
 @dataclass

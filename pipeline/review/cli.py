@@ -46,7 +46,10 @@ RunDir = Annotated[str, typer.Argument(metavar="DIR", help="Output folder of a f
 def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
-    path, n = write_review(run_dir)
+    from pipeline.outdir import opened
+
+    with opened(run_dir):  # locked, and an interrupted swap finished before anything is read
+        path, n = write_review(run_dir)
     typer.echo(f"mtclean: {n} segments need a decision -> {path}")
     return 0
 
@@ -61,7 +64,11 @@ def apply_cmd(
 ) -> int:
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
     then re-check every edited segment and print what the checks found."""
-    result = apply_decisions(run_dir, decisions)
+    from pipeline.outdir import opened
+
+    # The run's lock: a run swapping in a new set cannot meet these rewrites of cleaned/.
+    with opened(run_dir):
+        result = apply_decisions(run_dir, decisions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
     return 0

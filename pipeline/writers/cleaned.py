@@ -16,7 +16,9 @@ import bz2
 import gzip
 import lzma
 from collections.abc import Iterable
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
+
+from pipeline.errors import InputError
 
 KEEP, REPLACE, DROP = 0, 1, 2
 _BLOCK = 1 << 20
@@ -34,14 +36,14 @@ class Item(NamedTuple):
 class _Copier:
     """Sequential reads of an input stream (seekless, so compressed inputs work too)."""
 
-    def __init__(self, fh: IO[bytes], out: IO[bytes]) -> None:
-        self.fh, self.out, self.pos = fh, out, 0
+    def __init__(self, fh: IO[bytes], out: IO[bytes], path: str) -> None:
+        self.fh, self.out, self.pos, self.path = fh, out, 0, path
 
     def copy(self, upto: int) -> None:
         while self.pos < upto:
             block = self.fh.read(min(_BLOCK, upto - self.pos))
             if not block:
-                raise OSError("input changed while it was being cleaned (shorter than read)")
+                raise InputError(self.path, "changed while mtclean was reading it (now shorter)")
             self.out.write(block)
             self.pos += len(block)
 
@@ -49,7 +51,7 @@ class _Copier:
         while self.pos < upto:
             block = self.fh.read(min(_BLOCK, upto - self.pos))
             if not block:
-                raise OSError("input changed while it was being cleaned (shorter than read)")
+                raise InputError(self.path, "changed while mtclean was reading it (now shorter)")
             self.pos += len(block)
 
     def rest(self) -> None:
@@ -57,15 +59,35 @@ class _Copier:
             self.out.write(block)
 
 
-def open_input(path: str) -> IO[bytes]:
+def open_input(path: str, raw: IO[bytes] | None = None) -> IO[bytes]:
+    """The input's content, decompressed; from ``raw`` (an open binary file) when given."""
     low = path.lower()
+    src: Any = raw if raw is not None else path
     if low.endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.open(src, "rb")  # type: ignore[return-value]
     if low.endswith(".bz2"):
-        return bz2.open(path, "rb")  # type: ignore[return-value]
+        return bz2.open(src, "rb")  # type: ignore[return-value]
     if low.endswith(".xz"):
-        return lzma.open(path, "rb")  # type: ignore[return-value]
+        return lzma.open(src, "rb")  # type: ignore[return-value]
+    if raw is not None:
+        return _NoClose(raw)  # type: ignore[return-value]
     return open(path, "rb")
+
+
+class _NoClose:
+    """``raw`` in a ``with`` block that leaves it open (its owner closes it)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+
+    def read(self, n: int = -1) -> bytes:
+        return self.raw.read(n)
+
+    def __enter__(self) -> _NoClose:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def compressed_writer(name: str, raw: IO[bytes]) -> IO[bytes]:
@@ -80,10 +102,13 @@ def compressed_writer(name: str, raw: IO[bytes]) -> IO[bytes]:
     return raw
 
 
-def write_cleaned(input_path: str, items: Iterable[Item], out: IO[bytes]) -> None:
-    """Write the cleaned copy of ``input_path`` to ``out``; ``items`` in file order."""
-    with open_input(input_path) as fh:
-        c = _Copier(fh, out)
+def write_cleaned(
+    input_path: str, items: Iterable[Item], out: IO[bytes], raw: IO[bytes] | None = None
+) -> None:
+    """Write the cleaned copy of ``input_path`` to ``out``; ``items`` in file order. ``raw``:
+    the input already open (read through it, e.g. to hash it)."""
+    with open_input(input_path, raw) as fh:
+        c = _Copier(fh, out, input_path)
         first = True
         prev_kept = False
         pending: tuple[int, int] | None = None  # separator after the last kept item
