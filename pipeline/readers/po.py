@@ -1,17 +1,18 @@
 """Gettext PO (``.po``, ``.pot``), read with translate-toolkit.
 
-One record per non-empty ``msgstr`` (each ``msgstr[n]`` of a plural entry is its own record).
-The header entry, obsolete (``#~``) entries and untranslated ones are not records; they and
-every comment, flag and ``msgid`` are copied unchanged. Fuzzy entries are records (their text
-is machine output too); their ``#, fuzzy`` flag stays as it is.
+One record per non-empty ``msgstr`` (each ``msgstr[n]`` of a plural entry is its own record). The
+header entry, obsolete (``#~``) entries and untranslated ones are not records; they and every
+comment, flag and ``msgid`` are copied unchanged. Fuzzy entries are records (their text is machine
+output too); their ``#, fuzzy`` flag stays as it is.
 
 The span is the msgstr's quoted strings, from the first ``"`` to the last, continuation lines
 included; a rewrite keeps the one-line or ``""``-then-lines layout. Ids: the ``msgid``, with
 ``msgctxt`` and ``\\x04`` before it when there is a context (gettext's own key), and ``\\x00n``
-after it for plural form n. Languages: the target is the header's ``Language``, else
-the file name (``zh_TW.po``, ``zh_TW/LC_MESSAGES/app.po``), else ``--tgt-lang``; the source is
-``X-Source-Language``, else ``--src-lang``, else English (gettext's convention). translate-toolkit has no byte offsets, so the msgstr lines are
-found by a line scan and checked against what translate-toolkit parsed.
+after it for plural form n. Languages: the target is the header's ``Language``, else the file name
+(``zh_TW.po``, ``zh_TW/LC_MESSAGES/app.po``), else ``--tgt-lang``; the source is ``X-Source-
+Language``, else ``--src-lang``, else English (gettext's convention). translate-toolkit has no byte
+offsets, so the msgstr lines are found by a line scan and checked against what translate-toolkit
+parsed.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """TMX 1.4 (``.tmx``), read with translate-toolkit.
 
-A ``<tu>`` holds one ``<tuv>`` per language. The source language is the header's ``srclang``
-(or the unit's own ``srclang``; with ``*all*``, the unit's first ``<tuv>``). Every other
-``<tuv>`` is a target. The file's languages win: with two languages the target is the other
-one whatever ``--tgt-lang`` says; with more, ``tgt_lang`` (``--tgt-lang``) keeps the targets of
-that language (``en`` matches ``en-US``) and the others are copied unchanged, and when a unit
-has none in that language each of its targets is a record of its own. One record per kept target ``<seg>``,
-its span the ``<seg>``'s inner content. The id is the ``tuid`` (``#n`` for the n-th unit when
-it has none), with ``@lang`` added when one unit yields several targets.
+A ``<tu>`` holds one ``<tuv>`` per language. The source language is the header's ``srclang`` (or the
+unit's own ``srclang``; with ``*all*``, the unit's first ``<tuv>``). Every other ``<tuv>`` is a
+target. The file's languages win: with two languages the target is the other one whatever ``--tgt-
+lang`` says; with more, ``tgt_lang`` (``--tgt-lang``) keeps the targets of that language (``en``
+matches ``en-US``) and the others are copied unchanged, and when a unit has none in that language
+each of its targets is a record of its own. One record per kept target ``<seg>``, its span the
+``<seg>``'s inner content. The id is the ``tuid`` (``#n`` for the n-th unit when it has none), with
+``@lang`` added when one unit yields several targets.
 """
 
 from __future__ import annotations
