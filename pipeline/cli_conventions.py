@@ -155,7 +155,7 @@ def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
         try:
             loaded = load_termbase(f)
         except TermbaseError as err:
-            errors.append(f"mtclean: error: {err}")
+            errors += [f"mtclean: error: {line}" for line in err.lines()]  # every problem
             continue
         terms += loaded
         ok.append(f"{f}: {len(loaded)} terms, valid")
@@ -163,7 +163,7 @@ def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
         try:
             check_conflicts(terms)
         except TermbaseError as err:
-            errors.append(f"mtclean: error: {err}")
+            errors += [f"mtclean: error: {line}" for line in err.lines()]
     if errors:
         return [], errors, 2
     return ok, [], 0

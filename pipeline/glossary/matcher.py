@@ -1,13 +1,17 @@
 """``TermMatcher``: one Aho-Corasick pass finds every glossary key in a text.
 
 Keys are approved renderings, known wrong variants and source-language terms. Matching is
-whole-word for spaced scripts (a letter or digit next to a term blocks it, Unicode-aware, so
-"Zapp County" is not found inside "Zapp Countyside"), plain substring for unspaced CJK, case per
-entry (insensitive by default for Latin), and leftmost-longest: no match inside another.
+whole-word for spaced scripts (a letter, digit or combining mark next to a term blocks it,
+Unicode-aware, so "Zapp County" is not found inside "Zapp Countyside"), never starting or ending
+inside a grapheme cluster (a Hindi vowel sign belongs to the letter before it), plain substring
+for unspaced CJK, case per entry (insensitive by default for Latin, except that an all-capitals
+key such as ``IT`` or ``WHO`` matches only in capitals unless the entry says ``insensitive``),
+and leftmost-longest: no match inside another.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -28,6 +32,12 @@ def fold(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def is_acronym(surface: str) -> bool:
+    """All letters capitals, at least two of them (``IT``, ``SARS-CoV`` is not one)."""
+    letters = [c for c in surface if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     start: int
@@ -37,8 +47,21 @@ class Match:
     kind: Kind
 
 
+# Zero-width (non-)joiners are part of a word where the script needs them (Persian, Indic).
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _in_cluster(ch: str) -> bool:
+    """A character that continues the grapheme cluster before it: a combining mark (Indic
+    vowel signs are Mc, ``str.isalnum`` says False for them) or a joiner."""
+    return ch in _JOINERS or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+
 def _is_word_char(ch: str) -> bool:
-    """A letter or digit of a spaced script (CJK characters do not make word boundaries)."""
+    """A letter, digit or combining mark of a spaced script (CJK characters do not make word
+    boundaries)."""
+    if _in_cluster(ch):
+        return True
     return ch.isalnum() and not (
         "\u3040" <= ch <= "\u9fff"
         or "\uac00" <= ch <= "\ud7af"
@@ -98,6 +121,8 @@ class TermMatcher:
             return True  # do-not-translate terms must be verbatim
         if t.case_sensitive is not None:
             return t.case_sensitive
+        if is_acronym(surface):
+            return True  # "IT", "WHO", "US" match in capitals only, never "it", "who", "us"
         return not any(c.isalpha() and c.isascii() for c in surface)
 
     def find(self, text: str) -> tuple[Match, ...]:
@@ -136,6 +161,10 @@ class TermMatcher:
 
     @staticmethod
     def _bounded(text: str, start: int, end: int) -> bool:
+        # Never start or end inside a grapheme cluster (a base letter and its combining marks):
+        # "कमा" must not match the first letters of "कमाई", nor "कम" those of "कमा".
+        if _in_cluster(text[start]) or (end < len(text) and _in_cluster(text[end])):
+            return False
         first, last = text[start], text[end - 1]
         if _is_word_char(first) and start > 0 and _is_word_char(text[start - 1]):
             return False
