@@ -20,6 +20,7 @@ import ahocorasick
 
 from pipeline.flags import KnownWrong
 from pipeline.glossary.termbase import Term
+from pipeline.text.scripts import base_language
 
 Kind = Literal["approved", "variant", "minor", "ambiguous", "source"]
 
@@ -79,7 +80,7 @@ class TermMatcher:
         # case-sensitive and do-not-translate entries) in the text itself; an empty one is skipped.
         keys: tuple[dict[str, list[tuple[str, Term, Kind]]], ...] = ({}, {})
         for t in terms:
-            entries: list[tuple[str, Kind]] = [(t.target, "approved")]
+            entries: list[tuple[str, Kind]] = [(f, "approved") for f in t.accepted_forms()]
             entries += [(v, "variant") for v in t.variants]
             entries += [(v, "ambiguous") for v in t.ambiguous]
             entries += [(v, "minor") for v in t.minor]
@@ -125,11 +126,13 @@ class TermMatcher:
             return True  # "IT", "WHO", "US" match in capitals only, never "it", "who", "us"
         return not any(c.isalpha() and c.isascii() for c in surface)
 
-    def find(self, text: str) -> tuple[Match, ...]:
-        """Every match, leftmost-longest, none overlapping (memoised per matcher)."""
-        return self._find(text)
+    def find(self, text: str, lang: str | None = None) -> tuple[Match, ...]:
+        """Every match, leftmost-longest, none overlapping (memoised per matcher). With
+        ``lang`` (the record's target language), terms whose file states another target
+        language are left out."""
+        return self._find(text, lang)
 
-    def _find(self, text: str) -> tuple[Match, ...]:
+    def _find(self, text: str, lang: str | None = None) -> tuple[Match, ...]:
         if not self._autos or not text:
             return ()
         folded: str | None = None
@@ -146,6 +149,8 @@ class TermMatcher:
                     continue
                 for surface, term, kind in values:
                     if exact and text[start:end] != surface:
+                        continue
+                    if not applies(term, lang):
                         continue
                     found.append((start, -length, _KIND_RANK[kind], term, kind))
                     break
@@ -170,12 +175,34 @@ class TermMatcher:
             return False
         return not (_is_word_char(last) and end < len(text) and _is_word_char(text[end]))
 
+    def present(self, term: Term, text: str) -> bool:
+        """Whether any right rendering of ``term`` (target, accepted, full form or
+        abbreviation) is in ``text``, as a whole word where the script has words."""
+        for form in term.accepted_forms():
+            if self._sensitive(term, form, "approved"):
+                hay, key = text, form
+            else:
+                hay, key = fold(text), fold(form)
+            start = hay.find(key)
+            while start >= 0:
+                if self._bounded(text, start, start + len(key)):
+                    return True
+                start = hay.find(key, start + 1)
+        return False
+
+    def is_rendering(self, term: Term, surface: str) -> bool:
+        """Whether a source surface is itself one of the term's right renderings (an
+        abbreviation kept in the target language: ``RNA`` for ``核糖核酸（RNA）``)."""
+        return fold(surface) in {fold(f) for f in term.accepted_forms()}
+
     def known_wrong(self, text: str, tgt_lang: str | None = None) -> list[KnownWrong]:
         """The detection hook: known wrong variants and untranslated source terms."""
         out = []
-        for m in self.find(text):
+        for m in self.find(text, base_language(tgt_lang) if tgt_lang else None):
             if m.kind == "approved":
                 continue
+            if m.kind == "source" and self.is_rendering(m.term, m.text):
+                continue  # "RNA" is right in a Chinese text when the term is 核糖核酸（RNA）
             if m.kind == "source" and m.term.dnt:
                 continue
             note = m.term.note
@@ -193,6 +220,12 @@ class TermMatcher:
                 )
             )
         return out
+
+
+def applies(term: Term, lang: str | None) -> bool:
+    """A term applies to a record of target language ``lang`` unless its file states another
+    one (a TSV without language columns applies to every record)."""
+    return not (lang and term.langs_stated and term.tgt_lang != lang)
 
 
 _KIND_RANK = {"variant": 0, "minor": 1, "source": 2, "ambiguous": 3, "approved": 4}
