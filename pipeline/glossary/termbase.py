@@ -119,14 +119,36 @@ class Term:
 _EXPANSION = re.compile(r"^(.+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 
 
-def load_termbases(paths: list[str], warn: Warn | None = None) -> list[Term]:
+def load_termbases(
+    paths: list[str],
+    warn: Warn | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> list[Term]:
     """Load and cross-check every termbase; problems raise one TermbaseError naming each
-    (file:line); stripped invisible characters are reported through ``warn``."""
+    (file:line); stripped invisible characters are reported through ``warn``. ``src_lang``/
+    ``tgt_lang`` (``--src-lang``/``--tgt-lang``) give the pair of terms whose file states
+    none, and leave out terms whose file states another pair."""
     terms: list[Term] = []
     for p in paths:
         terms += load_termbase(p, warn)
+    terms = for_pair(terms, src_lang, tgt_lang)
     check_conflicts(terms)
     return terms
+
+
+def for_pair(terms: list[Term], src_lang: str | None, tgt_lang: str | None) -> list[Term]:
+    """The terms of one language pair (see ``load_termbases``)."""
+    src, tgt = base_language(src_lang), base_language(tgt_lang)
+    out = []
+    for t in terms:
+        if not t.langs_stated:
+            t.src_lang, t.tgt_lang = src or t.src_lang, tgt or t.tgt_lang
+            t.langs_stated = bool(tgt)
+        elif (src and t.src_lang != src) or (tgt and t.tgt_lang != tgt):
+            continue
+        out.append(t)
+    return out
 
 
 def load_termbase(path: str, warn: Warn | None = None) -> list[Term]:
