@@ -111,11 +111,18 @@ class Context:
 
 
 def changed_row(row: Row, text: str) -> Row:
-    """``row`` with ``text`` as its target and output, and the positions of ``text``."""
+    """``row`` with ``text`` as its target and output, and the positions of ``text``: its end
+    offset, and whether it still reaches the end of the original's line."""
     if text == row.get("target"):
         return row
     probe = {**row, "target": text, "output": text}
     probe["end"] = (row.get("start") or 0) + len(text)
+    old = row.get("target") or ""
+    kept = text.rstrip()
+    if kept and old.startswith(kept) and len(kept) < len(old.rstrip()):
+        # A cut of the original's end (a keyword tail): the rest of the original line still
+        # follows the new text, so it does not end its line.
+        probe["line_end"] = False
     return probe
 
 
