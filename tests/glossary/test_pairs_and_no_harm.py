@@ -26,7 +26,7 @@ EN_ZH = [
         src_lang="en",
         tgt_lang="zh",
         langs_stated=True,
-    ),  # fmt: skip
+    ),
     Term(
         target="症状", sources=["symptoms"], src_lang="en", tgt_lang="zh", langs_stated=True
     ),  # a second entry with the same target
