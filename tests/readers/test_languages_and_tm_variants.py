@@ -132,3 +132,14 @@ def test_po_brace_placeholder_is_protected():
 
 def test_pot_with_charset_placeholder_is_read_with_its_language():
     assert table("app.pot") == [("Quit", "Quit", "終了", "en", "ja")]
+
+
+def test_every_fixture_runs_without_a_language_option(tmp_path):
+    from tests.conftest import mtclean
+
+    proc = mtclean("run", str(L10N), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    # 2 + 2 TMX, 2 + 1 XLIFF, 4 + 1 PO records; nothing changed, so every file byte-identical
+    assert "12 records (0 rejected)" in proc.stdout
+    for src in L10N.iterdir():
+        assert (tmp_path / "out" / "cleaned" / src.name).read_bytes() == src.read_bytes()
