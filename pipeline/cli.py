@@ -313,9 +313,7 @@ TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/
 
 
 @glossary_app.command("check")
-def glossary_check(
-    files: TermbasesArg, src_lang: SrcOpt = None, tgt_lang: TgtOpt = None
-) -> int:
+def glossary_check(files: TermbasesArg, src_lang: SrcOpt = None, tgt_lang: TgtOpt = None) -> int:
     """Validate termbases: exit 0 when valid, 2 with file:line messages when not."""
     out, err, code = glossary_check_report(files, *_pair(src_lang, tgt_lang))
     for line in out:
