@@ -19,6 +19,7 @@ from pipeline.cli_conventions import (
     format_checks,
     glossary_check_report,
     use_conventional_metavars,
+    validate_language,
 )
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
@@ -312,9 +313,9 @@ TermbasesArg = Annotated[list[str], typer.Argument(metavar="FILE...", help="TSV/
 
 
 @glossary_app.command("check")
-def glossary_check(files: TermbasesArg) -> int:
+def glossary_check(files: TermbasesArg, src_lang: SrcOpt = None, tgt_lang: TgtOpt = None) -> int:
     """Validate termbases: exit 0 when valid, 2 with file:line messages when not."""
-    out, err, code = glossary_check_report(files)
+    out, err, code = glossary_check_report(files, *_pair(src_lang, tgt_lang))
     for line in out:
         typer.echo(line)
     for line in err:
@@ -322,11 +323,20 @@ def glossary_check(files: TermbasesArg) -> int:
     return code
 
 
-@glossary_app.command("stats")
-def glossary_stats(files: TermbasesArg) -> int:
-    """Counts of terms by domain and by language pair."""
+def _pair(src_lang: str | None, tgt_lang: str | None) -> tuple[str | None, str | None]:
+    """Validated ``--src-lang``/``--tgt-lang`` of the glossary commands."""
+    return (
+        validate_language(src_lang, "--src-lang") if src_lang else None,
+        validate_language(tgt_lang, "--tgt-lang") if tgt_lang else None,
+    )
 
-    for line in stats_lines(load_termbases(files)):
+
+@glossary_app.command("stats")
+def glossary_stats(files: TermbasesArg, src_lang: SrcOpt = None, tgt_lang: TgtOpt = None) -> int:
+    """Counts of terms by domain and by language pair (of one pair with the options)."""
+    src, tgt = _pair(src_lang, tgt_lang)
+
+    for line in stats_lines(load_termbases(files, src_lang=src, tgt_lang=tgt)):
         typer.echo(line)
     return 0
 

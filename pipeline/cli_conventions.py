@@ -19,7 +19,12 @@ from typing import Any
 
 from pipeline.config import Config, config_from_table, load_config
 from pipeline.errors import ConfigError, UsageError
-from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
+from pipeline.glossary.termbase import (
+    TermbaseError,
+    check_conflicts,
+    for_pair,
+    load_termbase,
+)
 from pipeline.registry import CHECKS, FLAG_DOCS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
 
@@ -151,7 +156,9 @@ def discover_config(explicit: str | None, cwd: str | Path = ".") -> ConfigChoice
 # -- glossary commands
 
 
-def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
+def glossary_check_report(
+    files: list[str], src_lang: str | None = None, tgt_lang: str | None = None
+) -> tuple[list[str], list[str], int]:
     """(stdout lines, stderr lines, exit status) of ``mtclean glossary check FILES``: the
     ``valid`` lines only when every file and their combination are valid, else only errors."""
     ok: list[str] = []
@@ -159,9 +166,9 @@ def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
     terms: list[Any] = []
     for f in files:
         try:
-            loaded = load_termbase(f)
+            loaded = for_pair(load_termbase(f), src_lang, tgt_lang)
         except TermbaseError as err:
-            errors.append(f"mtclean: error: {err}")
+            errors += [f"mtclean: error: {line}" for line in err.lines()]  # every problem
             continue
         terms += loaded
         ok.append(f"{f}: {len(loaded)} terms, valid")
@@ -169,7 +176,7 @@ def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
         try:
             check_conflicts(terms)
         except TermbaseError as err:
-            errors.append(f"mtclean: error: {err}")
+            errors += [f"mtclean: error: {line}" for line in err.lines()]
     if errors:
         return [], errors, 2
     return ok, [], 0

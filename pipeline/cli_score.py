@@ -165,9 +165,11 @@ def regress_cmd(
     glossary: GlossaryOpt = None,
     model: ModelOpt = None,
     out: Annotated[str | None, typer.Option("--out", help="Keep the run's outputs here.")] = None,
+    src_lang: SrcOpt = None,
+    tgt_lang: TgtOpt = None,
 ) -> int:
     """Run SAMPLES and compare with a committed baseline; exit 1 on a regression."""
-    cfg = prepare_config(config, glossary, None, None, model)
+    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
     status, text = run_regress(expand(samples), baseline, cfg, update, tolerance, out)
     typer.echo(text)
     return status

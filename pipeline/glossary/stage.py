@@ -4,8 +4,12 @@ For each segment the glossary sees the text after the earlier stages (``glossary
 differs from ``target``; hit offsets index that text):
 
 - a known wrong variant is ``replaced`` by the approved rendering (capitalised at sentence
-  start, all-caps kept, possessives untouched since only the term's span changes);
-- a source-language term left in the target is ``replaced`` by its approved rendering;
+  start, all-caps kept, possessives untouched since only the term's span changes), unless the
+  rewrite would nest the term inside its own expansion or the rendering is already there
+  (then ``flagged``);
+- a source-language term left in the target is ``replaced`` by its approved rendering, unless a
+  right rendering (preferred, accepted, full form or abbreviation) is already in the target
+  (``kept``, nothing changed) or the source has several right targets (``flagged``);
 - a variant wrong only in some contexts (``?acres`` for 亩) is ``flagged`` with the suggestion;
 - an approved rendering already present is ``kept``;
 - with a source: a source term whose approved rendering is missing from the result is
@@ -20,7 +24,7 @@ from typing import Any
 from pydantic import Field
 
 from pipeline.flags import make_flag
-from pipeline.glossary.matcher import Match, TermMatcher, matcher_for
+from pipeline.glossary.matcher import Match, TermMatcher, fold, matcher_for
 from pipeline.glossary.termbase import Term
 from pipeline.stages.base import Batch, Stage, StageConfig, register
 from pipeline.text.scripts import base_language
@@ -55,6 +59,19 @@ def hit(
         "action": action,
         "replacement": replacement,
     }
+
+
+def _nests(text: str, m: Match, replacement: str) -> bool:
+    """Whether replacing ``m`` would put the term inside its own expansion: the replacement
+    holds the matched text (``RNA`` -> ``核糖核酸（RNA）``) and the text around the match already
+    reads as the replacement, or the replacement is already there."""
+    if fold(replacement) in fold(text):
+        return True
+    if fold(m.text) not in fold(replacement):
+        return False
+    lo = max(0, m.start - len(replacement))
+    window = fold(text[lo : m.end + len(replacement)])
+    return fold(replacement) in window
 
 
 @register
@@ -122,8 +139,8 @@ class Glossary(Stage):
         lang = base_language(tgt_lang)
         hits: list[dict[str, Any]] = []
         edits: list[tuple[int, int, str]] = []
-        for m in self.matcher.find(text):
-            h = self._hit(m, lang, cfg)
+        for m in self.matcher.find(text, lang or None):
+            h = self._hit(m, lang, cfg, text)
             if h is None:
                 continue
             hits.append(h)
@@ -134,10 +151,10 @@ class Glossary(Stage):
             fixed = fixed[:start] + rep + fixed[end:]
         flags: list[dict[str, Any]] = []
         if source and cfg.compliance:
-            self._compliance(source, fixed, hits, flags)
+            self._compliance(source, fixed, hits, flags, lang or None)
         return fixed, hits, flags
 
-    def _hit(self, m: Match, lang: str, cfg: GlossaryConfig) -> dict[str, Any] | None:
+    def _hit(self, m: Match, lang: str, cfg: GlossaryConfig, text: str) -> dict[str, Any] | None:
         t = m.term
         if m.kind == "approved":
             return hit(t, m.text, m.start, m.end, "kept", None)
@@ -146,18 +163,28 @@ class Glossary(Stage):
         if m.kind == "source":
             if lang == t.src_lang or t.dnt:
                 return None  # a source term in a source-language target is no error
-            if not cfg.translate_source_terms:
+            if self.matcher.present(t, text):
+                # Already rendered (the preferred term, an accepted one, its full form or its
+                # abbreviation: "RNA" is right in a Chinese text when 核糖核酸（RNA） is the
+                # term): nothing to change, and no expansion nested around its own abbreviation.
+                return hit(t, m.text, m.start, m.end, "kept", None)
+            if not cfg.translate_source_terms or t.several_targets:
                 return hit(t, m.text, m.start, m.end, "flagged", t.target)
             return hit(t, m.text, m.start, m.end, "replaced", t.target)
-        if not cfg.replace_variants:
+        replacement = cased(t.target, m.text)
+        if not cfg.replace_variants or _nests(text, m, replacement):
             return hit(t, m.text, m.start, m.end, "flagged", t.target)
-        return hit(t, m.text, m.start, m.end, "replaced", cased(t.target, m.text))
+        return hit(t, m.text, m.start, m.end, "replaced", replacement)
 
     def _compliance(
-        self, source: str, fixed: str, hits: list[dict[str, Any]], flags: list[dict[str, Any]]
+        self,
+        source: str,
+        fixed: str,
+        hits: list[dict[str, Any]],
+        flags: list[dict[str, Any]],
+        lang: str | None = None,
     ) -> None:
-        present = {id(m.term) for m in self.matcher.find(fixed) if m.kind == "approved"}
-        for m in self.matcher.find(source):
+        for m in self.matcher.find(source, lang):
             t = m.term
             if m.kind not in ("source", "approved"):
                 continue
@@ -174,7 +201,9 @@ class Glossary(Stage):
                         )
                     )
                 continue
-            if m.kind == "source" and id(t) not in present:
+            # Present in any right form (by surface, not by entry: two entries may share a
+            # target, and a longer term may hold this one) -> no term_missing.
+            if m.kind == "source" and not self.matcher.present(t, fixed):
                 hits.append(hit(t, m.text, None, None, "flagged", t.target))
                 flags.append(
                     make_flag(

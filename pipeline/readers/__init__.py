@@ -46,7 +46,8 @@ def iter_records(
     items = fmt.records(src, tgt_lang=tgt_lang) if fmt.takes_tgt_lang else fmt.records(src)  # type: ignore[call-arg]
     for item in items:
         if isinstance(item, Record):
-            item.src_lang = item.src_lang or src_lang
+            # The file's own languages win; the options fill in where it is silent.
+            item.src_lang = item.src_lang or src_lang or fmt.default_src_lang
             item.tgt_lang = item.tgt_lang or tgt_lang
             item.doc = item.doc or path
         yield item

@@ -1,16 +1,18 @@
 """Gettext PO (``.po``, ``.pot``), read with translate-toolkit.
 
-One record per non-empty ``msgstr`` (each ``msgstr[n]`` of a plural entry is its own record).
-The header entry, obsolete (``#~``) entries and untranslated ones are not records; they and
-every comment, flag and ``msgid`` are copied unchanged. Fuzzy entries are records (their text
-is machine output too); their ``#, fuzzy`` flag stays as it is.
+One record per non-empty ``msgstr`` (each ``msgstr[n]`` of a plural entry is its own record). The
+header entry, obsolete (``#~``) entries and untranslated ones are not records; they and every
+comment, flag and ``msgid`` are copied unchanged. Fuzzy entries are records (their text is machine
+output too); their ``#, fuzzy`` flag stays as it is.
 
 The span is the msgstr's quoted strings, from the first ``"`` to the last, continuation lines
 included; a rewrite keeps the one-line or ``""``-then-lines layout. Ids: the ``msgid``, with
 ``msgctxt`` and ``\\x04`` before it when there is a context (gettext's own key), and ``\\x00n``
-after it for plural form n. Languages: the header's ``Language`` (target) and
-``X-Source-Language`` (source). translate-toolkit has no byte offsets, so the msgstr lines are
-found by a line scan and checked against what translate-toolkit parsed.
+after it for plural form n. Languages: the target is the header's ``Language``, else the file name
+(``zh_TW.po``, ``zh_TW/LC_MESSAGES/app.po``), else ``--tgt-lang``; the source is ``X-Source-
+Language``, else ``--src-lang``, else English (gettext's convention). translate-toolkit has no byte
+offsets, so the msgstr lines are found by a line scan and checked against what translate-toolkit
+parsed.
 """
 
 from __future__ import annotations
@@ -123,8 +125,8 @@ class Po(TranslationMemoryFormat):
             msg = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise InputError(src.path, f"not a valid PO file: {msg}") from None
         header = store.parseheader() if store.header() else {}
-        file_tgt = store.gettargetlanguage() or None
-        file_src = header.get("X-Source-Language") or None
+        file_tgt = store.gettargetlanguage() or language_from_name(src.path)
+        file_src = header.get("X-Source-Language") or None  # else --src-lang, else English
         try:
             entries = _blocks(data)
         except ValueError as err:
@@ -163,6 +165,8 @@ class Po(TranslationMemoryFormat):
                     max_bytes=cap,
                 )
 
+    default_src_lang = "en"  # gettext convention: msgids are English
+
     def _render(self, tt: TargetText, target: str) -> str:
         """One quoted line, or ``""`` and a quoted line per ``\\n``-ended piece."""
         if not tt.layout and "\n" not in target.rstrip("\n"):
@@ -170,6 +174,24 @@ class Po(TranslationMemoryFormat):
         brk = tt.layout or "\n"
         pieces = re.findall(r"[^\n]*\n|[^\n]+$", target)
         return '""' + "".join(f'{brk}"{_escape(p)}"' for p in pieces)
+
+
+_NAME_LANG = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+
+
+def language_from_name(path: str) -> str | None:
+    """``zh_TW.po`` -> ``zh-TW``; also ``locale/zh_TW/LC_MESSAGES/app.po``; None otherwise."""
+    import langcodes
+
+    parts = re.split(r"[\\/]", path)
+    stem = re.sub(r"\.(?:po|pot)(?:\.(?:gz|bz2|xz))?$", "", parts[-1])
+    candidates = [stem]
+    if len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
+        candidates = [parts[-3]]  # the folder names the language; the stem is the domain
+    for cand in candidates:
+        if _NAME_LANG.match(cand) and langcodes.tag_is_valid(cand.replace("_", "-")):
+            return cand.replace("_", "-")
+    return None
 
 
 def _check_same(path: str, unit: Any, blocks: list[_Block]) -> None:

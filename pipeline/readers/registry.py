@@ -41,6 +41,8 @@ class Format(ABC):
     segmented: ClassVar[bool] = True
     # ``records`` takes ``tgt_lang`` (a file may hold several target languages, as TMX does).
     takes_tgt_lang: ClassVar[bool] = False
+    # Source language when neither the file nor ``--src-lang`` gives one (PO: English).
+    default_src_lang: ClassVar[str | None] = None
 
     @abstractmethod
     def records(self, src: Source) -> Iterator[Record | Reject]:

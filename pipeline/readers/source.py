@@ -93,9 +93,20 @@ def check_regular(path: str) -> os.stat_result:
 
 
 def _looks_utf16(head: bytes) -> str | None:
+    """Why the file is not UTF-8 when it is UTF-32 or UTF-16 (by BOM or by its zero bytes)."""
+    # UTF-32LE's BOM begins with UTF-16LE's, so UTF-32 is tested first.
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "file is UTF-32; convert it to UTF-8"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "file is UTF-16; convert it to UTF-8"
     sample = head[:4096]
+    if len(sample) >= 8:
+        quads = len(sample) // 4
+        # UTF-32 text of BMP characters: three of every four bytes are zero
+        if sum(sample[i + 1 : i + 4] == b"\0\0\0" for i in range(0, quads * 4, 4)) > 0.6 * quads:
+            return "file looks like UTF-32LE without a BOM; convert it to UTF-8"
+        if sum(sample[i : i + 3] == b"\0\0\0" for i in range(0, quads * 4, 4)) > 0.6 * quads:
+            return "file looks like UTF-32BE without a BOM; convert it to UTF-8"
     if len(sample) >= 4:
         even = sample[0::2].count(0)
         odd = sample[1::2].count(0)

@@ -16,6 +16,10 @@ from pipeline.readers.registry import Format, register_format
 from pipeline.readers.source import Line, Source
 from pipeline.records import Record, Reject
 
+# The csv module refuses fields over 131,072 characters by default; the documented cap is the
+# record cap (64 MiB by default, ``max_record_bytes``), which is checked on the bytes.
+csv.field_size_limit(1 << 30)
+
 # A parsed row: its physical lines, its cells (None when malformed) and the reason.
 Row = tuple[list[Line], list[str] | None, str]
 

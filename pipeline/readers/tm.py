@@ -56,6 +56,8 @@ PO_PLACEHOLDER = re.compile(
     r"|\{\{|\}\}|\{[\w.:!-]*\}"
     r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
 )
+# In XML text, tags are markup (placeholder characters already): only printf/brace codes count.
+TEXT_PLACEHOLDER = re.compile(PO_PLACEHOLDER.pattern.rsplit("|", 1)[0])
 PUA_START = 0xE000
 
 
@@ -184,9 +186,10 @@ def placeholder_problem(tt: TargetText, target: str) -> str | None:
         bad = _NOT_XML.search(target)
         if bad:
             return f"character U+{ord(bad.group()):04X} is not allowed in XML"
-        return None
-    old = Counter(PO_PLACEHOLDER.findall(tt.text))
-    new = Counter(PO_PLACEHOLDER.findall(target))
+    # printf/brace placeholders in the text itself ({0}, %s) are code too, in XML and PO alike
+    pattern = TEXT_PLACEHOLDER if tt.kind == "xml" else PO_PLACEHOLDER
+    old = Counter(pattern.findall(tt.text))
+    new = Counter(pattern.findall(target))
     if old != new:
         lost = sorted((old - new).elements())
         added = sorted((new - old).elements())

@@ -1,11 +1,13 @@
 """TMX 1.4 (``.tmx``), read with translate-toolkit.
 
-A ``<tu>`` holds one ``<tuv>`` per language. The source language is the header's ``srclang``
-(or the unit's own ``srclang``; with ``*all*``, the unit's first ``<tuv>``). Every other
-``<tuv>`` is a target; ``tgt_lang`` (``--tgt-lang``) keeps those of that language (``en``
-matches ``en-US``), and the others are copied unchanged. One record per kept target ``<seg>``,
-its span the ``<seg>``'s inner content. The id is the ``tuid`` (``#n`` for the n-th unit when
-it has none), with ``@lang`` added when one unit yields several targets.
+A ``<tu>`` holds one ``<tuv>`` per language. The source language is the header's ``srclang`` (or the
+unit's own ``srclang``; with ``*all*``, the unit's first ``<tuv>``). Every other ``<tuv>`` is a
+target. The file's languages win: with two languages the target is the other one whatever ``--tgt-
+lang`` says; with more, ``tgt_lang`` (``--tgt-lang``) keeps the targets of that language (``en``
+matches ``en-US``) and the others are copied unchanged, and when a unit has none in that language
+each of its targets is a record of its own. One record per kept target ``<seg>``, its span the
+``<seg>``'s inner content. The id is the ``tuid`` (``#n`` for the n-th unit when it has none), with
+``@lang`` added when one unit yields several targets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.errors import InputError
 from pipeline.readers.registry import register_format
 from pipeline.readers.source import Source
 from pipeline.readers.tm import TranslationMemoryFormat, same_language, unit_record, xml_target
@@ -45,8 +46,6 @@ class Tmx(TranslationMemoryFormat):
         header_src = doc.store.getsourcelanguage()
         seen: dict[str, int] = {}
         cap = src.limits.max_record_bytes
-        other_langs: set[str] = set()
-        emitted = 0
         for n, unit in enumerate(doc.store.units, 1):
             tu = unit.xmlelement
             tuvs = [t for t in children(tu, "tuv") if first_child(t, "seg") is not None]
@@ -54,9 +53,11 @@ class Tmx(TranslationMemoryFormat):
                 continue
             src_tuv = _source_tuv(tuvs, tu.get("srclang") or header_src)
             targets = [t for t in tuvs if t is not src_tuv]
-            if tgt_lang:
-                other_langs.update(_lang(t) for t in targets)
-                targets = [t for t in targets if same_language(_lang(t), tgt_lang)]
+            if tgt_lang and len(targets) > 1:
+                # Several targets: ``tgt_lang`` picks its own; with none of that language, every
+                # target is its own record (``id@lang``). One target is always the target.
+                chosen = [t for t in targets if same_language(_lang(t), tgt_lang)]
+                targets = chosen or targets
             source = None
             if src_tuv is not None:
                 found = doc.content(first_child(src_tuv, "seg"))
@@ -70,7 +71,6 @@ class Tmx(TranslationMemoryFormat):
                 tt = xml_target(raw)
                 if not tt.text.strip():
                     continue
-                emitted += 1
                 yield unit_record(
                     path=src.path,
                     rid=f"{base}@{_lang(tuv)}" if len(targets) > 1 else base,
@@ -79,15 +79,10 @@ class Tmx(TranslationMemoryFormat):
                     line=line,
                     source=source,
                     src_lang=_lang(src_tuv) if src_tuv is not None else None,
-                    tgt_lang=_lang(tuv) or tgt_lang,
+                    tgt_lang=_lang(tuv) or None,
                     seen=seen,
                     max_bytes=cap,
                 )
-        if tgt_lang and not emitted and other_langs:
-            found_langs = ", ".join(sorted(other_langs))
-            raise InputError(
-                src.path, f"no target in language {tgt_lang!r} (the file has {found_langs})"
-            )
 
 
 def _source_tuv(tuvs: list[Any], srclang: str | None) -> Any | None:

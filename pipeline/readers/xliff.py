@@ -6,11 +6,13 @@ states, ``<alt-trans>`` and every other byte are copied unchanged. Ids are trans
 the unit id (2.x: ``unit::segment`` when a unit has several segments); when the document holds
 several ``<file>`` elements it is prefixed with the file's ``original`` (1.2) or ``id`` (2.x)
 and ``\\x04``. Languages come from ``source-language``/``target-language`` (1.2) or
-``srcLang``/``trgLang`` (2.x). Units marked ``translate="no"`` are not records.
+``srcLang``/``trgLang`` (2.x); a language the file states wins over ``--src-lang``/``--tgt-lang``,
+which only fill in where the file is silent. Units marked ``translate="no"`` are not records.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,10 +29,30 @@ SEP = "\x04"  # translate-toolkit's separator between a file and a unit id
 def _load(data: bytes) -> Any:
     from translate.storage import xliff, xliff2
 
-    head = data[:4096]
-    if XLIFF2_NS.encode() in head or b'version="2.' in head or b"version='2." in head:
+    if _is_v2(data):
         return xliff2.Xliff2File.parsestring(data)
     return xliff.xlifffile.parsestring(data)
+
+
+# The root start tag: the first ``<`` not opening a declaration, PI, comment or DOCTYPE.
+_ROOT_TAG = re.compile(rb"<(?![?!])[^>]*>")
+_SKIP = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S)
+
+
+def _is_v2(data: bytes) -> bool:
+    """Whether the root ``<xliff>`` tag says version 2 (by namespace or ``version``), however
+    many bytes of comments or processing instructions come before it."""
+    pos = 0
+    while True:
+        skip = _SKIP.search(data, pos)
+        root = _ROOT_TAG.search(data, pos)
+        if root is None:
+            return False
+        if skip is not None and skip.start() < root.start():
+            pos = skip.end()
+            continue
+        tag = root.group()
+        return XLIFF2_NS.encode() in tag or bool(re.search(rb"""version\s*=\s*["']2\.""", tag))
 
 
 _load.kind = "XLIFF"  # type: ignore[attr-defined]

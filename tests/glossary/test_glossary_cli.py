@@ -76,3 +76,32 @@ def test_summary_counts_glossary_checks(tmp_path):
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["checks"]["glossary_known"] == 1
     assert summary["decisions"]["needs_review"] == 1
+
+
+def test_glossary_stats_and_check_take_the_language_options(tmp_path):
+    from tests.conftest import mtclean
+
+    p = tmp_path / "g.tbx"
+    p.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX-Basic"><text><body>\n'
+        '<termEntry id="a"><langSet xml:lang="en-US"><tig><term>sync</term></tig></langSet>\n'
+        '<langSet xml:lang="zh-Hant"><tig><term>同步</term></tig></langSet>\n'
+        '<langSet xml:lang="de"><tig><term>Synchronisierung</term></tig></langSet></termEntry>\n'
+        "</body></text></martif>\n",
+        encoding="utf-8",
+    )
+    every = mtclean("glossary", "stats", str(p))
+    assert every.returncode == 0 and "terms: 6 " in every.stdout  # 3 languages, 6 directions
+    one = mtclean("glossary", "stats", "--src-lang", "en", "--tgt-lang", "zh-TW", str(p))
+    assert one.returncode == 0 and "terms: 1 " in one.stdout and "en->zh" in one.stdout
+    check = mtclean("glossary", "check", "--tgt-lang", "de", str(p))
+    assert check.returncode == 0 and check.stdout == f"{p}: 2 terms, valid\n"
+    bad = mtclean("glossary", "check", "--tgt-lang", "not a tag", str(p))
+    assert bad.returncode == 2 and "--tgt-lang" in bad.stderr
+
+
+def test_regress_has_language_options():
+    from tests.conftest import mtclean
+
+    text = mtclean("regress", "--help").stdout
+    assert "--src-lang" in text and "--tgt-lang" in text

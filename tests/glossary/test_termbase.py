@@ -5,6 +5,12 @@ from pipeline.glossary.termbase import TermbaseError, load_termbase, load_termba
 HEADER = "source\ttarget\tvariants\tnote\tcase\tdnt\tdomain\n"
 
 
+def to_en(terms):
+    """The zh->en term of a one-entry zh/en TBX (the en->zh one is its mirror)."""
+    assert sorted((t.src_lang, t.tgt_lang) for t in terms) == [("en", "zh"), ("zh", "en")]
+    return next(t for t in terms if t.tgt_lang == "en")
+
+
 def tb(tmp_path, name, text):
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
@@ -40,11 +46,6 @@ def test_csv_with_quotes(tmp_path):
         ("糟鱼\t\tbad fish\t\t\t\t\n", 2, "empty target"),
         ("糟鱼\tzao fish\t\t\tsometimes\t\t\n", 2, "case must be"),
         ("糟鱼\tzao fish\n", 2, "expected 7 fields"),
-        (
-            "喀什\tKashgar\t\t\t\t\t\n喀什\tKashi\t\t\t\t\t\n",
-            3,
-            "maps to 'Kashi' here but to 'Kashgar'",
-        ),
         ("喀什\tKashgar\t\t\t\t\t\n喀什\tKashgar\t\t\t\t\t\n", 3, "duplicate entry"),
         ("\tKashgar\tKashi\t\t\t\t\n\tKashi City\tKashi\t\t\t\t\n", 3, "variant 'Kashi' corrects"),
     ],
@@ -95,7 +96,7 @@ TBX3 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_tbx_v2_with_a_dtd_it_never_fetches(tmp_path):
-    (t,) = load_termbase(tb(tmp_path, "a.tbx", TBX2))
+    t = to_en(load_termbase(tb(tmp_path, "a.tbx", TBX2)))
     assert (t.sources, t.target, t.variants, t.ambiguous, t.domain) == (
         ["糟鱼"],
         "zao fish",
@@ -106,7 +107,7 @@ def test_tbx_v2_with_a_dtd_it_never_fetches(tmp_path):
 
 
 def test_tbx_v3(tmp_path):
-    (t,) = load_termbase(tb(tmp_path, "a.tbx", TBX3))
+    t = to_en(load_termbase(tb(tmp_path, "a.tbx", TBX3)))
     assert (t.sources, t.target, t.variants) == (["喀什"], "Kashgar", ["Kashi"])
 
 
@@ -195,7 +196,7 @@ def test_missing_file_and_unknown_format_name_the_file(tmp_path):
 def test_txt_is_tab_separated_xml_is_tbx_and_suffixes_ignore_case(tmp_path):
     (a,) = load_termbase(tb(tmp_path, "g.TXT", "target\tnote\nKashgar\tcity, west\n"))
     assert (a.target, a.note) == ("Kashgar", "city, west")
-    (b,) = load_termbase(tb(tmp_path, "g.XML", TBX3))
+    b = to_en(load_termbase(tb(tmp_path, "g.XML", TBX3)))
     assert b.target == "Kashgar"
 
 
@@ -245,7 +246,7 @@ TBX_NOTES = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_tbx_notes_plain_lang_attribute_and_minor_terms(tmp_path):
-    (t,) = load_termbase(tb(tmp_path, "n.tbx", TBX_NOTES))
+    t = to_en(load_termbase(tb(tmp_path, "n.tbx", TBX_NOTES)))
     assert (t.target, t.sources, t.src_lang, t.tgt_lang) == ("zao fish", ["糟鱼"], "zh", "en")
     assert t.note == "a pickled fish; from the river towns; sold in jars"
     assert (t.minor, t.variants, t.ambiguous, t.domain, t.line) == (["old fish"], [], [], "", 4)
@@ -253,7 +254,7 @@ def test_tbx_notes_plain_lang_attribute_and_minor_terms(tmp_path):
 
 def test_tbx_comments_are_not_term_text(tmp_path):
     text = TBX3.replace("<term>Kashi</term>", "<term>Ka<!-- note -->shi</term>")
-    (t,) = load_termbase(tb(tmp_path, "c.tbx", text))
+    t = to_en(load_termbase(tb(tmp_path, "c.tbx", text)))
     assert t.variants == ["Kashi"]
 
 
@@ -265,3 +266,96 @@ def test_same_target_with_different_sources_is_not_a_duplicate(tmp_path):
     )
     with pytest.raises(TermbaseError, match="duplicate entry for 'Kashgar'"):
         load_termbases([q])
+
+
+def test_a_source_with_two_targets_accepts_both(tmp_path):
+    # sync -> 同步 and sync -> 同步處理 (two entries): no conflict, each accepts the other.
+    p = tb(
+        tmp_path,
+        "g.tsv",
+        "source\ttarget\tsrc_lang\ttgt_lang\nsync\t同步\ten\tzh-TW\nsync\t同步處理\ten\tzh-TW\n",
+    )
+    a, b = load_termbases([p])
+    assert (a.accepted, b.accepted) == (["同步處理"], ["同步"])
+    assert a.several_targets and b.several_targets
+
+
+TBX_MULTI = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en-US">
+ <text><body>
+  <termEntry id="c1">
+   <langSet xml:lang="en-US">
+    <tig><term>synchronize</term></tig>
+    <tig><term>sync</term>
+     <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig>
+   </langSet>
+   <langSet xml:lang="zh-Hant">
+    <tig><term>同步</term>
+     <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+    <tig><term>同步處理</term>
+     <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+    <tig><term>同期</term>
+     <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+   </langSet>
+   <langSet xml:lang="de"><tig><term>synchronisieren</term></tig></langSet>
+  </termEntry>
+ </body></text>
+</martif>
+"""
+
+
+def test_tbx_every_pair_in_both_directions_and_several_preferred_targets(tmp_path):
+    terms = {(t.src_lang, t.tgt_lang): t for t in load_termbase(tb(tmp_path, "m.tbx", TBX_MULTI))}
+    # 3 languages -> 6 ordered pairs; en-US/zh-Hant are compared by base language
+    assert sorted(terms) == [
+        ("de", "en"), ("de", "zh"), ("en", "de"), ("en", "zh"), ("zh", "de"), ("zh", "en")
+    ]  # fmt: skip
+    en_zh = terms[("en", "zh")]
+    assert (en_zh.target, en_zh.accepted, en_zh.variants) == ("同步", ["同步處理"], ["同期"])
+    assert en_zh.sources == ["synchronize", "sync"] and en_zh.langs_stated
+    zh_en = terms[("zh", "en")]
+    assert (zh_en.target, zh_en.accepted, zh_en.sources) == (
+        "synchronize",
+        ["sync"],
+        ["同步", "同步處理"],
+    )
+
+
+def test_tbx_every_bad_entry_is_reported_with_its_line(tmp_path):
+    body = TBX_MULTI.replace("<term>synchronize</term>", "<term> </term>")
+    body = body.replace(
+        "</body>",
+        '<termEntry id="c2">\n<langSet xml:lang="en"><tig><term>x</term></tig></langSet>\n'
+        "</termEntry>\n</body>",
+    )
+    p = tb(tmp_path, "bad.tbx", body)
+    with pytest.raises(TermbaseError) as err:
+        load_termbase(p)
+    assert err.value.lines() == [
+        f"{p}:6: empty <term>",
+        f"{p}:20: needs preferred or admitted terms in two languages (has: en)",
+    ]
+    assert "\n" not in str(err.value) and str(err.value).count(f"{p}:") == 2
+
+
+def test_table_every_bad_row_is_reported(tmp_path):
+    p = tb(tmp_path, "g.tsv", HEADER + "a\t\t\t\t\t\t\nb\tB\t\t\tsometimes\t\t\nc\tC\n")
+    with pytest.raises(TermbaseError) as err:
+        load_termbases([p])
+    assert [x.split(": ", 1)[0] for x in err.value.lines()] == [f"{p}:2", f"{p}:3", f"{p}:4"]
+
+
+def test_persian_zwnj_inside_a_word_is_kept(tmp_path):
+    p = tb(tmp_path, "fa.tsv", "source\ttarget\nloading\tبارگذاری\u200cشده\n")
+    said = []
+    (t,) = load_termbases([p], warn=said.append)
+    assert t.target == "بارگذاری\u200cشده" and said == []
+
+
+def test_bidi_marks_are_stripped_with_a_warning(tmp_path):
+    p = tb(tmp_path, "g.tsv", "source\ttarget\nsync\t\u200f同步\u200e\n")
+    said = []
+    (t,) = load_termbases([p], warn=said.append)
+    assert t.target == "同步" and said == [
+        f"{p}:2: invisible character(s) U+200E, U+200F stripped from '同步'"
+    ]

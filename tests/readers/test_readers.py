@@ -165,3 +165,27 @@ def test_probe_reads_only_what_it_needs(tmp_path):
         else:
             with pytest.raises(InputError, match=expected):
                 Source(p).probe()
+
+
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        ("Hello there, a longer line.\n".encode("utf-32"), "file is UTF-32"),  # with a BOM
+        ("Hello there, a longer line.\n".encode("utf-32-le"), "UTF-32LE without a BOM"),
+        ("Hello there, a longer line.\n".encode("utf-32-be"), "UTF-32BE without a BOM"),
+        ("Hello there.\n".encode("utf-16"), "file is UTF-16;"),
+    ],
+)
+def test_utf32_is_named_utf32_not_utf16(tmp_path, data, expected):
+    p = write(tmp_path, "a.txt", data)
+    with pytest.raises(InputError) as err:
+        Source(p).probe()
+    assert expected in str(err.value)
+
+
+def test_csv_cell_over_131072_characters_is_read(tmp_path):
+    # the csv module's default field limit is 131,072; the documented cap is max_record_bytes
+    big = "长" * 200_000
+    c = read_input(write(tmp_path, "big.csv", f"id,target\n1,{big}\n2,short\n"))
+    assert [(r.id, len(r.target)) for r in c.records] == [("1", 200_000), ("2", 5)]
+    assert c.rejects == []
