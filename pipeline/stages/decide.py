@@ -46,8 +46,9 @@ class Decide(Stage):
         floor = _RANK[cfg.drop_min_severity]
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
-        for target, output, flags, garbled, still, prior, hits in zip(
+        for target, source, output, flags, garbled, still, prior, hits in zip(
             batch["target"],
+            batch["source"],
             batch["output"],
             batch["flags"],
             batch["garbled"],
@@ -56,9 +57,12 @@ class Decide(Stage):
             batch["glossary"],
             strict=True,
         ):
-            droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            drop_flag = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            # Drops apply to monolingual archive text only: a bilingual unit (it has a source)
+            # is a human translation, so a drop flag on it (a repeated target) is a review.
+            droppable = drop_flag and not source
             # A glossary hit flagged for an editor (ambiguous variant, missing term) is a review.
-            flagged = any(h["action"] == "flagged" for h in hits)
+            flagged = any(h["action"] == "flagged" for h in hits) or (drop_flag and bool(source))
 
             if cfg.mode == "detect":
                 output = target
