@@ -15,8 +15,10 @@ from pipeline.checks import (
     placeholders,
     repetition,
     source_copy,
+    tags,
     truncation,
     untranslated,
+    whitespace,
 )
 
 CHECKS: list[str] = [
@@ -31,6 +33,8 @@ CHECKS: list[str] = [
     "number_mismatch",
     "entity_mismatch",
     "placeholder_mismatch",
+    "whitespace_mismatch",
+    "tag_mismatch",
     "length_ratio",
     "inconsistency",
     "glossary_known",
@@ -48,6 +52,8 @@ __all__ = [
     "placeholders",
     "repetition",
     "source_copy",
+    "tags",
     "truncation",
     "untranslated",
+    "whitespace",
 ]
