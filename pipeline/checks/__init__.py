@@ -18,6 +18,7 @@ from pipeline.checks import (
     tags,
     truncation,
     untranslated,
+    urls,
     whitespace,
 )
 
@@ -35,6 +36,7 @@ CHECKS: list[str] = [
     "placeholder_mismatch",
     "whitespace_mismatch",
     "tag_mismatch",
+    "url_mismatch",
     "length_ratio",
     "inconsistency",
     "glossary_known",
@@ -55,5 +57,6 @@ __all__ = [
     "tags",
     "truncation",
     "untranslated",
+    "urls",
     "whitespace",
 ]
