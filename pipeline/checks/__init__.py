@@ -5,7 +5,10 @@ segment's flags into ``garble_score`` and ``garbled``. ``CHECKS`` lists them in 
 """
 
 from pipeline.checks import (
+    accelerators,
     boilerplate,
+    brackets,
+    capitals,
     consistency,
     entities,
     glossary_hook,
@@ -13,6 +16,7 @@ from pipeline.checks import (
     length_ratio,
     numbers,
     placeholders,
+    punctuation,
     repetition,
     source_copy,
     tags,
@@ -37,6 +41,10 @@ CHECKS: list[str] = [
     "whitespace_mismatch",
     "tag_mismatch",
     "url_mismatch",
+    "end_punctuation",
+    "bracket_pairing",
+    "accelerator_mismatch",
+    "start_capital",
     "length_ratio",
     "inconsistency",
     "glossary_known",
@@ -44,7 +52,10 @@ CHECKS: list[str] = [
 
 __all__ = [
     "CHECKS",
+    "accelerators",
     "boilerplate",
+    "brackets",
+    "capitals",
     "consistency",
     "entities",
     "glossary_hook",
@@ -52,6 +63,7 @@ __all__ = [
     "length_ratio",
     "numbers",
     "placeholders",
+    "punctuation",
     "repetition",
     "source_copy",
     "tags",
