@@ -20,6 +20,7 @@ from pipeline.checks import (
     repetition,
     source_copy,
     tags,
+    tm_consistency,
     truncation,
     untranslated,
     urls,
@@ -47,6 +48,7 @@ CHECKS: list[str] = [
     "start_capital",
     "length_ratio",
     "inconsistency",
+    "translation_inconsistency",
     "glossary_known",
 ]
 
@@ -67,6 +69,7 @@ __all__ = [
     "repetition",
     "source_copy",
     "tags",
+    "tm_consistency",
     "truncation",
     "untranslated",
     "urls",
