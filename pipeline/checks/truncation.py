@@ -32,7 +32,8 @@ DANGLING = frozenset(
 )
 _FINAL = re.compile(r"[.!?…。！？:：;；]['\"”’」』)）\]】》]*$|[\"”’」』)）\]】》]$")
 _LAST_WORD = re.compile(r"(\w+)\W*$", re.UNICODE)
-_CJK_DANGLING = re.compile(r"[，、,；;]$")
+# A semicolon (full-width ；too) closes a clause; only commas leave one dangling.
+_CJK_DANGLING = re.compile(r"[，、,]$")
 
 
 class TruncationConfig(StageConfig):
