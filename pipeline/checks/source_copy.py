@@ -25,6 +25,17 @@ def _key(s: str) -> str:
     return _NOISE.sub("", s.casefold())
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.+#-]*")
+
+
+def translatable(source: str) -> str:
+    """What of ``source`` a translator would translate: without placeholders, URLs, e-mails,
+    paths, code, acronyms and capitalised words (brand and product names: "Amazon S3")."""
+    from pipeline.checks.langid import discount
+
+    return _CAPITALISED.sub(" ", discount(source, None))
+
+
 @register
 class SourceCopy(SegmentCheck):
     """Flag targets identical or near-identical to their source."""
@@ -43,6 +54,8 @@ class SourceCopy(SegmentCheck):
         s, t = _key(src), _key(row["target"])
         if len(s) < cfg.min_chars or not t:
             return []
+        if len(_key(translatable(src))) < cfg.min_chars:
+            return []  # names, code, placeholders, URLs: copied as they should be
         if s == t:
             return [
                 make_flag(
