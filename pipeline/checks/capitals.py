@@ -35,7 +35,7 @@ class StartCapital(SegmentCheck):
         if not (set(language_scripts(row["tgt_lang"])) & _CASED) or not (
             set(language_scripts(row["src_lang"])) & _CASED
         ):
-            self.count("skipped_uncased_pair")
+            self.count("skipped_pair")
             return []
         sm, tm = _WORD.search(src), _WORD.search(tgt)
         if not sm or not tm or sm.start() > 2 or tm.start() > 2:
