@@ -103,3 +103,25 @@ class HouseRules(SegmentCheck):
                     make_flag(self.name, rule.severity, 1.0, f"{rule.name}: {rule.message}", *span)
                 )
         return out
+
+
+def rules_listing(cfg: Any) -> list[str]:
+    """``mtclean checks`` lines for the config's ``[[rules]]`` (none when it has none)."""
+    rules = [Rule(**r) for r in cfg.stage_options.get("house_rules", {}).get("rules", [])]
+    out = []
+    for r in rules:
+        where = " ".join(
+            f"{k}={v}" for k, v in (("src_lang", r.src_lang), ("tgt_lang", r.tgt_lang)) if v
+        )
+        what = (
+            f"target {r.must.replace('_', ' ')} /{r.target}/"
+            if r.target
+            else (f"source {r.must.replace('_', ' ')} /{r.source}/")
+        )
+        when = f" where source matches /{r.source}/" if r.target and r.source else ""
+        out.append(
+            f"house_rules:{r.name}  {r.severity}  {what}{when}"
+            + (f" [{where}]" if where else "")
+            + f": {r.message}"
+        )
+    return out

@@ -51,3 +51,21 @@ def test_bad_rule_is_a_config_error():
         config_from_table({"rules": [{**COMMA, "target": "("}]}, "t.toml")
     with pytest.raises(ConfigError, match="needs a source or a target"):
         config_from_table({"rules": [{"name": "x", "message": "y"}]}, "t.toml")
+
+
+def test_mtclean_checks_lists_the_rules(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    cfg = tmp_path / "mtclean.toml"
+    cfg.write_text(
+        '[[rules]]\nname = "zh-comma"\ntgt_lang = "zh"\ntarget = ","\n'
+        'message = "use the full-width comma"\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["checks", "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-1] == (
+        "house_rules:zh-comma  minor  target not match /,/ [tgt_lang=zh]: use the full-width comma"
+    )
