@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
-from pipeline.checks.docbase import DocCheck, DocSegment, Flags
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import Batch, StageConfig, register
 
@@ -70,7 +70,7 @@ class Duplicate(DocCheck):
             if len(key) < (cfg.min_cjk_chars if _CJK.search(key) else cfg.min_chars):
                 continue
             first = exact.get(key)
-            if first is not None and _same_source(seg, first):
+            if first is not None and (_same_source(seg, first) or same_unit(seg, first)):
                 continue  # the source repeats too: a faithful repeat, not boilerplate
             if first is not None:
                 flags.setdefault((seg.file, seg.seq), []).append(
@@ -100,7 +100,12 @@ class Duplicate(DocCheck):
                 j = common / len(sh | shingles[cand])
                 if j > best_j:
                     best, best_j = cand, j
-            if best >= 0 and best_j >= cfg.near_threshold and not _same_source(seg, owners[best]):
+            if (
+                best >= 0
+                and best_j >= cfg.near_threshold
+                and not _same_source(seg, owners[best])
+                and not same_unit(seg, owners[best])
+            ):
                 other = owners[best]
                 flags.setdefault((seg.file, seg.seq), []).append(
                     make_flag(

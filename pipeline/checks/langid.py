@@ -116,9 +116,8 @@ class LanguageId(SegmentCheck):
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         cfg: LanguageIdConfig = self.config  # type: ignore[assignment]
         text, lang = row["target"], base_language(row["tgt_lang"])
-        if language_scripts(lang) != ("Latin",):
-            # A non-Latin target keeps Latin product names, placeholders and code: judge the rest.
-            text = discount(text, row.get("source"))
+        # Placeholders, code, URLs and names kept from the source are no language: judge the rest.
+        text = discount(text, row.get("source"))
         counts = script_counts(text)
         letters = sum(counts.values())
         if letters < cfg.min_letters:

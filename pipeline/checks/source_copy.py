@@ -11,7 +11,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
-from pipeline.text.scripts import base_language
+from pipeline.text.scripts import base_language, language_scripts
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -56,6 +56,24 @@ class SourceCopy(SegmentCheck):
             return []
         if len(_key(translatable(src))) < cfg.min_chars:
             return []  # names, code, placeholders, URLs: copied as they should be
+        if row["src_lang"] and set(language_scripts(row["src_lang"])) & set(
+            language_scripts(row["tgt_lang"])
+        ):
+            # Same script (en->de): a copied UI term or cognate is often right ("Status",
+            # "Templates (%s gerendert)"): an exact copy is a minor finding, a near copy none.
+            if s != t:
+                return []
+            return [
+                make_flag(
+                    self.name,
+                    "minor",
+                    1.0,
+                    "target is a copy of the source",
+                    0,
+                    len(row["target"]),
+                    row["target"],
+                )
+            ]
         if s == t:
             return [
                 make_flag(

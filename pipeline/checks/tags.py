@@ -18,7 +18,8 @@ from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
 _PUA = re.compile(r"[\ue000-\uf8ff]")
-_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s+[^<>]*?)?\s*/?>")
+# Attributes need "=": "<no view>" or "<unavailable>" are text in angle brackets, not tags.
+_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s+[^<>=]+=[^<>]*?)?\s*/?>")
 
 
 def _tags(text: str) -> list[tuple[str, int, int]]:

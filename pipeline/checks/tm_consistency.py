@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 
 from pydantic import Field
 
-from pipeline.checks.docbase import DocCheck, DocSegment, Flags
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
@@ -62,7 +62,9 @@ class TranslationInconsistency(DocCheck):
             first = next(s for s in members if _key(other(s)) == top)
             the_other = "is translated as" if what == "source" else "translates"
             for s in members:
-                if _key(other(s)) == top:
+                if _key(other(s)) == top or any(
+                    same_unit(s, m) for m in members if m is not s and _key(other(m)) == top
+                ):
                     continue
                 flags.setdefault((s.file, s.seq), []).append(
                     make_flag(
