@@ -94,8 +94,8 @@ class PlaceholderMismatch(SegmentCheck):
                     )
                 )
         if not flags:
-            s_seq = [p[0] for p in sp if p[3] == "printf" and "$" not in p[0]]
-            t_seq = [p for p in tp if p[3] == "printf" and "$" not in p[0]]
+            s_seq = [p[0] for p in sp if p[3] == "printf" and "$" not in p[0] and "(" not in p[0]]
+            t_seq = [p for p in tp if p[3] == "printf" and "$" not in p[0] and "(" not in p[0]]
             if s_seq != [p[0] for p in t_seq]:
                 start, end = t_seq[0][1], t_seq[-1][2]
                 flags.append(

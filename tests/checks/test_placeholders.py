@@ -53,3 +53,7 @@ def test_unnumbered_printf_reordered():
 
 def test_monolingual_row_is_skipped():
     assert flags_of("placeholder_mismatch", "Only %s here") == []
+
+
+def test_named_printf_may_be_reordered():
+    assert _reasons("%(n)d call in %(t).2fms", "%(t).2fms 内 %(n)d 次调用") == []
