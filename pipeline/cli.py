@@ -13,9 +13,11 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.checks.rules import rules_listing
 from pipeline.cli_conventions import (
     HELP_SETTINGS,
     cli_config,
+    discover_config,
     format_checks,
     glossary_check_report,
     use_conventional_metavars,
@@ -23,7 +25,7 @@ from pipeline.cli_conventions import (
 )
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
-from pipeline.config import defaults_toml, load_config
+from pipeline.config import config_from_table, defaults_toml, load_config
 from pipeline.errors import MtcleanError, quote_path
 from pipeline.glossary.termbase import load_termbases, stats_lines
 from pipeline.inputs import expand_inputs
@@ -296,9 +298,13 @@ def detect_cmd(
 
 
 @app.command("checks")
-def checks_cmd() -> int:
-    """List the checks, one line each: name and what it flags."""
+def checks_cmd(config: ConfigOpt = None) -> int:
+    """List the checks, one line each: name and what it flags; then the config's [[rules]]."""
     typer.echo(format_checks(), nl=False)
+    choice = discover_config(config)
+    if choice.table is not None:
+        for line in rules_listing(config_from_table(choice.table, choice.source)):
+            typer.echo(line)
     return 0
 
 

@@ -199,6 +199,8 @@ def config_from_table(data: dict[str, Any], source: str) -> Config:
     for key, value in data.items():
         if key in ("run", "input"):
             sections[key] = value
+        elif key == "rules" and isinstance(value, list):  # [[rules]]: the house_rules check
+            stage_options.setdefault("house_rules", {})["rules"] = value
         elif key in STAGES and isinstance(value, dict):
             stage_options[key] = value
         else:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
-from pipeline.checks.docbase import DocCheck, DocSegment, Flags
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import Batch, StageConfig, register
 
@@ -26,6 +26,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 class DuplicateConfig(StageConfig):
     min_chars: int = Field(20, description="shorter segments may repeat legitimately")
+    min_cjk_chars: int = Field(
+        10, description="the same for unspaced CJK text, where a character carries a word"
+    )
     near_threshold: float = Field(0.8, description="word 3-gram Jaccard for a near-duplicate")
     max_shingle_df: int = Field(50, description="shingles in more segments are ignored")
 
@@ -64,10 +67,10 @@ class Duplicate(DocCheck):
         max_df = cfg.max_shingle_df
         for seg in segs:
             key = _key(seg.target)
-            if len(key) < cfg.min_chars:
+            if len(key) < (cfg.min_cjk_chars if _CJK.search(key) else cfg.min_chars):
                 continue
             first = exact.get(key)
-            if first is not None and _same_source(seg, first):
+            if first is not None and (_same_source(seg, first) or same_unit(seg, first)):
                 continue  # the source repeats too: a faithful repeat, not boilerplate
             if first is not None:
                 flags.setdefault((seg.file, seg.seq), []).append(
@@ -75,7 +78,9 @@ class Duplicate(DocCheck):
                         self.name,
                         "major",
                         1.0,
-                        f"repeats {first.record}#{first.index} exactly",
+                        f"same target as {first.record}#{first.index} but another source"
+                        if seg.source
+                        else f"repeats {first.record}#{first.index} exactly",
                         0,
                         len(seg.target),
                         seg.target,
@@ -95,7 +100,12 @@ class Duplicate(DocCheck):
                 j = common / len(sh | shingles[cand])
                 if j > best_j:
                     best, best_j = cand, j
-            if best >= 0 and best_j >= cfg.near_threshold and not _same_source(seg, owners[best]):
+            if (
+                best >= 0
+                and best_j >= cfg.near_threshold
+                and not _same_source(seg, owners[best])
+                and not same_unit(seg, owners[best])
+            ):
                 other = owners[best]
                 flags.setdefault((seg.file, seg.seq), []).append(
                     make_flag(
@@ -131,6 +141,7 @@ class KeywordTail(SegmentCheck):
     name = "keyword_tail"
     Config = KeywordTailConfig
     writes = frozenset({"flags", "output"})
+    columns = ("target", "source")
 
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         text = row["target"]
@@ -158,6 +169,8 @@ class KeywordTail(SegmentCheck):
         out = super().apply(batch, state)
         outputs = list(out["output"])
         for i, flags in enumerate(out["flags"]):
+            if out["source"][i]:  # a human translation is flagged, never cut without review
+                continue
             for f in flags:
                 if f["check"] == self.name and outputs[i] == out["target"][i]:
                     outputs[i] = outputs[i][: f["evidence"]["start"]].rstrip()

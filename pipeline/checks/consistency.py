@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from pydantic import Field
 
-from pipeline.checks.docbase import DocCheck, DocSegment, Flags
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
@@ -143,6 +143,8 @@ class Inconsistency(DocCheck):
         names: set[str],
     ) -> None:
         cfg: InconsistencyConfig = self.config  # type: ignore[assignment]
+        if same_unit(segs[j], segs[i]):
+            return  # singular and plural of one PO unit differ by design
         a, b = toks[j], toks[i]
         sm = SequenceMatcher(None, lows[j], lows[i], autojunk=False)
         # quick_ratio() bounds ratio() from above and costs a fraction of it.

@@ -36,6 +36,13 @@ class DocSegment(NamedTuple):
 
 
 Flags = dict[tuple[str, int], list[dict[str, Any]]]
+
+
+def same_unit(a: DocSegment, b: DocSegment) -> bool:
+    """Two forms of one unit (a PO plural: record ids ``msgid\\x000`` and ``msgid\\x001``)."""
+    return a.file == b.file and a.record.split("\x00")[0] == b.record.split("\x00")[0]
+
+
 UnitKey = tuple[str, str, int]  # (file, doc, block)
 
 

@@ -28,6 +28,34 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     most such only other some any each both very""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Tokens that are not language: strftime fields, code (snake_case, camelCase, with digits),
+# acronyms and units (CSS, GB, km/h), HTML tags.
+_NOT_LANGUAGE = re.compile(
+    r"%[A-Za-z]|</?[A-Za-z][^<>]*>|\b\w*[\d_]\w*\b|\b[A-Z]{2,}s?\b|\b[a-z]+[A-Z]\w*\b"
+)
+_LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.+#-]*")
+
+
+def discount(text: str, source: str | None) -> str:
+    """``text`` without what is not language: placeholders, URLs, e-mails, paths, code, units,
+    and Latin tokens the source has too (product names kept untranslated: "CSS 文件",
+    "Amazon S3")."""
+    from pipeline.checks.placeholders import placeholders
+    from pipeline.checks.urls import locators
+
+    spans = [(a, b) for _, a, b, _ in placeholders(text)] + [
+        (a, b) for _, a, b, _ in locators(text)
+    ]
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    out = _NOT_LANGUAGE.sub(" ", "".join(chars))
+    if source:
+        src_words = {w.casefold() for w in _LATIN_TOKEN.findall(source)}
+        out = _LATIN_TOKEN.sub(
+            lambda m: " " if m.group().casefold() in src_words else m.group(), out
+        )
+    return out
 
 
 class LanguageIdConfig(StageConfig):
@@ -69,7 +97,7 @@ class LanguageId(SegmentCheck):
 
     name = "language_id"
     Config = LanguageIdConfig
-    columns = ("target", "tgt_lang")
+    columns = ("target", "tgt_lang", "source")
 
     def __init__(self, config: Any = None) -> None:
         super().__init__(config)
@@ -88,6 +116,8 @@ class LanguageId(SegmentCheck):
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         cfg: LanguageIdConfig = self.config  # type: ignore[assignment]
         text, lang = row["target"], base_language(row["tgt_lang"])
+        # Placeholders, code, URLs and names kept from the source are no language: judge the rest.
+        text = discount(text, row.get("source"))
         counts = script_counts(text)
         letters = sum(counts.values())
         if letters < cfg.min_letters:

@@ -31,7 +31,27 @@ def length_units(text: str, lang: str) -> int:
 
 class LengthRatioConfig(StageConfig):
     expected: dict[str, float] = Field(
-        default_factory=lambda: {"zh-en": 0.62, "en-zh": 1.6, "ja-en": 0.45, "en-ja": 2.2},
+        # Characters for zh/ja, words otherwise; German compounds make it shorter in words,
+        # Romance languages need articles and prepositions English does without, Korean
+        # attaches particles to words (fewer, longer words).
+        default_factory=lambda: {
+            "zh-en": 0.62,
+            "en-zh": 1.6,
+            "ja-en": 0.45,
+            "en-ja": 2.2,
+            "ko-en": 1.45,
+            "en-ko": 0.7,
+            "de-en": 1.1,
+            "en-de": 0.9,
+            "fr-en": 0.87,
+            "en-fr": 1.15,
+            "es-en": 0.92,
+            "en-es": 1.1,
+            "zh-ja": 1.3,
+            "ja-zh": 0.75,
+            "zh-ko": 0.45,
+            "ko-zh": 2.2,
+        },
         description="target units per source unit, by 'src-tgt' pair",
     )
     default_expected: float = Field(1.0, description="for pairs not listed")
@@ -57,7 +77,10 @@ class LengthRatio(SegmentCheck):
         if s_units < cfg.min_source_units:
             return []
         t_units = length_units(row["target"], tl)
-        expected = cfg.expected.get(f"{sl}-{tl}", cfg.default_expected)
+        expected = cfg.expected.get(f"{sl}-{tl}")
+        if expected is None:
+            self.count(f"default_ratio_{sl}-{tl}")  # says in summary.json which pairs guessed
+            expected = cfg.default_expected
         ratio = t_units / s_units
         off = (ratio / expected) if ratio else math.inf
         factor = max(off, 1 / off) if off else math.inf

@@ -22,6 +22,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language
 
 _CN_DIGITS = {
     "零": 0,
@@ -42,13 +43,46 @@ _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUM = re.compile(
     r"[零〇一二两三四五六七八九十百千万亿]{2,}|[两三四五六七八九十](?=[个人名次年万亿千百天岁倍条家所项])"
 )
-_ARABIC_SRC = re.compile(r"(\d+(?:\.\d+)?)\s*(多|余|几)?\s*(万亿|亿|万|千)?(多|余)?(倍)?")
+# Digits inside an identifier (I2C, S3, H264, COVID-19, v2) are not numbers.
+_NOT_AFTER = r"(?<![A-Za-z_\d.,])(?<![A-Za-z]-)"
+_ARABIC_SRC = re.compile(
+    _NOT_AFTER
+    + r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(多|余|几)?\s*(万亿|亿|万|千)?(多|余)?(倍)?"
+)
+# Thousands with a point or a space, decimals with a comma (de, fr, es, it, pt, ru...).
+_ARABIC_EU = re.compile(
+    _NOT_AFTER + r"(\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+    r"(?:\s*(Tausend|Mio\.?|Millionen|Million|Mrd\.?|Milliarden|Milliarde|mille|millions?"
+    r"|milliards?|mil millones|millones|millón|mil))?"
+)
+_EU_SCALES = {
+    "tausend": 1e3,
+    "mille": 1e3,
+    "mil": 1e3,
+    "mio": 1e6,
+    "mio.": 1e6,
+    "million": 1e6,
+    "millionen": 1e6,
+    "millions": 1e6,
+    "millón": 1e6,
+    "millones": 1e6,
+    "mrd": 1e9,
+    "mrd.": 1e9,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "mil millones": 1e9,
+}
+_DECIMAL_COMMA = frozenset(
+    {"de", "fr", "es", "it", "pt", "ru", "nl", "pl", "cs", "sv", "da", "nb", "fi", "tr", "uk"}
+)
 # Two adjacent small digits are a range (一两 "one or two", 三四 "three or four").
 _CN_RANGE = re.compile(r"^(一两|两三|三四|四五|五六|六七|七八|八九)")
 # Words before a source number that make it approximate: 数十亿 "billions", 几百 "hundreds".
 _APPROX_BEFORE = ("数", "几", "约", "近", "超")
 _ARABIC_TGT = re.compile(
-    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
+    _NOT_AFTER + r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
     r"(?:\s*(hundred|thousand|million|billion|trillion))?",
     re.IGNORECASE,
 )
@@ -145,7 +179,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     a range such as 一两: may be rounded or said in words) or ``times`` (N倍: N or N+1 times)."""
     found: list[tuple[float, str, str]] = []
     for m in _ARABIC_SRC.finditer(text):
-        value = float(m.group(1))
+        value = float(m.group(1).replace(",", ""))
         if m.group(3):
             value *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[m.group(3)]
         kind = "approx" if m.group(2) or m.group(4) else "exact"
@@ -191,6 +225,64 @@ def target_numbers(text: str) -> set[float]:
     return values
 
 
+_CJK_LANGS = frozenset({"zh", "ja", "ko", "yue", "wuu"})
+
+
+def _family(lang: str | None) -> str:
+    """How a language writes numbers: ``cjk`` (万/亿, numerals), ``comma`` (1.234,5), ``point``."""
+    base = base_language(lang)
+    if not base or base in _CJK_LANGS:
+        return "cjk"  # no language given: the historical default, Chinese source
+    return "comma" if base in _DECIMAL_COMMA else "point"
+
+
+def _eu_numbers(text: str) -> list[tuple[float, str, str]]:
+    out = []
+    for m in _ARABIC_EU.finditer(text):
+        digits = re.sub(r"[.\u00a0\u202f ]", "", m.group(1)).replace(",", ".")
+        v = float(digits)
+        if m.group(2):
+            v *= _EU_SCALES.get(m.group(2).lower(), 1)
+        out.append((v, m.group(), "exact"))
+    return out
+
+
+def _point_numbers(text: str) -> list[tuple[float, str, str]]:
+    out = []
+    for m in _ARABIC_TGT.finditer(text):
+        v = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+        if m.group(3):
+            v *= _SCALES[m.group(3).lower()]
+        out.append((v, m.group(), "exact"))
+    return out
+
+
+def required_numbers(text: str, lang: str | None) -> list[tuple[float, str, str]]:
+    """The numbers a translation of ``text`` must keep: ``(value, as written, kind)``."""
+    fam = _family(lang)
+    if fam == "cjk":
+        return source_numbers_ex(text)
+    return _eu_numbers(text) if fam == "comma" else _point_numbers(text)
+
+
+def expressed_numbers(text: str, lang: str | None) -> set[float]:
+    """Every value ``text`` expresses (with the parts of scaled numbers: 3.5亿 gives 3.5 too)."""
+    fam = _family(lang)
+    if fam == "cjk":
+        have = set()
+        for v, w, _ in source_numbers_ex(text):
+            have.add(v)
+            m = re.match(r"[\d.,]+", w)
+            if m and m.group().rstrip(".,"):
+                have.add(float(m.group().rstrip(".,").replace(",", "")))
+        if "%" in text or "％" in text or "百分之" in text:
+            have |= {v / 100 for v in have}
+        return have | target_numbers(text)  # an English number word in a CJK text counts too
+    if fam == "comma":
+        return {v for v, _, _ in _eu_numbers(text)} | target_numbers(text)
+    return target_numbers(text)
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
@@ -222,17 +314,17 @@ class NumberMismatch(SegmentCheck):
 
     name = "number_mismatch"
     Config = NumberMismatchConfig
-    columns = ("target", "source")
+    columns = ("target", "source", "src_lang", "tgt_lang")
 
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         src = row["source"]
         if not src:
             return []
-        numbers = source_numbers_ex(src)
+        numbers = required_numbers(src, row["src_lang"])
         if not numbers:
             return []
         nums = [(v, w) for v, w, _ in numbers]
-        have = target_numbers(row["target"])
+        have = expressed_numbers(row["target"], row["tgt_lang"])
         missing = [
             (v, w)
             for v, w, kind in numbers

@@ -31,6 +31,9 @@ from pipeline.stages.base import StageConfig, register
 _TOKEN = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 _JOIN = re.compile(r"[\s,，、]*")
 _CJK_LOOP = re.compile(r"([\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]{2,8}?)(?:[，、,\s]*\1){2,}")
+# A Han word of 2-4 characters doubled with nothing between (報銷報銷). One doubled character
+# is reduplication (常常, 看看, 谢谢, 高高兴兴) and is not matched; a third copy is a loop.
+_CJK_DOUBLE = re.compile(r"([\u3400-\u9fff]{2,4})\1(?!\1)")
 # Source-side repeats: a run of word characters (Han, digits: 负120度) doubled with only
 # commas/spaces between, and the constructions Chinese uses for "more and more", "again and again".
 _SRC_REPEAT = re.compile(r"([^\W_]{1,12}?)(?:[，、,\s]*\1)+")
@@ -88,7 +91,24 @@ class Repetition(SegmentCheck):
         text = row["target"]
         flags = self._latin(text, row.get("source"))
         if not text.isascii():
-            for m in _CJK_LOOP.finditer(text):
+            loops = list(_CJK_LOOP.finditer(text))
+            for m in _CJK_DOUBLE.finditer(text):
+                if any(lp.start() <= m.start() < lp.end() for lp in loops):
+                    continue
+                if source_repeats(row.get("source")) >= 2:
+                    continue  # the source doubles a phrase itself
+                flags.append(
+                    make_flag(
+                        self.name,
+                        "major",
+                        0.9,
+                        f"{m.group(1)!r} doubled",
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                    )
+                )
+            for m in loops:
                 flags.append(
                     make_flag(
                         self.name,

@@ -11,7 +11,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
-from pipeline.text.scripts import base_language
+from pipeline.text.scripts import base_language, language_scripts
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -23,6 +23,17 @@ class SourceCopyConfig(StageConfig):
 
 def _key(s: str) -> str:
     return _NOISE.sub("", s.casefold())
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.+#-]*")
+
+
+def translatable(source: str) -> str:
+    """What of ``source`` a translator would translate: without placeholders, URLs, e-mails,
+    paths, code, acronyms and capitalised words (brand and product names: "Amazon S3")."""
+    from pipeline.checks.langid import discount
+
+    return _CAPITALISED.sub(" ", discount(source, None))
 
 
 @register
@@ -43,6 +54,26 @@ class SourceCopy(SegmentCheck):
         s, t = _key(src), _key(row["target"])
         if len(s) < cfg.min_chars or not t:
             return []
+        if len(_key(translatable(src))) < cfg.min_chars:
+            return []  # names, code, placeholders, URLs: copied as they should be
+        if row["src_lang"] and set(language_scripts(row["src_lang"])) & set(
+            language_scripts(row["tgt_lang"])
+        ):
+            # Same script (en->de): a copied UI term or cognate is often right ("Status",
+            # "Templates (%s gerendert)"): an exact copy is a minor finding, a near copy none.
+            if s != t:
+                return []
+            return [
+                make_flag(
+                    self.name,
+                    "minor",
+                    1.0,
+                    "target is a copy of the source",
+                    0,
+                    len(row["target"]),
+                    row["target"],
+                )
+            ]
         if s == t:
             return [
                 make_flag(

@@ -22,6 +22,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
+from pipeline.text.scripts import base_language
 
 DANGLING = frozenset(
     """and or but nor so yet because while although though whereas that which who whom whose
@@ -32,7 +33,8 @@ DANGLING = frozenset(
 )
 _FINAL = re.compile(r"[.!?…。！？:：;；]['\"”’」』)）\]】》]*$|[\"”’」』)）\]】》]$")
 _LAST_WORD = re.compile(r"(\w+)\W*$", re.UNICODE)
-_CJK_DANGLING = re.compile(r"[，、,；;]$")
+# A semicolon (full-width ；too) closes a clause; only commas leave one dangling.
+_CJK_DANGLING = re.compile(r"[，、,]$")
 
 
 class TruncationConfig(StageConfig):
@@ -52,7 +54,7 @@ class Truncation(SegmentCheck):
 
     name = "truncation"
     Config = TruncationConfig
-    columns = ("target", "line_end", "line_first", "source")
+    columns = ("target", "line_end", "line_first", "source", "tgt_lang")
 
     def check_row(self, row: Row) -> list[dict[str, Any]]:
         cfg: TruncationConfig = self.config  # type: ignore[assignment]
@@ -78,7 +80,8 @@ class Truncation(SegmentCheck):
 
         m = _LAST_WORD.search(text)
         last = m.group(1).lower() if m else ""
-        if last in DANGLING and len(words) >= 2:
+        english = base_language(row.get("tgt_lang")) in ("en", "")
+        if english and last in DANGLING and len(words) >= 2:
             return [make_flag(self.name, "major", 1.0, f"ends with {last!r}, mid-sentence", *ev)]
         if not row["line_first"] and len(words) >= cfg.min_words:
             return [

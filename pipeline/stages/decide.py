@@ -52,8 +52,9 @@ class Decide(Stage):
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
         candidates = batch.get("candidates") or [[] for _ in batch["target"]]
-        for target, output, flags, garbled, still, hits, cands in zip(
+        for target, source, output, flags, garbled, still, hits, cands in zip(
             batch["target"],
+            batch["source"],
             batch["output"],
             batch["flags"],
             batch["garbled"],
@@ -62,11 +63,14 @@ class Decide(Stage):
             candidates,
             strict=True,
         ):
-            droppable = any(
+            drop_flag = any(
                 f["check"] in drop and at_least(f["severity"], cfg.drop_min_severity) for f in flags
             )
+            # Drops apply to monolingual archive text only: a bilingual unit (it has a source)
+            # is a human translation, so a drop flag on it (a repeated target) is a review.
+            droppable = drop_flag and not source
             # A glossary hit flagged for an editor (ambiguous variant, missing term) is a review.
-            flagged = any(h["action"] == "flagged" for h in hits)
+            flagged = any(h["action"] == "flagged" for h in hits) or (drop_flag and bool(source))
 
             if cfg.mode == "detect":
                 output = target

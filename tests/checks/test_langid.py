@@ -46,3 +46,23 @@ def test_langdetect_is_seeded():
 @pytest.mark.parametrize("lang", ["en", "en-US", "EN_gb"])
 def test_language_codes_are_normalised(lang):
     assert flags_of("language_id", "今天天气很好，我们去公园散步吧。", tgt_lang=lang)
+
+
+def test_cjk_target_with_product_names_placeholders_and_strftime():
+    from tests.checks.helpers import flags_of
+
+    def lid(tgt: str, src: str) -> list:
+        return flags_of("language_id", tgt, source=src, src_lang="en", tgt_lang="zh")
+
+    assert lid("CSS 文件", "CSS file") == []
+    assert lid("%Y 年 %m 月 %e 日 %A", "%A, %B %e, %Y") == []
+    assert lid("Amazon S3 存储桶", "Amazon S3 bucket") == []
+    assert (
+        lid(
+            "请访问 https://example.org/setup/guide 获取帮助", "See https://example.org/setup/guide"
+        )
+        == []
+    )
+    assert lid("cpu package {} temperature", "cpu package {} temperature reading") == []
+    fl = lid("Please restart your computer afterwards", "Restart")
+    assert [f["severity"] for f in fl] == ["critical"]

@@ -25,3 +25,16 @@ def test_short_sources_and_monolingual_are_not_judged():
         == []
     )
     assert flags_of("length_ratio", "No source.") == []
+
+
+def test_ratio_per_latin_pair():
+    from tests.checks.helpers import checks_of
+
+    src = "Click the button to save all of your changes to the current document now"  # 14 words
+    de = "Klicken Sie auf die Schaltfläche, um alle Änderungen zu speichern"  # 10 words
+    assert checks_of("length_ratio", de, source=src, src_lang="en", tgt_lang="de") == []
+    assert checks_of("length_ratio", "Speichern", source=src, src_lang="en", tgt_lang="de") == [
+        "length_ratio"
+    ]
+    ko = "변경 사항을 모두 저장하려면 단추를 클릭하십시오"  # 6 words: 0.43 of 14, expected 0.7
+    assert checks_of("length_ratio", ko, source=src, src_lang="en", tgt_lang="ko") == []

@@ -107,3 +107,13 @@ def test_a_repeat_the_source_has_too_is_not_flagged(source, target):
 def test_a_repeat_the_source_lacks_is_still_flagged(source, target, severity):
     flags = flags_of("repetition", target, source=source)
     assert [f["severity"] for f in flags] == [severity]
+
+
+def test_cjk_doubling_caught_reduplication_allowed():
+    from tests.checks.helpers import flags_of
+
+    fl = flags_of("repetition", "请提交報銷報銷单据", source="Submit the expense claim")
+    assert [(f["severity"], f["evidence"]["text"]) for f in fl] == [("major", "報銷報銷")]
+    for ok in ("我常常看看书", "谢谢你", "大家高高兴兴地回家"):
+        assert flags_of("repetition", ok, source="I often read") == []
+    assert flags_of("repetition", "研究研究", source="研究研究") == []

@@ -21,3 +21,13 @@ def test_translation_and_monolingual_are_not_copies():
     assert checks_of("source_copy", "Same text here.") == []
     # Same language on both sides (post-editing data): not a copy problem.
     assert checks_of("source_copy", "Same text.", source="Same text.", src_lang="en") == []
+
+
+def test_names_code_urls_placeholders_may_be_copied():
+    from tests.checks.helpers import checks_of
+
+    for src in (" CPU {}", "Amazon S3", "https://example.org/docs", "%s: %s", "GitHub Actions"):
+        assert checks_of("source_copy", src, source=src, src_lang="en", tgt_lang="zh") == []
+    assert checks_of(
+        "source_copy", "Open the file", source="Open the file", src_lang="en", tgt_lang="zh"
+    ) == ["source_copy"]

@@ -137,3 +137,10 @@ def test_boundaries_of_each_rule(text, first, reasons):
 def test_three_words_after_a_paragraph_start_are_too_short_to_judge():
     assert flags_of("truncation", "Rooms open weekdays", line_first=False) == []
     assert flags_of("truncation", "and", line_first=True) == []  # one word: no sentence to cut
+
+
+def test_fullwidth_semicolon_is_not_a_comma_ending():
+    from tests.checks.helpers import checks_of
+
+    assert checks_of("truncation", "第一条规定如下；") == []
+    assert checks_of("truncation", "第一条规定如下，") == ["truncation"]

@@ -1,0 +1,44 @@
+"""Which language pairs each check judges, in one table (the README section is made from it).
+
+``SUPPORT`` maps a check to ``(sources, targets)``: ``"any"``, a script family (``"cased"``:
+Latin, Cyrillic, Greek; ``"non-Latin"``) or language codes. A check that meets a pair it does
+not judge skips the row and counts it (``skipped_pair`` in the check's stats in summary.json).
+"""
+
+from __future__ import annotations
+
+from pipeline.text.scripts import base_language, language_scripts
+
+SUPPORT: dict[str, tuple[str, str]] = {
+    "language_id": ("any", "any (scripts per language; langdetect for Latin)"),
+    "untranslated": ("any", "any (CJK runs in non-CJK targets; English runs in CJK targets)"),
+    "source_copy": ("any", "any other language"),
+    "repetition": ("any", "any (word loops; CJK doubling and loops)"),
+    "duplicate": ("any", "any (drops only monolingual text)"),
+    "truncation": ("any", "any (dangling words: English targets only)"),
+    "number_mismatch": ("zh, ja, ko, en, de, fr, es, it, pt, ru, nl...", "same"),
+    "entity_mismatch": ("non-Latin", "any"),
+    "length_ratio": ("any (pair ratios: zh/ja/ko/de/fr/es <-> en, zh <-> ja/ko)", "any"),
+    "inconsistency": ("any", "cased (capitalised names)"),
+    "placeholder_mismatch": ("any", "any"),
+    "whitespace_mismatch": ("any", "any (spaces not compared for CJK targets)"),
+    "tag_mismatch": ("any", "any"),
+    "url_mismatch": ("any", "any"),
+    "end_punctuation": ("any", "any (full-width forms equal half-width)"),
+    "bracket_pairing": ("any", "any (full-width included)"),
+    "accelerator_mismatch": ("any", "any"),
+    "start_capital": ("cased", "cased"),
+    "translation_inconsistency": ("any", "any"),
+    "house_rules": ("per rule", "per rule"),
+}
+
+_CASED = frozenset({"Latin", "Cyrillic", "Greek"})
+
+
+def cased(lang: str | None) -> bool:
+    """Whether the language's script has upper and lower case."""
+    return bool(set(language_scripts(lang)) & _CASED)
+
+
+def pair(src_lang: str | None, tgt_lang: str | None) -> str:
+    return f"{base_language(src_lang) or '?'}-{base_language(tgt_lang) or '?'}"

@@ -1,0 +1,80 @@
+"""Check ``end_punctuation`` (bilingual): the target ends with other punctuation than the source.
+
+Punctuation is compared by its function, so a language's own forms count as equal: ``。`` is
+``.``, ``！`` is ``!``, ``？`` is ``?`` (and the Spanish ``¿``..``?`` pair), ``：`` is ``:``,
+``…``/``...``/``……`` are one ellipsis. A source ending in a full stop whose target ends in a
+letter (or the reverse) is flagged; a target that only adds or drops closing quotes or brackets
+is compared by what stands before them. CJK targets of one word or less are not judged (labels).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.checks.base import Row, SegmentCheck
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+
+_CLASS = {
+    ".": "stop",
+    "。": "stop",
+    "．": "stop",
+    "｡": "stop",
+    "!": "excl",
+    "！": "excl",
+    "?": "quest",
+    "？": "quest",
+    ":": "colon",
+    "：": "colon",
+    ";": "semi",
+    "；": "semi",
+    ",": "comma",
+    "，": "comma",
+    "、": "comma",
+    "…": "ellipsis",
+}
+_CLOSERS = "\"'”’»」』)）]】》>\u00a0 \t\n"
+
+
+def ending(text: str) -> tuple[str, int]:
+    """The function of the text's final punctuation (``""`` for none) and where it starts."""
+    t = text.rstrip(_CLOSERS)
+    if t.endswith(("...", "……", "…")):
+        n = 3 if t.endswith("...") else (2 if t.endswith("……") else 1)
+        return "ellipsis", len(t) - n
+    if t and t[-1] in _CLASS:
+        return _CLASS[t[-1]], len(t) - 1
+    return "", len(t)
+
+
+@register
+class EndPunctuation(SegmentCheck):
+    """Flag a target whose final punctuation does another job than the source's."""
+
+    name = "end_punctuation"
+    Config = StageConfig
+    columns = ("target", "source")
+
+    def check_row(self, row: Row) -> list[dict[str, Any]]:
+        src, tgt = row["source"], row["target"]
+        if not src or not tgt.strip():
+            return []
+        se, _ = ending(src)
+        te, at = ending(tgt)
+        if se == te:
+            return []
+        # A colon ending a label, or a stop after an abbreviation: too weak alone.
+        if {se, te} <= {"", "colon"} or {se, te} == {"stop", "ellipsis"}:
+            return []
+        end = at + (1 if te and te != "ellipsis" else len(tgt.rstrip(_CLOSERS)) - at)
+        return [
+            make_flag(
+                self.name,
+                "minor",
+                0.6,
+                f"source ends with {se or 'no punctuation'}, target with {te or 'no punctuation'}",
+                at,
+                end,
+                tgt[at:end],
+            )
+        ]

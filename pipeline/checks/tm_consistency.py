@@ -1,0 +1,80 @@
+"""Check ``translation_inconsistency`` (document level, bilingual): one file or TM translates
+the same source several ways, or gives one translation to several different sources.
+
+Sources and targets are compared after folding case and collapsing whitespace, so "Save" and
+"save " are one source; sources that differ only in punctuation or an accelerator ("&Save",
+"Save...") are one source too. Every unit of the group whose text is not the group's most
+frequent one is flagged (ties: all but the first seen), with the other unit named in the
+evidence. Findings are ``minor``: context may justify two renderings (PO ``msgctxt``), so they
+are for a reviewer, never a reason to drop or blank anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from pydantic import Field
+
+from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
+from pipeline.flags import make_flag
+from pipeline.stages.base import StageConfig, register
+
+_FOLD = re.compile(r"[\s&_~.…:：。!！?？]+")
+
+
+def _key(text: str) -> str:
+    return _FOLD.sub(" ", text.casefold()).strip()
+
+
+class TranslationInconsistencyConfig(StageConfig):
+    both_ways: bool = Field(True, description="also flag one target for different sources")
+    min_chars: int = Field(2, description="shorter keys (one letter, a number) are ignored")
+
+
+@register
+class TranslationInconsistency(DocCheck):
+    """Flag the same source translated differently and one target used for different sources."""
+
+    name = "translation_inconsistency"
+    Config = TranslationInconsistencyConfig
+
+    def analyse(self, segs: list[DocSegment], flags: Flags) -> None:
+        cfg: TranslationInconsistencyConfig = self.config  # type: ignore[assignment]
+        bi = [s for s in segs if s.source and s.target.strip()]
+        self._group(bi, flags, lambda s: s.source or "", lambda s: s.target, "source", cfg)
+        if cfg.both_ways:
+            self._group(bi, flags, lambda s: s.target, lambda s: s.source or "", "target", cfg)
+
+    def _group(self, segs, flags, by, other, what, cfg) -> None:  # type: ignore[no-untyped-def]
+        groups: dict[str, list[DocSegment]] = defaultdict(list)
+        for s in segs:
+            k = _key(by(s))
+            if len(k) >= cfg.min_chars:
+                groups[k].append(s)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            forms = Counter(_key(other(s)) for s in members)
+            if len(forms) < 2:
+                continue
+            top = forms.most_common(1)[0][0]
+            first = next(s for s in members if _key(other(s)) == top)
+            the_other = "is translated as" if what == "source" else "translates"
+            for s in members:
+                if _key(other(s)) == top or any(
+                    same_unit(s, m) for m in members if m is not s and _key(other(m)) == top
+                ):
+                    continue
+                flags.setdefault((s.file, s.seq), []).append(
+                    make_flag(
+                        self.name,
+                        "minor",
+                        0.6,
+                        f"same {what} as {first.record}#{first.index}, which "
+                        f"{the_other} {other(first)!r}",
+                        0,
+                        len(s.target),
+                        s.target,
+                    )
+                )
