@@ -5,8 +5,9 @@ At most two tasks per worker are in flight, so reading never runs far ahead of t
 
 Where the platform forks (Linux) and no stage runs a model, the stages are set up here, once,
 before the pool forks: every worker inherits the built dictionaries and profiles (wordfreq,
-langdetect, CC-CEDICT) copy-on-write instead of importing and building them again. A run with a
-model stage spawns fresh workers, since a forked torch/OpenMP runtime can hang.
+langdetect, CC-CEDICT) copy-on-write instead of importing and building them again. A run whose
+stages load a model (a ``model`` set in a stage's config) spawns fresh workers, since a forked
+torch/OpenMP runtime can hang.
 """
 
 from __future__ import annotations
@@ -74,4 +75,5 @@ def _can_fork(init_args: tuple[Any, ...]) -> bool:
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
-    return not any(getattr(st, "uses_model", False) for st in _stages_of(init_args))
+    # A model stage without a model configured (the default re-translation) loads nothing.
+    return not any(getattr(st.config, "model", "") for st in _stages_of(init_args))
