@@ -105,7 +105,7 @@ class GramCache:
     """Text -> ``Grams``, least recently used first out once ``max_bytes`` is passed. One per
     worker, kept across batches and shards: a source's translations recur in many documents."""
 
-    def __init__(self, max_bytes: int = 48 * 2**20) -> None:
+    def __init__(self, max_bytes: int = 16 * 2**20) -> None:
         self.max_bytes = max_bytes
         self.nbytes = 0
         self._items: OrderedDict[str, Grams] = OrderedDict()
