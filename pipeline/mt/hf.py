@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 from pipeline.mt.backend import Translator, _one_line
+from pipeline.mt.convert import safetensors_parameters
 from pipeline.mt.modeldir import ModelDir, ModelError
 
 # Read by the OpenMP runtime when torch loads it: must be in the environment before that import.
@@ -135,7 +136,5 @@ class TransformersTranslator(Translator):
 
     def parameter_count(self) -> int:
         if not self.model.pickle:  # the stored count, as CTranslate2 copies report it
-            from pipeline.mt.convert import safetensors_parameters
-
             return safetensors_parameters(self.model.weights)
         return int(sum(p.numel() for p in self.net.parameters()))
