@@ -2,10 +2,16 @@
 
 Loaded from local files only, safetensors unless the directory was accepted with pickle
 allowed, never with remote code. (transformers v5 has no ``pipeline("translation")``.)
+
+Thread policy (issue 20): one intra-op thread per worker unless ``threads`` says otherwise, and
+OpenMP told to wait passively (``OMP_WAIT_POLICY=PASSIVE``, set before torch is first imported
+unless the environment already sets it). With several threads on a busy machine, spinning OpenMP
+threads cost 2.4-3x more CPU per token; the pool's workers are the parallelism.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -13,9 +19,13 @@ from pipeline.mt.backend import Translator, _one_line
 from pipeline.mt.convert import safetensors_parameters
 from pipeline.mt.modeldir import ModelDir, ModelError
 
+# Read by the OpenMP runtime when torch loads it: must be in the environment before that import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+DEFAULT_THREADS = 1
+
 
 class TransformersTranslator(Translator):
-    """A transformers seq2seq model on CPU (fp32) or CUDA."""
+    """A transformers seq2seq model on CPU (fp32) or CUDA; ``threads`` 0 means one thread."""
 
     backend = "transformers"
 
@@ -29,8 +39,8 @@ class TransformersTranslator(Translator):
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        if threads > 0:
-            torch.set_num_threads(threads)
+        self.threads = threads if threads > 0 else DEFAULT_THREADS
+        torch.set_num_threads(self.threads)
         self.torch = torch
         self.device = device
         try:

@@ -46,7 +46,10 @@ def load_translator(
             model, src_lang, tgt_lang, device=device, threads=n, compute_type=compute_type
         )
     else:
-        translator = TransformersTranslator(model, src_lang, tgt_lang, device=device, threads=n)
+        # One thread per worker unless asked (the backend's thread policy), not the core share.
+        translator = TransformersTranslator(
+            model, src_lang, tgt_lang, device=device, threads=threads
+        )
     LOADS += 1
     return translator
 

@@ -4,21 +4,44 @@ its source.
 Raters' errors are where systems disagree: a translation that shares much with the other
 translations of the same source (other candidates of the segment, other systems' records for the
 same source) is less likely to hold a mistranslation. Each text gets the mean sentence chrF
-(sacrebleu's, 0..100) against every other text of its group, as in minimum-Bayes-risk decoding.
+(sacrebleu's, 0..100) against the other texts of its group, as in minimum-Bayes-risk decoding.
 
-Character n-grams are extracted once per text and the pairwise statistics reuse them; each pair's
-value equals ``CHRF().sentence_score(hyp, [ref]).score``.
+Speed (issue 20): each text's character n-grams are extracted once, as one sorted array of
+64-bit hashes with counts (``Grams``), and kept in a bounded cache (``GramCache``) that lives as
+long as the worker, so a translation compared with a dozen others is never extracted again. A
+text is compared with all its peers at once in numpy (one ``searchsorted`` and one ``bincount``
+for every order of every peer). The f-score repeats sacrebleu's arithmetic step by step, so each
+pair's value equals ``CHRF().sentence_score(hyp, [ref]).score`` bit for bit, unless two distinct
+n-grams of the compared texts share a 64-bit hash (odds about 1e-15 per pair of texts).
+
+A text with more than ``k`` others is compared with its ``k`` nearest only, by a MinHash
+estimate of the Jaccard similarity of the n-gram sets; with ``k`` others or fewer the cap does
+not bite and the score is the full mean.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from sacrebleu.metrics.chrf import CHRF
+import numpy as np
 
-_CHRF = CHRF()
+# sacrebleu's CHRF() defaults: character n-grams of orders 1..6, no word n-grams, beta 2.
+ORDER = 6
+BETA = 2
+_FACTOR = BETA**2
+# Rolling-hash multiplier and one salt per order, so the orders share one sorted array.
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_SALT = [
+    np.uint64(0),
+    *(np.uint64((n * 0xD6E8FEB86659FD93) & 0xFFFFFFFFFFFFFFFF) for n in range(1, ORDER)),
+]
+# MinHash: 64 random affine permutations of the 64-bit hashes (fixed seed: same picks every run).
+_RNG = np.random.default_rng(20)
+_MH_A = _RNG.integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
+_MH_B = _RNG.integers(0, 2**63, size=64, dtype=np.uint64)
 
 
 def source_key(source: str) -> str:
@@ -28,52 +51,163 @@ def source_key(source: str) -> str:
     return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
-# One text's character and word n-gram counters (one per order) with their totals.
-Grams = list[tuple[Counter[str], int]]
+@dataclass
+class Grams:
+    """One text's character n-grams of orders 1..6: sorted unique salted hashes, their counts and
+    orders, and the total count per order."""
+
+    hashes: np.ndarray  # uint64, sorted, unique
+    counts: np.ndarray  # int32
+    orders: np.ndarray  # int8, 0-based order of each hash
+    totals: np.ndarray  # int64, shape (ORDER,)
+    _sketch: np.ndarray | None = field(default=None, repr=False)
+
+    def sketch(self) -> np.ndarray:
+        """MinHash signature (64 minima) of the n-gram set, computed on first use."""
+        if self._sketch is None:
+            if len(self.hashes):
+                mixed = self.hashes[:, None] * _MH_A[None, :] + _MH_B[None, :]
+                self._sketch = mixed.min(axis=0)
+            else:
+                self._sketch = np.full(64, np.iinfo(np.uint64).max, dtype=np.uint64)
+        return self._sketch
+
+    @property
+    def nbytes(self) -> int:
+        return self.hashes.nbytes + self.counts.nbytes + self.orders.nbytes + 600
 
 
-def _ngrams(text: str) -> Grams:
-    return [(c, sum(c.values())) for c in _CHRF._extract_reference_info([text])["ref_ngrams"][0]]
+def ngrams(text: str) -> Grams:
+    """The character n-grams sacrebleu's chrF counts: whitespace removed, orders 1..6."""
+    line = "".join(text.split())
+    cps = np.frombuffer(line.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cps = cps.astype(np.uint64)
+    parts, totals = [], np.zeros(ORDER, dtype=np.int64)
+    h = cps
+    for n in range(ORDER):
+        if n:
+            h = h[:-1] * _MULT + cps[n:]
+        if not len(h):
+            break
+        parts.append(h ^ _SALT[n])
+        totals[n] = len(h)
+    if not parts:
+        empty = np.zeros(0, dtype=np.uint64)
+        return Grams(empty, np.zeros(0, np.int32), np.zeros(0, np.int8), totals)
+    allh = np.concatenate(parts)
+    order_of = np.repeat(np.arange(len(parts), dtype=np.int8), [len(p) for p in parts])
+    hashes, first, counts = np.unique(allh, return_index=True, return_counts=True)
+    # Small dtypes: a cached text costs 13 bytes per distinct n-gram, not 24.
+    return Grams(hashes, counts.astype(np.int32), order_of[first], totals)
 
 
-def _chrf(hyp: Grams, ref: Grams) -> float:
-    # sacrebleu's _get_match_statistics, with the totals counted once per text and the matches
-    # summed over the smaller counter (min() is symmetric): the same integers, faster.
-    stats: list[int] = []
-    for (h, h_total), (r, r_total) in zip(hyp, ref, strict=True):
-        small, big = (h, r) if len(h) <= len(r) else (r, h)
-        match = 0
-        for ng, count in small.items():
-            other = big.get(ng)
-            if other is not None:
-                match += count if count < other else other
-        stats.extend((h_total if r else 0, r_total, match))
-    return _CHRF._compute_f_score(stats)
+class GramCache:
+    """Text -> ``Grams``, least recently used first out once ``max_bytes`` is passed. One per
+    worker, kept across batches and shards: a source's translations recur in many documents."""
+
+    def __init__(self, max_bytes: int = 16 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._items: OrderedDict[str, Grams] = OrderedDict()
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._items
+
+    def get(self, text: str) -> Grams:
+        g = self._items.get(text)
+        if g is not None:
+            self._items.move_to_end(text)
+            return g
+        self.misses += 1
+        g = self._items[text] = ngrams(text)
+        self.nbytes += g.nbytes
+        while self.nbytes > self.max_bytes and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            self.nbytes -= old.nbytes
+        return g
+
+
+def _f_scores(n_hyp: np.ndarray, n_ref: np.ndarray, n_match: np.ndarray) -> np.ndarray:
+    """sacrebleu's ``CHRF._compute_f_score`` (``eps_smoothing`` off) for many pairs at once
+    (arrays of shape (p, ORDER)), with the same float operations, so the values are identical:
+    the orders a pair lacks add 0.0, which changes no sum, and six numbers sum left to right."""
+    both = (n_hyp > 0) & (n_ref > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prec = np.where(both, n_match / n_hyp, 0.0)
+        rec = np.where(both, n_match / n_ref, 0.0)
+        effective = both.sum(axis=1)
+        avg_prec = np.where(effective > 0, prec.sum(axis=1) / effective, 0.0)
+        avg_rec = np.where(effective > 0, rec.sum(axis=1) / effective, 0.0)
+        score = (1 + _FACTOR) * avg_prec * avg_rec
+        score = score / ((_FACTOR * avg_prec) + avg_rec)
+    return np.where(avg_prec + avg_rec != 0, 100 * score, 0.0)
+
+
+def chrf_many(hyp: Grams, refs: Sequence[Grams]) -> np.ndarray:
+    """Sentence chrF of ``hyp`` against each of ``refs`` (one reference each), vectorised."""
+    b = len(refs)
+    if not b:
+        return np.zeros(0)
+    ref_h = np.concatenate([r.hashes for r in refs])
+    ref_c = np.concatenate([r.counts for r in refs])
+    ref_o = np.concatenate([r.orders for r in refs])
+    ref_i = np.repeat(np.arange(b, dtype=np.int64), [len(r.hashes) for r in refs])
+    n_match = np.zeros(b * ORDER, dtype=np.float64)
+    if len(hyp.hashes) and len(ref_h):
+        pos = np.searchsorted(hyp.hashes, ref_h)
+        pos[pos == len(hyp.hashes)] = 0
+        hit = hyp.hashes[pos] == ref_h
+        m = np.minimum(hyp.counts[pos[hit]], ref_c[hit])
+        where = ref_i[hit] * ORDER + ref_o[hit]
+        n_match = np.bincount(where, weights=m, minlength=b * ORDER)
+    n_ref = np.stack([r.totals for r in refs])
+    # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
+    n_hyp = np.where(n_ref > 0, hyp.totals[None, :], 0)
+    return _f_scores(n_hyp, n_ref, n_match.reshape(b, ORDER))
 
 
 def pair_chrf(hyp: str, ref: str) -> float:
     """Sentence chrF of ``hyp`` against the single reference ``ref`` (0..100)."""
-    return _chrf(_ngrams(hyp), _ngrams(ref))
+    return float(chrf_many(ngrams(hyp), [ngrams(ref)])[0])
+
+
+def nearest(hyp: Grams, refs: Sequence[Grams], k: int) -> list[int]:
+    """Indices of the ``k`` refs most like ``hyp`` by MinHash Jaccard estimate, in their order
+    (ties go to the earlier ref)."""
+    if len(refs) <= k:
+        return list(range(len(refs)))
+    sims = (np.stack([r.sketch() for r in refs]) == hyp.sketch()[None, :]).sum(axis=1)
+    picked = np.argsort(-sims, kind="stable")[:k]
+    return sorted(picked.tolist())
 
 
 def consensus_scores(
     texts: Sequence[str],
     pool: Sequence[str] = (),
-    cache: dict[str, Grams] | None = None,
+    cache: GramCache | dict[str, Grams] | None = None,
+    k: int = 0,
 ) -> list[float | None]:
-    """For each of ``texts``: mean chrF against the other ``texts`` and every ``pool`` text.
+    """For each of ``texts``: mean chrF against the other ``texts`` and every ``pool`` text
+    (against the ``k`` nearest of them by MinHash when there are more than ``k``; ``k`` 0 means
+    no cap).
 
     ``pool`` holds translations that are compared with but not scored (other records' targets).
-    A text with nothing to compare with gets None. ``cache`` (text -> character n-grams) lets a
-    caller that scores every translation of a source extract each text's n-grams once.
+    A text with nothing to compare with gets None. ``cache`` keeps each text's n-grams for the
+    next call (a ``GramCache``, or a plain dict that grows without bound).
     """
     if cache is None:
         cache = {}
 
     def grams_of(text: str) -> Grams:
+        if isinstance(cache, GramCache):
+            return cache.get(text)
         g = cache.get(text)
         if g is None:
-            g = cache[text] = _ngrams(text)
+            g = cache[text] = ngrams(text)
         return g
 
     grams = [grams_of(t) for t in texts]
@@ -81,5 +215,11 @@ def consensus_scores(
     out: list[float | None] = []
     for i, g in enumerate(grams):
         others = [o for j, o in enumerate(grams) if j != i] + pool_grams
-        out.append(sum(_chrf(g, o) for o in others) / len(others) if others else None)
+        if not others:
+            out.append(None)
+            continue
+        if k and len(others) > k:
+            others = [others[j] for j in nearest(g, others, k)]
+        # Python's sum over the list: the same additions, in the same order, as before.
+        out.append(sum(chrf_many(g, others).tolist()) / len(others))
     return out

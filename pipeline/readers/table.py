@@ -1,5 +1,9 @@
 """TSV and CSV with a header row naming the same fields as JSONL (``id``, ``target``, ...).
 
+A header without ``target`` (or ``source``, ``reference``) may name it with the language, as
+quality-estimation sets do: one ``mt_<lang>`` column is the target, one ``src_<lang>`` the source
+and one ``ref_...<lang>`` the reference; the languages come from the names (``src_zh``, ``mt_en``).
+
 TSV follows the IANA convention (tab-separated, no quoting: a cell holds no tab or newline).
 CSV follows RFC 4180 quoting and may carry newlines inside quoted cells.
 """
@@ -52,14 +56,15 @@ class _Table(Format):
                 for k, ln in enumerate(row_lines)
             )
             if header is None:
-                header = _header(src.path, first.number, cells, error)
+                header, langs = _aliased(_header(src.path, first.number, cells, error, False))
+                _header(src.path, first.number, header, "")
                 continue
             reason = error or _row_problem(header, cells, raw, seen)
             if reason:
                 yield Reject(src.path, first.number, reason, short_raw(raw), span)
                 continue
             assert cells is not None
-            row = dict(zip(header, cells, strict=True))
+            row = {**langs, **dict(zip(header, cells, strict=True))}
             rid = row["id"]
             seen[rid] = first.number
             yield record_from_fields(
@@ -148,16 +153,44 @@ def _parse_csv(text: str) -> tuple[list[str] | None, str]:
     return rows[0], ""
 
 
-def _header(path: str, number: int, cells: list[str] | None, error: str) -> list[str]:
+# Columns named with their language (qe-dev: src_zh, mt_en, ref_or_postedit_en).
+_ALIASES = (
+    ("target", "mt_", "tgt_lang"),
+    ("source", "src_", "src_lang"),
+    ("reference", "ref_", ""),
+)
+
+
+def _aliased(header: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The header with one ``mt_*``/``src_*``/``ref_*`` column each renamed to its field, and
+    the languages their names give (kept only where no ``src_lang``/``tgt_lang`` column is)."""
+    out, langs = list(header), {}
+    for field, prefix, lang_field in _ALIASES:
+        hits = [i for i, h in enumerate(out) if h.startswith(prefix)]
+        if field in out or len(hits) != 1:
+            continue
+        lang = out[hits[0]].rsplit("_", 1)[1]
+        out[hits[0]] = field
+        if lang_field and lang_field not in out and lang.isalpha() and 2 <= len(lang) <= 3:
+            langs[lang_field] = lang.lower()
+    return out, langs
+
+
+def _header(
+    path: str, number: int, cells: list[str] | None, error: str, check: bool = True
+) -> list[str]:
     if cells is None:
         raise InputError(path, f"header row: {error}", line=number)
     col = undecodable_column("".join(cells))
     if col is not None:
         raise InputError(path, "header row has undecodable UTF-8 bytes", line=number)
     header = [c.strip().lstrip("\ufeff") for c in cells]
+    if not check:
+        return header
     for required in ("id", "target"):
         if required not in header:
-            raise InputError(path, f"header has no {required!r} column", line=number)
+            how = " (or one mt_<lang> column, e.g. mt_en)" if required == "target" else ""
+            raise InputError(path, f"header has no {required!r} column{how}", line=number)
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise InputError(path, f"header repeats column(s) {', '.join(dupes)}", line=number)

@@ -29,7 +29,7 @@ a choice (more than one candidate), with the MT's own score under origin ``mt``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from pydantic import Field
@@ -38,7 +38,7 @@ import pipeline.checks  # noqa: F401  (registers the checks a default context ju
 from pipeline.core.context import Context, default_context
 from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
 from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
-from pipeline.quality.consensus import consensus_scores, source_key
+from pipeline.quality.consensus import GramCache, consensus_scores, source_key
 from pipeline.quality.features import chinese_frequencies, dictionary_words, segment_features
 from pipeline.quality.metrics import corpus_scores, count_keys, metric_set, tokenizer_for
 from pipeline.quality.model import QualityModel, load_model, quality_from_logit
@@ -67,6 +67,12 @@ class ScoreConfig(StageConfig):
     )
     consensus: bool = Field(True, description="compare with other translations of the source")
     max_peers: int = Field(12, ge=0, description="most other records' translations kept per source")
+    consensus_k: int = Field(
+        12,
+        ge=0,
+        description="compare each translation with at most this many others, the nearest by "
+        "MinHash (0: all)",
+    )
     choose: bool = Field(True, description="replace the output with the best candidate")
     retranslation_margin: float = Field(
         0.05, ge=0.0, le=1.0, description="quality a re-translation must win by"
@@ -102,9 +108,10 @@ class Score(Stage[ScoreConfig]):
         self._model: QualityModel | None = None
         self._ctx: Context | None = None
         self._segment_checks: frozenset[str] = frozenset()
-        # Character n-grams of the texts scored in one batch: every translation of a source is
-        # compared with all the others, so each is extracted once instead of once per peer.
-        self._ngrams: dict[str, Any] = {}
+        # Character n-grams of the texts scored by this worker, kept across batches and shards
+        # (bounded, least recently used out): every translation of a source is compared with
+        # all the others, so each is extracted once for the run, not once per peer or batch.
+        self._ngrams = GramCache()
         self._combine: Any = None
 
     def setup(self) -> None:
@@ -143,7 +150,21 @@ class Score(Stage[ScoreConfig]):
                 part.setdefault(source_key(src), []).append((f"{f}\0{rec}", tgt))
         return part
 
-    def merge(self, parts: list[Any]) -> dict[str, list[tuple[str, str]]]:
+    def merge_shards(self, parts: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        """Each shard gets only the groups of the sources it holds, so a worker loads its own
+        shard's peers, not the whole table of the archive, for every shard."""
+        kept: list[tuple[int, list[str]]] = []
+
+        def remember() -> Iterator[Any]:
+            for shard, part in parts:
+                kept.append((shard, list(part or ())))
+                yield part
+
+        groups = self.merge(remember())
+        for shard, keys in kept:
+            yield shard, {k: groups[k] for k in keys if k in groups}
+
+    def merge(self, parts: Iterable[Any]) -> dict[str, list[tuple[str, str]]]:
         cap = self.config.max_peers + 1  # the record itself is one of them
         groups: dict[str, list[tuple[str, str]]] = {}
         for part in parts:
@@ -157,7 +178,6 @@ class Score(Stage[ScoreConfig]):
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         self.ensure_setup()
         groups: dict[str, list[tuple[str, str]]] = state or {}
-        self._ngrams = {}
         rows = list(batch_rows(batch))
         cands = [self._candidates(r) for r in rows]
         model_scores = self._model_scores(rows, cands)
@@ -172,7 +192,6 @@ class Score(Stage[ScoreConfig]):
             self._count_quality(scored, quality)
         out = dict(batch)
         out["quality"], out["candidates"], out["metrics"] = out_quality, out_cands, out_metrics
-        self._ngrams = {}
         return out
 
     def _candidates(self, row: dict[str, Any]) -> list[Candidate]:
@@ -257,9 +276,11 @@ class Score(Stage[ScoreConfig]):
             ]
             others += peers
             if cfg.consensus and others:
-                cons = consensus_scores([cand["text"]], others, self._ngrams)[0]
+                k = cfg.consensus_k
+                cons = consensus_scores([cand["text"]], others, self._ngrams, k)[0]
                 feats["consensus"] = cons
-                reasons.append(f"consensus chrF {cons:.1f} against {len(others)} other(s)")
+                against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
+                reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
             z = self._model.risk_logit(feats)
             if lp is not None:
                 z -= cfg.model_weight * (lp - cfg.model_center)

@@ -194,7 +194,10 @@ def test_csv_multiline_cells_and_rejects_exactly(tmp_path):
 @pytest.mark.parametrize(
     "header,reason",
     [
-        (b"id\ttext\n", "a.tsv:1: header has no 'target' column"),
+        (
+            b"id\ttext\n",
+            "a.tsv:1: header has no 'target' column (or one mt_<lang> column, e.g. mt_en)",
+        ),
         (b"target\tnote\n", "a.tsv:1: header has no 'id' column"),
         (b"id\ttarget\tid\n", "a.tsv:1: header repeats column(s) id"),
         (b"id\ttarg\xffet\n", "a.tsv:1: header row has undecodable UTF-8 bytes"),

@@ -1,0 +1,90 @@
+"""Consensus at scale (issue 20): vectorised chrF equals sacrebleu's, the k-nearest cap equals
+full consensus where it does not bite, n-grams are extracted once per text for a worker's life,
+and each shard's state holds only its own sources."""
+
+from __future__ import annotations
+
+import sacrebleu
+
+from pipeline.quality.consensus import GramCache, chrf_many, consensus_scores, nearest, ngrams
+from pipeline.stages.score import Score
+from tests.quality.helpers import bi_row, run_score
+
+SRC = "公园全年免费开放。"
+SYSTEMS = [
+    "The park is open free of charge all year round.",
+    "The parks are open for free all year.",
+    "The park is free to enter throughout the year.",
+    "Parks open free all year round.",
+    "Park construction invested 350 million yuan.",
+]
+
+
+def full_mean(text: str, others: list[str]) -> float:
+    """The definition, by sacrebleu directly: mean sentence chrF against every other text."""
+    return sum(sacrebleu.sentence_chrf(text, [o]).score for o in others) / len(others)
+
+
+def test_vectorised_pairs_equal_sacrebleu_for_many_refs_at_once():
+    refs = [*SYSTEMS, "", "!", "P"]
+    got = chrf_many(ngrams(SYSTEMS[0]), [ngrams(r) for r in refs]).tolist()
+    assert got == [sacrebleu.sentence_chrf(SYSTEMS[0], [r]).score for r in refs]
+
+
+def test_capped_consensus_equals_full_consensus_on_small_groups():
+    # Groups of at most k + 1 texts: the cap does not bite, scores are the full mean exactly.
+    for k in (4, 5, 12):
+        capped = consensus_scores(SYSTEMS, k=k)
+        assert capped == [full_mean(t, [o for o in SYSTEMS if o != t]) for t in SYSTEMS]
+    # Through the stage: five records of one source, consensus_k 4 (= the 4 others) and 0 (off).
+    rows = [bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)]
+    capped, _ = run_score([dict(r) for r in rows], consensus_k=4)
+    full, _ = run_score([dict(r) for r in rows], consensus_k=0)
+    assert [r["quality"] for r in capped] == [r["quality"] for r in full]
+
+
+def test_when_the_cap_bites_the_nearest_are_kept():
+    # Three near-copies of the text and two unrelated ones: k = 3 keeps the near-copies.
+    text = "The river rose by two metres overnight."
+    others = [
+        "Tea prices fell sharply in the spring market.",
+        "The river rose two metres overnight.",
+        "A museum opened in the old town hall.",
+        "The river rose by two metres last night.",
+        "Overnight, the river rose by two metres.",
+    ]
+    assert nearest(ngrams(text), [ngrams(o) for o in others], 3) == [1, 3, 4]
+    (capped,) = consensus_scores([text], others, k=3)
+    assert capped == full_mean(text, [others[1], others[3], others[4]])
+    assert capped > full_mean(text, others)
+
+
+def test_ngrams_are_extracted_once_per_text_across_batches():
+    stage = Score()
+    rows = [bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)]
+    run_score(rows, batch_size=1, stage=stage)  # five batches, each text compared four times
+    assert stage._ngrams.misses == len(SYSTEMS)
+
+
+def test_gram_cache_is_bounded_least_recently_used_out():
+    cache = GramCache(max_bytes=1)  # below one entry: only the latest text stays
+    cache.get("first text")
+    cache.get("second text")
+    assert "second text" in cache and "first text" not in cache and len(cache) == 1
+
+
+def test_each_shard_state_holds_only_its_own_sources():
+    stage = Score()
+    a = [bi_row("The park is free.", "公园免费。", "a1"), bi_row("Tea is cheap.", "茶便宜。", "a2")]
+    b = [bi_row("Parks are free.", "公园免费。", "b1"), bi_row("Rain fell.", "下雨了。", "b2")]
+    c = [bi_row("Tea costs little.", "茶便宜。", "c1")]
+    from pipeline.stages.base import rows_to_batch
+
+    parts = [(i, stage.scan(rows_to_batch(rs))) for i, rs in enumerate((a, b, c))]
+    states = dict(stage.merge_shards(iter(parts)))
+    texts = {s: sorted(t for g in st.values() for _, t in g) for s, st in states.items()}
+    assert texts == {
+        0: ["Parks are free.", "Tea costs little.", "Tea is cheap.", "The park is free."],
+        1: ["Parks are free.", "The park is free."],  # the lone rain record has no peers
+        2: ["Tea costs little.", "Tea is cheap."],
+    }
