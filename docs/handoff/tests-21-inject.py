@@ -1,0 +1,160 @@
+"""Issue 21 evidence: inject each surviving bug by hand, run its tests, expect a failure, revert.
+
+    python docs/handoff/tests-21-inject.py [ID ...]
+
+Each bug is an exact string replacement in one source file (the file is restored afterwards,
+even on Ctrl-C). Prints one line per bug: ``ID  FAILED-AS-WANTED`` or ``ID  NOT CAUGHT``.
+The replacements name the code as it was on 2026-12-03 (before the core/reliab moves): when
+the text is not found the line says ``STALE`` instead of guessing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BUGS: list[tuple[str, str, str, str, list[str]]] = [
+    # id, file, old text, new text, tests
+    (
+        "R1-resume-size-only",
+        "pipeline/runner.py",
+        "        if o != f:\n",
+        '        if o["size"] != f["size"]:\n',
+        ["tests/test_run_survivors.py::test_resume_refuses_an_input_edited_to_the_same_size"],
+    ),
+    (
+        "R2-trailing-stats-lost",
+        "pipeline/runner.py",
+        "    for p, sid in pending_done:\n        yield load(wd.done(p, sid))",
+        "    for p, sid in pending_done[:0]:\n        yield load(wd.done(p, sid))",
+        [
+            "tests/test_multishard.py::test_resume_after_deleting_chosen_markers_gives_the_same_outputs"
+        ],
+    ),
+    (
+        "R3-progress-segments",
+        "pipeline/runner.py",
+        "progress.advance(res.records,",
+        "progress.advance(res.segments,",
+        ["tests/test_multishard.py::test_progress_counts_records_per_pass_not_segments"],
+    ),
+    (
+        "R4a-batch-split-range",
+        "pipeline/executor/work.py",
+        "for i in range(0, n, size)",
+        "for i in range(0, n - 1, size)",
+        ["tests/test_multishard.py::test_every_shape_gives_the_hand_derived_outputs"],
+    ),
+    (
+        "R4b-batch-split-slice",
+        "pipeline/executor/work.py",
+        "v[i : i + size]",
+        "v[i : i + size - 1]",
+        ["tests/test_multishard.py::test_every_shape_gives_the_hand_derived_outputs"],
+    ),
+    (
+        "R5-shard0-state",
+        "pipeline/executor/work.py",
+        "load_state(wd, st.name, sid)",
+        "load_state(wd, st.name, 0)",
+        ["tests/test_multishard.py::test_every_shape_gives_the_hand_derived_outputs"],
+    ),
+    (
+        "R6-mode-0600",
+        "pipeline/writers/atomic.py",
+        "        os.fchmod(fd, 0o666 & ~_umask())",
+        "        pass",
+        ["tests/test_run_survivors.py::test_outputs_follow_the_umask_not_0600"],
+    ),
+    (
+        "R7-glob-basename",
+        "pipeline/inputs.py",
+        "fnmatchcase(rel, p) or fnmatchcase(name, p)",
+        "fnmatchcase(name, p)",
+        [
+            "tests/test_run_survivors.py::test_include_glob_matches_the_path_relative_to_the_folder",
+            "tests/test_run_survivors.py::test_exclude_glob_matches_the_path_relative_to_the_folder",
+        ],
+    ),
+    (
+        "R8-gold-as-input",
+        "pipeline/inputs.py",
+        ' or q.name.endswith(".gold.jsonl")',
+        "",
+        ["tests/test_run_survivors.py::test_gold_sidecars_in_a_folder_are_not_inputs"],
+    ),
+    (
+        "R9-retranslate-termbases",
+        "pipeline/config.py",
+        'if name in ("glossary_known", "retranslate"):',
+        'if name in ("glossary_known",):',
+        ["tests/mt/test_retranslate_terms.py::test_glossary_termbases_reach_the_retranslate_stage"],
+    ),
+    (
+        "R10-src-lang-unvalidated",
+        "pipeline/cli.py",
+        'cfg.input.src_lang = validate_language(src_lang, "--src-lang")',
+        "cfg.input.src_lang = src_lang",
+        ["tests/test_run_survivors.py::test_src_lang_is_validated_and_standardised"],
+    ),
+    (
+        "R11-eval-last-score",
+        "pipeline/evaluate.py",
+        'r["score"] = max(r["score"], s["garble_score"])',
+        'r["score"] = s["garble_score"]',
+        ["tests/test_evaluate.py::test_by_record_aggregates_segments"],
+    ),
+]
+
+
+def run_one(bug: tuple[str, str, str, str, list[str]]) -> str:
+    name, rel, old, new, tests = bug
+    path = ROOT / rel
+    text = path.read_text(encoding="utf-8")
+    if text.count(old) != 1:
+        return f"{name}  STALE ({rel}: text found {text.count(old)} times)"
+    try:
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-n",
+                "0",
+                "-q",
+                "-x",
+                "-p",
+                "no:cacheprovider",
+                "--no-header",
+                *tests,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        path.write_text(text, encoding="utf-8")
+    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    verdict = "FAILED-AS-WANTED" if proc.returncode == 1 else f"NOT CAUGHT (rc {proc.returncode})"
+    return f"{name}  {verdict}  [{tail}]"
+
+
+def main() -> int:
+    wanted = set(sys.argv[1:])
+    bad = 0
+    for bug in BUGS:
+        if wanted and not any(bug[0].startswith(w) for w in wanted):
+            continue
+        line = run_one(bug)
+        bad += "FAILED-AS-WANTED" not in line
+        print(line, flush=True)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
