@@ -107,6 +107,37 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
         'r["score"] = s["garble_score"]',
         ["tests/test_evaluate.py::test_by_record_aggregates_segments"],
     ),
+    (
+        "M1a-guard-floor-ignored",
+        "pipeline/mt/guards.py",
+        'if _RANK[flag["severity"]] >= self.floor:',
+        'if _RANK[flag["severity"]] >= 0:',
+        ["tests/mt/test_retranslate_terms.py::test_guard_severity_floor"],
+    ),
+    (
+        "M1b-guard-floor-strict",
+        "pipeline/mt/guards.py",
+        'if _RANK[flag["severity"]] >= self.floor:',
+        'if _RANK[flag["severity"]] > self.floor:',
+        ["tests/mt/test_retranslate_terms.py::test_guard_severity_floor"],
+    ),
+    (
+        "M2-forced-placeholder-not-restored",
+        "pipeline/stages/retranslate.py",
+        "hyps[i], _ = terms.unmask(text, slots[i])",
+        "hyps[i] = text",
+        [
+            "tests/mt/test_retranslate_terms.py::"
+            "test_placeholders_are_restored_after_a_forced_retranslation"
+        ],
+    ),
+    (
+        "M3-cache-key-without-compute-type",
+        "pipeline/mt/load.py",
+        "threads,\n           compute_type)",
+        "threads)",
+        ["tests/mt/test_retranslate_terms.py::test_model_cache_keeps_compute_types_apart"],
+    ),
 ]
 
 
