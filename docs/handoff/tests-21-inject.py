@@ -138,6 +138,41 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
         "threads)",
         ["tests/mt/test_retranslate_terms.py::test_model_cache_keeps_compute_types_apart"],
     ),
+    (
+        "A1-rejected-hit-applied",
+        "pipeline/review/apply.py",
+        '(h["action"] == "replaced" and v != "reject")',
+        '(h["action"] == "replaced")',
+        ["tests/review/test_apply_hits.py::test_a_rejected_hit_stays_out_of_an_accepted_segment"],
+    ),
+    (
+        "A2-hits-left-to-right",
+        "pipeline/review/apply.py",
+        'sorted(hits, key=lambda h: h["start"], reverse=True)',
+        'sorted(hits, key=lambda h: h["start"])',
+        ["tests/review/test_apply_hits.py"],
+    ),
+    (
+        "A3-changed-input-accepted",
+        "pipeline/review/apply.py",
+        'raise UsageError(f"{real}: record {rec.id!r} changed since the run; run again")',
+        "pass",
+        ["tests/review/test_apply_hits.py::test_an_input_changed_since_the_run_is_refused"],
+    ),
+    (
+        "A4a-hit-index-plus-one",
+        "pipeline/review/apply.py",
+        "d.hits.get((*key, i))",
+        "d.hits.get((*key, i + 1))",
+        ["tests/review/test_apply_hits.py::test_a_hit_decision_applies_to_the_hit_of_that_index"],
+    ),
+    (
+        "A4b-hit-index-minus-one",
+        "pipeline/review/apply.py",
+        "d.hits.get((*key, i))",
+        "d.hits.get((*key, i - 1))",
+        ["tests/review/test_apply_hits.py::test_a_hit_decision_applies_to_the_hit_of_that_index"],
+    ),
 ]
 
 
