@@ -173,6 +173,65 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
         "d.hits.get((*key, i - 1))",
         ["tests/review/test_apply_hits.py::test_a_hit_decision_applies_to_the_hit_of_that_index"],
     ),
+    (
+        "Q1-record-is-its-own-peer",
+        "pipeline/stages/score.py",
+        "if k != me]",
+        "]",
+        [
+            "tests/quality/test_score_peers.py::test_a_record_is_compared_with_the_other_records_mt_not_itself_nor_edits"
+        ],
+    ),
+    (
+        "Q2-first-not-best-retranslation",
+        "pipeline/stages/score.py",
+        'top = max(rivals, key=lambda c: c["score"])',
+        "top = rivals[0]",
+        [
+            "tests/quality/test_score_peers.py::test_the_best_retranslation_competes_wherever_it_stands"
+        ],
+    ),
+    (
+        "Q3a-glossary-edit-in-peer-pool",
+        "pipeline/stages/score.py",
+        'batch["source"], batch["target"], batch["file"]',
+        'batch["source"], batch["output"], batch["file"]',
+        [
+            "tests/quality/test_score_peers.py::test_a_record_is_compared_with_the_other_records_mt_not_itself_nor_edits"
+        ],
+    ),
+    (
+        "Q3b-glossary-edit-compared-with-its-mt",
+        "pipeline/stages/score.py",
+        'family = "mt" if cand["origin"] in MT_FAMILY else cand["text"]',
+        'family = cand["origin"]',
+        [
+            "tests/quality/test_score_peers.py::test_a_record_is_compared_with_the_other_records_mt_not_itself_nor_edits"
+        ],
+    ),
+    (
+        "Q4-question-mismatch-inverted",
+        "pipeline/quality/features.py",
+        'float(_has(source, "?？") != _has(target, "?"))',
+        'float(_has(source, "?？") == _has(target, "?"))',
+        [
+            "tests/quality/test_score_peers.py::test_question_mismatch_is_one_exactly_when_one_side_asks"
+        ],
+    ),
+    (
+        "Q5-vanished-figure-ignored",
+        "pipeline/quality/regress.py",
+        "elif d and a is not None and b is None:\n            bad = True",
+        "elif d and a is not None and b is None:\n            bad = False",
+        ["tests/quality/test_regress.py::test_a_scored_figure_that_vanishes_is_a_regression"],
+    ),
+    (
+        "Q6-quality-before-from-output",
+        "pipeline/quality/regress.py",
+        'q_before += mt["score"] if mt else row["quality"]',
+        'q_before += row["quality"]',
+        ["tests/quality/test_regress.py::test_snapshot_quality_before_and_after_by_hand"],
+    ),
 ]
 
 
