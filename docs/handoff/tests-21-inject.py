@@ -232,6 +232,51 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
         'q_before += row["quality"]',
         ["tests/quality/test_regress.py::test_snapshot_quality_before_and_after_by_hand"],
     ),
+    (
+        "C1a-qian-unit-10000",
+        "pipeline/checks/numbers.py",
+        '"千": 1000}',
+        '"千": 10000}',
+        [
+            "tests/test_number_and_length_checks.py::test_qian_is_a_thousand",
+            "tests/test_number_and_length_checks.py::test_qian_read_as_ten_thousand_would_be_wrong",
+        ],
+    ),
+    (
+        "C1b-qian-multiplier-1e4",
+        "pipeline/checks/numbers.py",
+        '"千": 1e3}',
+        '"千": 1e4}',
+        [
+            "tests/test_number_and_length_checks.py::test_qian_is_a_thousand",
+            "tests/test_number_and_length_checks.py::test_qian_read_as_ten_thousand_would_be_wrong",
+        ],
+    ),
+    (
+        "C2a-length-ratio-strict-threshold",
+        "pipeline/checks/length_ratio.py",
+        "if factor <= cfg.tolerance:",
+        "if factor < cfg.tolerance:",
+        [
+            "tests/test_number_and_length_checks.py::test_length_ratio_threshold_and_severity_with_tolerance_2"
+        ],
+    ),
+    (
+        "C2b-length-ratio-major-threshold",
+        "pipeline/checks/length_ratio.py",
+        "factor > cfg.tolerance**1.5",
+        "factor > cfg.tolerance**2",
+        [
+            "tests/test_number_and_length_checks.py::test_length_ratio_threshold_and_severity_with_tolerance_2"
+        ],
+    ),
+    (
+        "C2c-length-ratio-default-tolerance",
+        "pipeline/checks/length_ratio.py",
+        "Field(2.2, gt=1.0",
+        "Field(2.0, gt=1.0",
+        ["tests/test_number_and_length_checks.py::test_length_ratio_default_bounds_for_zh_en"],
+    ),
 ]
 
 
