@@ -81,7 +81,6 @@ TESTS = [
     "tests/quality/test_score_stage.py",
     "tests/test_multishard.py",
     "tests/test_run_survivors.py",
-    "tests/test_platform.py",
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
 ]
