@@ -15,6 +15,9 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from pipeline.review.apply import apply_decisions, report_lines
+from pipeline.review.page import write_review
+
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
@@ -43,8 +46,6 @@ RunDir = Annotated[str, typer.Argument(metavar="DIR", help="Output folder of a f
 def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
-    from pipeline.review.page import write_review
-
     path, n = write_review(run_dir)
     typer.echo(f"mtclean: {n} segments need a decision -> {path}")
     return 0
@@ -60,8 +61,6 @@ def apply_cmd(
 ) -> int:
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
     then re-check every edited segment and print what the checks found."""
-    from pipeline.review.apply import apply_decisions, report_lines
-
     result = apply_decisions(run_dir, decisions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
