@@ -55,7 +55,7 @@ MODULES = [
     "pipeline/quality/consensus.py",
     "pipeline/executor/work.py",
     "pipeline/runner.py",
-    "pipeline/mt/guards.py",
+    "pipeline/stages/guards.py",
 ]
 # Fast, in-process tests that exercise those modules (subprocess CLI tests and slow ones are
 # left out: mutmut runs the tests that cover each mutated function, many times over).

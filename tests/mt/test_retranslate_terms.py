@@ -3,7 +3,8 @@
 The translator below answers by rule (no model), so the expected texts are worked out by hand
 from the stage's contract: terms of the termbase masked as TERM0, TERM1...; a lost placeholder
 forced back through a target prefix; every placeholder put back by its approved rendering;
-candidates judged by the guards at ``guard_min_severity`` and above (issue 21 survivors).
+candidates judged by the guards (failures in ``guards``) at ``guard_min_severity`` and above
+(issue 21 survivors).
 """
 
 from __future__ import annotations
@@ -52,17 +53,20 @@ def stage_with(monkeypatch, translator: Scripted, options: dict[str, Any], termb
     if termbases:
         stage_options["glossary"] = {"termbases": list(termbases)}
     cfg = Config(stage_options=stage_options)
-    (stage,) = cfg.build_stages(["retranslate"])
-    return stage
+    # decide writes the output and decision from the candidates (the stage only proposes)
+    return cfg.build_stages(["retranslate", "decide"])
 
 
 SOURCE = "喀什的茶园很大。"
 MASKED = "TERM0 的 TERM1 很大。"  # mask() spaces each placeholder, then folds runs of spaces
 
 
-def one(stage, target: str, source: str = SOURCE) -> dict[str, Any]:
+def one(stages, target: str, source: str = SOURCE) -> dict[str, Any]:
     row = new_row(target, source=source, src_lang="zh", garbled=True)
-    (out,) = batch_rows(stage(rows_to_batch([row])))
+    batch = rows_to_batch([row])
+    for stage in stages:
+        batch = stage(batch)
+    (out,) = batch_rows(batch)
     return out
 
 
@@ -72,7 +76,7 @@ def test_glossary_termbases_reach_the_retranslate_stage(monkeypatch, termbase):
     row = one(stage, "Kashi tea garden big big.")
     assert tr.calls == [([MASKED], None)]  # the model saw placeholders, not the terms
     cand = row["candidates"][-1]
-    assert cand["origin"] == "retranslation" and cand["reasons"] == []
+    assert cand["origin"] == "retranslation" and cand["guards"] == []
     assert cand["text"] == "Kashgar's tea garden is large."
 
 
@@ -86,10 +90,10 @@ def test_placeholders_are_restored_after_a_forced_retranslation(monkeypatch, ter
     assert tr.calls == [([MASKED], None), ([MASKED], ["Kashgar The"])]
     cand = row["candidates"][-1]
     assert cand["text"] == "Kashgar The tea garden is large."
-    assert cand["reasons"] == []
+    assert cand["guards"] == []
     assert not any(f["check"] == "term_dropped" for f in row["flags"])
     assert row["output"] == cand["text"] and row["decision"] == "retranslated"
-    assert stage.take_stats()["terms_forced"] == 1
+    assert stage[0].take_stats()["terms_forced"] == 1
 
 
 # 50 Chinese characters: zh-en expects 0.62 English words per character (31 words). A 12-word
@@ -131,7 +135,7 @@ def test_guard_severity_floor(monkeypatch, floor, text, kept_out):
         f"length_ratio: target too short: {n} en units for 50 zh units "
         f"(ratio {ratio}, expected about 0.62)"
     )
-    assert cand["reasons"] == ([reason] if kept_out else [])
+    assert cand["guards"] == ([reason] if kept_out else [])
     assert (row["decision"] == "retranslated") is not kept_out
     assert (row["output"] == text) is not kept_out
 
