@@ -4,7 +4,7 @@
 
 Each bug is an exact string replacement in one source file (the file is restored afterwards,
 even on Ctrl-C). Prints one line per bug: ``ID  FAILED-AS-WANTED`` or ``ID  NOT CAUGHT``.
-The replacements name the code as it was on 2026-12-03 (before the core/reliab moves): when
+The replacements name the code as it was on 2026-12-03 after merging ``core``: when
 the text is not found the line says ``STALE`` instead of guessing.
 """
 
@@ -27,7 +27,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "R2-trailing-stats-lost",
-        "pipeline/runner.py",
+        "pipeline/executor/driver.py",
         "    for p, sid in pending_done:\n        yield load(wd.done(p, sid))",
         "    for p, sid in pending_done[:0]:\n        yield load(wd.done(p, sid))",
         [
@@ -95,7 +95,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "R10-src-lang-unvalidated",
-        "pipeline/cli.py",
+        "pipeline/cli_conventions.py",
         'cfg.input.src_lang = validate_language(src_lang, "--src-lang")',
         "cfg.input.src_lang = src_lang",
         ["tests/test_run_survivors.py::test_src_lang_is_validated_and_standardised"],
@@ -109,16 +109,17 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "M1a-guard-floor-ignored",
-        "pipeline/mt/guards.py",
-        'if _RANK[flag["severity"]] >= self.floor:',
-        'if _RANK[flag["severity"]] >= 0:',
+        "pipeline/stages/guards.py",
+        'and at_least(flag["severity"], self.min_severity):',
+        ":",
         ["tests/mt/test_retranslate_terms.py::test_guard_severity_floor"],
     ),
     (
         "M1b-guard-floor-strict",
-        "pipeline/mt/guards.py",
-        'if _RANK[flag["severity"]] >= self.floor:',
-        'if _RANK[flag["severity"]] > self.floor:',
+        "pipeline/stages/guards.py",
+        'and at_least(flag["severity"], self.min_severity):',
+        'and at_least(flag["severity"], self.min_severity)'
+        ' and flag["severity"] != self.min_severity:',
         ["tests/mt/test_retranslate_terms.py::test_guard_severity_floor"],
     ),
     (
@@ -184,8 +185,8 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "Q2-first-not-best-retranslation",
-        "pipeline/stages/score.py",
-        'top = max(rivals, key=lambda c: c["score"])',
+        "pipeline/stages/choice.py",
+        'top = max(rivals, key=lambda c: c["score"] or 0.0)',
         "top = rivals[0]",
         [
             "tests/quality/test_score_peers.py::test_the_best_retranslation_competes_wherever_it_stands"
