@@ -22,11 +22,18 @@ def test_kendall_tau_b_pinned():
 
 
 def test_by_record_aggregates_segments():
+    # The highest score sits in the middle and the garbled segment first, so neither "the last
+    # one wins" nor "the first one wins" can pass.
     segs = [
+        {"record": "a", "garbled": True, "garble_score": 0.4, "flags": [{"check": "truncation"}]},
+        {"record": "a", "garbled": False, "garble_score": 0.7, "flags": [{"check": "repetition"}]},
         {"record": "a", "garbled": False, "garble_score": 0.1, "flags": []},
-        {"record": "a", "garbled": True, "garble_score": 0.7, "flags": [{"check": "truncation"}]},
+        {"file": "f", "record": "a", "garbled": False, "garble_score": 0.2, "flags": []},
     ]
-    assert by_record(segs)[("", "a")] == {"garbled": True, "checks": {"truncation"}, "score": 0.7}
+    assert by_record(segs) == {
+        ("", "a"): {"garbled": True, "checks": {"truncation", "repetition"}, "score": 0.7},
+        ("f", "a"): {"garbled": False, "checks": set(), "score": 0.2},
+    }
 
 
 @pytest.mark.slow

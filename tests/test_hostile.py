@@ -244,15 +244,19 @@ def test_fuzz_readers_through_the_whole_run(tmp_path_factory, case):
     if all(s["output"] == s["target"] and s["decision"] != "dropped" for s in segs):
         assert cleaned == data  # nothing changed: byte for byte
     if kind == "jsonl":
-        for line in cleaned.splitlines():
-            if line.strip():
-                with contextlib.suppress(UnicodeDecodeError):
-                    text = line.decode("utf-8")
-                    if text.lstrip().startswith("{") and any(
-                        s["output"] != s["target"] for s in segs
-                    ):
-                        with contextlib.suppress(json.JSONDecodeError):
-                            json.loads(text)  # rewritten records stay JSON
+        # Line for line: a line that changed was a record (valid JSON, or it would have been
+        # a reject copied unchanged) and is still the same JSON object with a new target.
+        before_lines, after_lines = data.split(b"\n"), cleaned.split(b"\n")
+        assert len(after_lines) == len(before_lines)
+        for old, new in zip(before_lines, after_lines, strict=True):
+            if old == new:
+                continue
+            was, now = json.loads(old), json.loads(new)
+            assert isinstance(now, dict) and list(now) == list(was)
+            assert {k: v for k, v in now.items() if k != "target"} == {
+                k: v for k, v in was.items() if k != "target"
+            }
+            assert isinstance(now["target"], str)
 
 
 def test_hostile_corpus_files_all_end_cleanly(tmp_path):

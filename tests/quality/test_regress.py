@@ -73,17 +73,77 @@ def test_update_then_same_run_passes_and_a_worse_baseline_entry_fails(app, sampl
     assert data["metrics"]["after"]["chrf"] > 0
     assert invoke(app, "regress", str(sample), "--baseline", str(base)).exit_code == 0
 
-    # Pretend the baseline had better recall and fewer number flags: now it is a regression.
-    data["detection"]["recall"] = min(1.0, data["detection"]["recall"] + 0.5) or 1.0
+    # Pretend the baseline had fewer number flags: now it is a regression.
     data["checks"]["number_mismatch"] = data["checks"].get("number_mismatch", 0) + 3
     base.write_text(json.dumps(data), "utf-8")
     r = invoke(app, "regress", str(sample), "--baseline", str(base))
     assert r.exit_code == 1
-    assert "REGRESSION" in r.output and "checks.number_mismatch" in r.output
+    assert regressions(r.output) == ["checks.number_mismatch"]
     assert (
         invoke(app, "regress", str(sample), "--baseline", str(base), "--tolerance", "1").exit_code
         == 0
     )
+
+
+def regressions(output: str) -> list[str]:
+    return [ln.split()[0] for ln in output.splitlines() if ln.rstrip().endswith("REGRESSION")]
+
+
+def test_a_recall_drop_is_a_regression(app, sample, tmp_path):
+    base = tmp_path / "base.json"
+    assert invoke(app, "regress", str(sample), "--baseline", str(base), "--update").exit_code == 0
+    data = json.loads(base.read_text("utf-8"))
+    # b (tripled phrase) and c (15万 read as 15) are garbled and flagged: recall 2/2.
+    assert (data["detection"]["tp"], data["detection"]["recall"]) == (2, 1.0)
+    # Now label a as garbled too: the run misses it, recall falls to 2/3 = 0.6667.
+    rows = [dict(r, gold_garbled=True) if r["id"] == "a" else r for r in ARCHIVE]
+    sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    r = invoke(app, "regress", str(sample), "--baseline", str(base))
+    assert r.exit_code == 1
+    assert regressions(r.output) == ["detection.recall"]
+    assert ["detection.recall", "1.0000", "0.6667", "REGRESSION"] in [
+        ln.split() for ln in r.output.splitlines()
+    ]
+
+
+def test_snapshot_quality_before_and_after_by_hand(tmp_path):
+    # r1 re-translated (MT scored 0.4, output 0.8), r2 kept (0.6), r3 dropped (0.2: counts
+    # before, not after), r4 without a quality (not counted at all).
+    rows = [
+        (
+            "r1",
+            0.8,
+            "retranslated",
+            [{"origin": "mt", "score": 0.4}, {"origin": "x", "score": 0.8}],
+        ),
+        ("r2", 0.6, "kept", []),
+        ("r3", 0.2, "dropped", []),
+        ("r4", None, "kept", []),
+    ]
+    with (tmp_path / "segments.jsonl").open("w", encoding="utf-8") as fh:
+        for rid, q, decision, cands in rows:
+            seg = {"file": "s.jsonl", "record": rid, "garbled": False, "flags": [], "quality": q}
+            fh.write(json.dumps(seg | {"decision": decision, "candidates": cands}) + "\n")
+    (tmp_path / "summary.json").write_text(json.dumps({"segments": 4}), "utf-8")
+    snap = snapshot(tmp_path, [])
+    # before: (0.4 + 0.6 + 0.2) / 3 = 0.4; after: (0.8 + 0.6) / 2 = 0.7
+    assert snap["quality"] == {"before": 0.4, "after": 0.7}
+    assert snap["detection"] is None and snap["glossary"] == {"hits": {}, "compliance": None}
+
+
+@pytest.mark.parametrize(
+    "new",
+    [{"detection": {"recall": None}}, {"detection": {}}, {}],
+    ids=["null", "key gone", "section gone"],
+)
+def test_a_scored_figure_that_vanishes_is_a_regression(new):
+    (change,) = compare({"detection": {"recall": 0.9}}, new, tolerance=0.5)
+    assert change == Change("detection.recall", 0.9, None, True)
+
+
+def test_a_plain_count_that_vanishes_is_only_reported():
+    (change,) = compare({"segments": 10}, {}, tolerance=0.0)
+    assert change == Change("segments", 10, None, False)
 
 
 def test_missing_baseline_is_a_usage_error(app, sample, tmp_path):

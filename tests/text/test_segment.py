@@ -167,17 +167,20 @@ def test_pinned_cuts_around_runs_of_stops_and_closers():
 def _cost(texts_: list[str]) -> float:
     import time
 
+    # CPU seconds of this process (other processes on a loaded machine do not count), best of
+    # five, so one preempted repeat cannot decide the ratio.
     best = float("inf")
-    for _ in range(3):  # best of three: less noise from the shared machine
-        t0 = time.perf_counter()
+    for _ in range(5):
+        t0 = time.process_time()
         for t in texts_:
             segment(t)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
 # Each shape once as one record and once as many records of the same total text. Quadratic
-# work shows as a ratio that grows with size (it was over 1000x at 2 MB); linear work is ~1x.
+# work shows as a ratio that grows with size (it was over 1000x at 2 MB); linear work is ~1x
+# and was seen at 5.1x under load with wall-clock timing. The bound is far from both: 25x.
 _SHAPES = {
     "sentences": "Mr. Li arrived at 5 p.m. on Monday. He said so! Was it 3.5 km? Yes. ",
     "stop_runs": "Wait" + "!" * 300 + "x ",
@@ -196,4 +199,4 @@ def test_one_big_record_costs_about_the_same_as_many_small_ones(shape: str):
     many = [unit * 100] * (n // 100)
     one = unit * n
     ratio = _cost([one]) / _cost(many)
-    assert ratio < 5, f"{shape}: one 2 MB record costs {ratio:.1f}x the same text in records"
+    assert ratio < 25, f"{shape}: one 2 MB record costs {ratio:.1f}x the same text in records"

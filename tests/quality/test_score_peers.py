@@ -1,0 +1,102 @@
+"""Stage ``score``: who a translation is compared with, which re-translation competes, and the
+question-mark feature (issue 21 survivors).
+
+Consensus values are checked against sacrebleu's own sentence chrF (the reference
+implementation), and the number of texts compared against is counted by hand from the rule:
+the other records' MT targets for the same source, never the record itself, never an edit of
+the same MT.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sacrebleu
+
+from pipeline.flags import make_flag
+from pipeline.quality.features import segment_features
+from pipeline.stages.base import batch_rows, rows_to_batch
+from pipeline.stages.decide import Decide
+from tests.quality.helpers import bi_row, run_score
+
+SRC = "这些公园全年免费开放。"
+A_MT = "These parks are open free of charge all year round."
+A_FIX = "These parks are open without charge all year round."
+B_MT = "The parks are open for free the whole year."
+B_FIX = "The parks are open at no cost the whole year."
+
+
+def reason(hyp: str, others: list[str]) -> str:
+    mean = sum(sacrebleu.sentence_chrf(hyp, [o]).score for o in others) / len(others)
+    return f"consensus chrF {mean:.1f} against {len(others)} other(s)"
+
+
+def consensus_reasons(row: dict) -> dict[str, str]:
+    return {
+        c["origin"]: next(r for r in c["reasons"] if r.startswith("consensus"))
+        for c in row["candidates"]
+    }
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_a_record_is_compared_with_the_other_records_mt_not_itself_nor_edits(batch_size):
+    # Both records carry a glossary edit of their MT, so each has two candidates (mt, glossary).
+    rows = [
+        bi_row(A_MT, SRC, "a", output=A_FIX, decision="fixed"),
+        bi_row(B_MT, SRC, "b", output=B_FIX, decision="fixed"),
+    ]
+    (a, b), _ = run_score(rows, batch_size=batch_size)
+    # a's MT and its edit are one family: each is compared with b's MT only (one other).
+    assert consensus_reasons(a) == {"mt": reason(A_MT, [B_MT]), "edit": reason(A_FIX, [B_MT])}
+    assert consensus_reasons(b) == {"mt": reason(B_MT, [A_MT]), "edit": reason(B_FIX, [A_MT])}
+
+
+def test_a_source_seen_once_has_no_consensus():
+    (a,), _ = run_score([bi_row(A_MT, SRC, "a", output=A_FIX, decision="fixed")])
+    assert all(not r.startswith("consensus") for c in a["candidates"] for r in c["reasons"])
+
+
+def retranslation(text: str) -> dict:
+    return {"origin": "retranslation", "text": text, "score": None, "reasons": []}
+
+
+BAD_MT = "These parks are open free of charge all year round, all year round, all year round."
+LOOP = "Park park park park park park park park."
+
+
+@pytest.mark.parametrize("order", ["worst first", "best first"])
+def test_the_best_retranslation_competes_wherever_it_stands(order):
+    flag = make_flag("repetition", "major", 1.0, "'all year round' tripled", 52, 84, "x")
+    cands = [retranslation(LOOP), retranslation(A_MT)]
+    if order == "best first":
+        cands.reverse()
+    row = bi_row(
+        BAD_MT,
+        SRC,
+        "a",
+        flags=[flag],
+        garble_score=0.75,
+        garbled=True,
+        decision="needs_review",
+        candidates=cands,
+    )
+    (r,), stats = run_score([row])
+    # score reports the choice; decide applies it
+    (r,) = batch_rows(Decide().apply(rows_to_batch([r])))
+    scores = {c["text"]: c["score"] for c in r["candidates"]}
+    assert scores[A_MT] > scores[BAD_MT] and scores[A_MT] > scores[LOOP]
+    assert r["output"] == A_MT and r["decision"] == "retranslated"
+    assert stats["choice:retranslation"] == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("公园免费吗？", "Are the parks free?", 0.0),
+        ("公园免费吗?", "Are the parks free?", 0.0),
+        ("公园免费吗？", "The parks are free.", 1.0),
+        ("公园免费。", "Are the parks free?", 1.0),
+        ("公园免费。", "The parks are free.", 0.0),
+    ],
+)
+def test_question_mismatch_is_one_exactly_when_one_side_asks(source, target, expected):
+    assert segment_features(target, source)["question_mismatch"] == expected
