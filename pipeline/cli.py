@@ -29,6 +29,7 @@ from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
 from pipeline.runner import RunOptions, RunResult, run
+from pipeline.stages import suppress
 
 use_conventional_metavars()
 
@@ -127,6 +128,14 @@ IncludeOpt = Annotated[
     list[str] | None,
     typer.Option("--include", metavar="GLOB", help="Files to take from folders (repeatable)."),
 ]
+SuppressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--suppressions",
+        metavar="FILE",
+        help="Flags editors rejected (suppressions.jsonl) [config: suppress.path].",
+    ),
+]
 ExcludeOpt = Annotated[
     list[str] | None,
     typer.Option("--exclude", metavar="GLOB", help="Files to skip in folders (repeatable)."),
@@ -152,9 +161,11 @@ def _execute(
     model: str | None = None,
     device: str | None = None,
     allow_pickle: bool = False,
+    suppressions: str | None = None,
 ) -> int:
     cfg = discovered_config(config)
     cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
+    suppress.enable(cfg, suppressions)
     if glossary:
         cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
     rt = cfg.stage_options.setdefault("retranslate", {})
@@ -236,6 +247,7 @@ def run_cmd(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     allow_pickle: PickleOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     opts = RunOptions(resume=resume, overwrite=overwrite)
@@ -258,6 +270,7 @@ def run_cmd(
         model,
         device,
         allow_pickle,
+        suppressions,
     )
 
 
@@ -282,6 +295,7 @@ def detect_cmd(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     allow_pickle: PickleOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
     opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
@@ -304,6 +318,7 @@ def detect_cmd(
         model,
         device,
         allow_pickle,
+        suppressions,
     )
 
 

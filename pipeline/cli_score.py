@@ -41,6 +41,10 @@ ModelOpt = Annotated[
 SrcOpt = Annotated[str | None, typer.Option("--src-lang", help="Default source language.")]
 TgtOpt = Annotated[str | None, typer.Option("--tgt-lang", help="Default target language.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+SuppressOpt = Annotated[
+    str | None,
+    typer.Option("--suppressions", metavar="FILE", help="Flags editors rejected (as on run)."),
+]
 
 SCORE_STAGE = "score"
 
@@ -51,6 +55,7 @@ def prepare_config(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     model: str | None = None,
+    suppressions: str | None = None,
 ) -> Config:
     """The run's config with the command-line options applied (as ``mtclean run`` does)."""
     from pipeline.config import discovered_config
@@ -69,6 +74,9 @@ def prepare_config(
         if "retranslate" not in STAGES:
             raise UsageError("--model: this build has no re-translation backend (pipeline.mt)")
         cfg.stage_options.setdefault("retranslate", {})["model"] = model
+    from pipeline.stages import suppress
+
+    suppress.enable(cfg, suppressions)
     return cfg
 
 
@@ -148,11 +156,12 @@ def score_cmd(
     src_lang: SrcOpt = None,
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
     from pipeline.progress import ProgressReporter
 
-    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
+    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
     reporter = ProgressReporter(enabled=not quiet)
     try:
         result = score_run(expand(inputs, out), out, cfg, reporter)

@@ -3,7 +3,7 @@
 from pipeline import checks
 from pipeline.checks import CHECKS
 from pipeline.glossary import stage as glossary_stage
-from pipeline.stages import combine, decide, normalize, retranslate, score
+from pipeline.stages import combine, decide, normalize, retranslate, score, suppress
 from pipeline.stages.base import STAGES
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "normalize",
     "retranslate",
     "score",
+    "suppress",
 ]

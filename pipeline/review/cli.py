@@ -57,12 +57,24 @@ def apply_cmd(
         str,
         typer.Argument(metavar="DECISIONS.json", help="File exported from the review page."),
     ],
+    suppressions: Annotated[
+        str | None,
+        typer.Option(
+            "--suppressions",
+            metavar="FILE",
+            help="Add the rejected flags to FILE [default: DIR/suppressions.jsonl].",
+        ),
+    ] = None,
 ) -> int:
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
-    then re-check every edited segment and print what the checks found."""
+    then re-check every edited segment and print what the checks found. Each edit is checked
+    against its source unit (tags, placeholders, PO line breaks); one that fails is reported
+    and skipped (exit 3), the rest applied. Decisions exported from another run of the same
+    files are placed by content; those whose text changed are reported as stale. Rejected
+    flags are written as suppressions for later runs."""
     from pipeline.review.apply import apply_decisions, report_lines
 
-    result = apply_decisions(run_dir, decisions)
+    result = apply_decisions(run_dir, decisions, suppressions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
-    return 0
+    return result.exit_code
