@@ -59,22 +59,30 @@ class Stale:
     reason: str
 
 
-def _find(anc: Any, index: int, by_content: dict[tuple[Any, ...], list[dict[str, Any]]]):
+Index = dict[tuple[Any, ...], list[dict[str, Any]]]
+
+
+def _find(anc: Any, index: int, by_content: Index) -> dict[str, Any] | None:
+    """The segment an anchor names: same file name, record, source and target (the index
+    may differ); failing that, the one segment of that file with that source and target (a
+    plain-text record id is its line number, which moves when lines are added above)."""
     if not isinstance(anc, dict):
         return None
     found = by_content.get(
         (anc.get("file"), anc.get("record"), anc.get("source"), anc.get("target"))
     )
-    if not found:
-        return None
-    return next((s for s in found if s["index"] == index), found[0])
+    if found:
+        return next((s for s in found if s["index"] == index), found[0])
+    moved = by_content.get((anc.get("file"), None, anc.get("source"), anc.get("target")))
+    return moved[0] if moved and len(moved) == 1 else None
 
 
-def _content_index(segs: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
-    out: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+def _content_index(segs: Iterable[dict[str, Any]]) -> Index:
+    out: Index = {}
     for s in segs:
         a = anchor(s)
         out.setdefault((a["file"], a["record"], a["source"], a["target"]), []).append(s)
+        out.setdefault((a["file"], None, a["source"], a["target"]), []).append(s)
     return out
 
 
