@@ -25,6 +25,7 @@ from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import defaults_toml, discovered_config, load_config
 from pipeline.errors import MtcleanError, UsageError, quote_path
+from pipeline.export import register as _register_export
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
@@ -389,6 +390,7 @@ def _root(
 
 
 _register_scoring(app)
+_register_export(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -78,3 +78,33 @@ def apply_cmd(
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
     return result.exit_code
+
+
+@review_app.command("export-terms", context_settings=HELP)
+def export_terms_cmd(
+    run_dir: RunDir,
+    decisions: Annotated[
+        str,
+        typer.Argument(metavar="DECISIONS.json", help="File exported from the review page."),
+    ],
+    out: Annotated[
+        str, typer.Option("--out", metavar="FILE", help="terms.tbx or terms.tsv to write.")
+    ],
+    gold: Annotated[
+        str | None,
+        typer.Option(
+            "--gold",
+            metavar="FOLDER",
+            help="Also write the decisions as gold labels (<input>.gold.jsonl) for regress.",
+        ),
+    ] = None,
+) -> int:
+    """Export accepted glossary fixes and the names and terms editors typed as termbase
+    suggestions (status "proposed", with the segments they came from)."""
+    from pipeline.review.terms import export_terms
+
+    n, written = export_terms(run_dir, decisions, out, gold)
+    typer.echo(f"mtclean: {n} term suggestion(s) (status proposed) -> {out}")
+    for path in written:
+        typer.echo(f"mtclean: gold labels -> {path}")
+    return 0
