@@ -117,10 +117,14 @@ def run_regress(
     update: bool = False,
     tolerance: float = 0.0,
     out: str | None = None,
+    quiet: bool = False,
+    gold: list[str] | None = None,
 ) -> tuple[int, str]:
-    """Run the samples, compare with ``baseline``; (exit status, table text)."""
+    """Run the samples, compare with ``baseline``; (exit status, table text). Gold labels
+    come from the samples, ``gold/`` beside the baseline and the ``gold`` folders (where
+    ``review export-terms --gold`` writes the editors' decisions)."""
     base_path = Path(baseline)
-    gold_dirs = [base_path.parent / "gold"]
+    gold_dirs = [base_path.parent / "gold", *(Path(g) for g in gold or [])]
     if not update and not base_path.is_file():
         raise UsageError(f"{baseline}: no such baseline (create it with --update)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,13 +142,23 @@ def run_regress(
         raise UsageError(f"{baseline}: cannot read baseline: {err}") from None
     changes = regress_mod.compare(old, current, tolerance)
     bad = [c for c in changes if c.regression]
-    table = regress_mod.format_table(changes)
+    better = [c for c in changes if c.improvement]
     verdict = (
         f"{len(bad)} regression(s) beyond tolerance {tolerance}"
         if bad
         else f"no regression beyond tolerance {tolerance}"
     )
-    return (1 if bad else 0), f"{table}\n{verdict}"
+    if better:
+        verdict += f"; {len(better)} improvement(s) (record them with --update)"
+    if quiet:  # only what fails, and the verdict
+        return (1 if bad else 0), "\n".join(
+            [regress_mod.format_table(bad), verdict] if bad else [verdict]
+        )
+    parts = [regress_mod.format_table(changes)]
+    files = regress_mod.file_table(old, current)
+    if files:
+        parts.append("per file:\n" + files)
+    return (1 if bad else 0), "\n".join([*parts, verdict])
 
 
 def score_cmd(
@@ -187,10 +201,20 @@ def regress_cmd(
     glossary: GlossaryOpt = None,
     model: ModelOpt = None,
     out: Annotated[str | None, typer.Option("--out", help="Keep the run's outputs here.")] = None,
+    quiet: QuietOpt = False,
+    suppressions: SuppressOpt = None,
+    gold: Annotated[
+        list[str] | None,
+        typer.Option("--gold", metavar="FOLDER", help="More gold labels (review export-terms)."),
+    ] = None,
 ) -> int:
-    """Run SAMPLES and compare with a committed baseline; exit 1 on a regression."""
-    cfg = prepare_config(config, glossary, None, None, model)
-    status, text = run_regress(expand(samples), baseline, cfg, update, tolerance, out)
+    """Run SAMPLES and compare with a committed baseline; exit 1 only when something got
+    worse beyond the tolerance (more flags, lower quality or metrics, fewer kept segments).
+    Improvements pass and are listed; --update records them."""
+    cfg = prepare_config(config, glossary, None, None, model, suppressions)
+    status, text = run_regress(
+        expand(samples), baseline, cfg, update, tolerance, out, quiet=quiet, gold=gold
+    )
     typer.echo(text)
     return status
 
