@@ -73,7 +73,8 @@ def open_page(browser, run_dir, **kw):
 
 def card_of(page, run_dir: Path, record: str):
     s = next(s for s in read_jsonl(run_dir / "segments.jsonl") if s["record"] == record)
-    return page.locator(f".item[data-key='{key_of(s['file'], s['record'], s['index'])}']"), s
+    key = key_of(s["file"], s["record"], s["index"]).replace("\\", "\\\\")  # CSS escapes
+    return page.locator(f".item[data-key='{key}']"), s
 
 
 def ink(png: bytes) -> tuple[int, int]:
