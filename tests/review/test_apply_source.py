@@ -9,8 +9,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from pipeline.review.decisions import anchor, read_suppressions, text_hash
 from pipeline.review.page import key_of
 from tests.conftest import ROOT, mtclean, read_jsonl
