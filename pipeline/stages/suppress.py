@@ -71,16 +71,18 @@ class Suppress(Stage):
         return out
 
 
+# The stages that weigh flags: a suppression must act before the first of them.
+WEIGHING = ("glossary", "combine", "retranslate", "decide", "score")
+
+
 def enable(cfg: Any, path: str | None) -> None:
     """Point ``cfg`` at the suppressions file ``path`` (``--suppressions``), adding the stage
-    right after the last check when a custom stage list lacks it; ``None`` changes nothing."""
+    after the checks (before the first stage that weighs flags) when a custom stage list
+    lacks it; ``None`` changes nothing."""
     if not path:
         return
-    from pipeline.registry import CHECKS
-
     cfg.stage_options.setdefault("suppress", {})["path"] = path
     stages: list[str] = cfg.run.stages
     if "suppress" not in stages:
-        first = stages.index("normalize") if "normalize" in stages else -1
-        last = max((i for i, s in enumerate(stages) if s in CHECKS), default=first)
-        stages.insert(last + 1, "suppress")
+        at = next((i for i, s in enumerate(stages) if s in WEIGHING), len(stages))
+        stages.insert(at, "suppress")
