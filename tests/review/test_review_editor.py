@@ -323,7 +323,7 @@ def test_candidates_with_origin_quality_guards_and_choice(browser, tmp_path):
     assert ar.get_attribute("lang") == "ar"
     assert ar.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert "Naskh" in ar.evaluate("e => getComputedStyle(e).fontFamily")
-    column = page.locator(".item[data-key='[\"shop.xlf\",\"ar\",0]'] [data-role=target]")
+    column = page.locator('.item[data-key=\'["shop.xlf","ar",0]\'] [data-role=target]')
     assert column.evaluate("e => getComputedStyle(e).direction") == "rtl"  # aligned right
     assert errors == []
     page.close()
