@@ -266,3 +266,24 @@ def test_rejected_flags_are_suppressed_in_later_runs_and_counted(tmp_path):
         str(bad),
     )
     assert proc.returncode == 2 and "bad.jsonl:1:" in proc.stderr
+
+
+def test_remap_finds_a_moved_plain_text_unit_by_its_text_and_reports_the_rest():
+    from pipeline.review.decisions import remap
+
+    old = {"file": "/a/news.txt", "record": "L3", "index": 0, "target": "Bad fish.", "source": None}
+    other = {"file": "/a/news.txt", "record": "L5", "index": 0, "target": "Gone.", "source": None}
+    data = {
+        "segments": {_key(old): "accept", _key(other): "reject"},
+        "edits": {'["/a/news.txt","L9",0]': "x"},  # no content key at all
+        "anchors": {_key(old): anchor(old), _key(other): anchor(other)},
+    }
+    # the next run: the archive moved and a paragraph was added above (L3 -> L5)
+    moved = {**old, "file": "/b/news.txt", "record": "L5"}
+    new = {**other, "file": "/b/news.txt", "record": "L7", "target": "Changed."}
+    out, stale = remap(data, [moved, new])
+    assert out["segments"] == {_key(moved): "accept"}
+    assert sorted((s.kind, s.reason) for s in stale) == [
+        ("edits", "no content key"),
+        ("segments", "text changed or gone"),
+    ]
