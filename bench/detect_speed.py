@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import sentences  # noqa: E402
 from pipeline.config import Config  # noqa: E402
-from pipeline.executor.base import LocalExecutor  # noqa: E402
+from pipeline.executor.driver import LocalExecutor  # noqa: E402
 from pipeline.runner import detect_only  # noqa: E402
 from pipeline.segments import new_row  # noqa: E402
 from pipeline.stages.base import to_batches  # noqa: E402

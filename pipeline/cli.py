@@ -15,17 +15,17 @@ import typer
 from pipeline import __version__
 from pipeline.cli_conventions import (
     HELP_SETTINGS,
+    cli_config,
     format_checks,
     glossary_check_report,
-    select_stages,
     use_conventional_metavars,
-    validate_language,
 )
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
-from pipeline.config import defaults_toml, discovered_config, load_config
-from pipeline.errors import MtcleanError, UsageError, quote_path
+from pipeline.config import defaults_toml, load_config
+from pipeline.errors import MtcleanError, quote_path
 from pipeline.export import register as _register_export
+from pipeline.glossary.termbase import load_termbases, stats_lines
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
@@ -164,32 +164,21 @@ def _execute(
     allow_pickle: bool = False,
     suppressions: str | None = None,
 ) -> int:
-    cfg = discovered_config(config)
-    cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
+    cfg = cli_config(
+        config,
+        glossary=glossary,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        model=model,
+        device=device,
+        allow_pickle=allow_pickle,
+        workers=workers,
+        engine=engine,
+        ray_address=ray_address,
+        checks=checks,
+        skip_checks=skip_checks,
+    )
     suppress.enable(cfg, suppressions)
-    if glossary:
-        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
-    rt = cfg.stage_options.setdefault("retranslate", {})
-    if model is not None:
-        rt["model"] = model
-    if device is not None:
-        if device not in ("cpu", "cuda"):
-            raise UsageError(f"--device {device!r}: expected cpu or cuda")
-        rt["device"] = device
-    if allow_pickle:
-        rt["allow_pickle"] = True
-    if src_lang:
-        cfg.input.src_lang = validate_language(src_lang, "--src-lang")
-    if tgt_lang:
-        cfg.input.tgt_lang = validate_language(tgt_lang, "--tgt-lang")
-    if workers is not None:
-        cfg.run.workers = workers
-    if engine is not None:
-        if engine not in ("local", "datasets", "ray"):
-            raise UsageError(f"--engine {engine!r}: expected local, datasets or ray")
-        cfg.run.engine = engine  # type: ignore[assignment]
-    if ray_address is not None:
-        cfg.run.ray_address = ray_address
     cfg.validate_stages(opts.stages)
     reporter = ProgressReporter(enabled=not quiet)
     opts.progress = reporter
@@ -202,8 +191,6 @@ def _execute(
 
 
 def _report(result: RunResult, out: str, quiet: bool) -> None:
-    from pipeline.errors import quote_path
-
     n_rejected = result.summary["records"]["rejected"]
     for r in result.rejects[:MAX_REJECT_LINES]:
         typer.echo(
@@ -354,8 +341,6 @@ def glossary_check(files: TermbasesArg) -> int:
 @glossary_app.command("stats")
 def glossary_stats(files: TermbasesArg) -> int:
     """Counts of terms by domain and by language pair."""
-
-    from pipeline.glossary.termbase import load_termbases, stats_lines
 
     for line in stats_lines(load_termbases(files)):
         typer.echo(line)

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import Config, config_from_table, load_config
 from pipeline.errors import ConfigError, UsageError
+from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
+from pipeline.registry import CHECKS, FLAG_DOCS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
 
 HELP_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
@@ -40,22 +43,26 @@ def validate_language(code: str, option: str = "--tgt-lang") -> str:
 # -- checks
 
 
-def list_checks() -> list[tuple[str, str]]:
-    """Every registered check in run order with the first line of its docstring."""
-    from pipeline.registry import CHECKS, STAGES
-
+def list_checks() -> list[tuple[str, str, str]]:
+    """Every registered flag name with its owner and what it flags: the checks in run order
+    (owner ``check``, the first line of the check's docstring), then the flags other stages
+    declare."""
     out = []
-    for name in CHECKS:
-        doc = (STAGES[name].__doc__ or "").strip().splitlines()
-        out.append((name, doc[0].strip() if doc else ""))
+    for name, owner in flag_owners().items():
+        if owner == "check":
+            doc = (STAGES[name].__doc__ or "").strip().splitlines()
+            out.append((name, owner, doc[0].strip() if doc else ""))
+        else:
+            out.append((name, owner, FLAG_DOCS.get(name, f"added by {owner}")))
     return out
 
 
 def format_checks() -> str:
-    """The ``mtclean checks`` listing: one ``name  description`` line per check."""
+    """The ``mtclean checks`` listing: one ``name  owner  description`` line per flag name."""
     rows = list_checks()
-    width = max(len(n) for n, _ in rows)
-    return "".join(f"{n:<{width}}  {d}\n" for n, d in rows)
+    w1 = max(len(n) for n, _, _ in rows)
+    w2 = max(len(o) for _, o, _ in rows)
+    return "".join(f"{n:<{w1}}  {o:<{w2}}  {d}\n" for n, o, d in rows)
 
 
 def _names(value: str | None, option: str, known: list[str]) -> list[str]:
@@ -65,6 +72,9 @@ def _names(value: str | None, option: str, known: list[str]) -> list[str]:
     if not names:
         raise UsageError(f"{option}: give check names separated by commas")
     for n in names:
+        owner = flag_owners().get(n)
+        if n not in known and owner is not None:
+            raise UsageError(f"{option}: {n!r} is a flag of stage {owner}, not a check to select")
         if n not in known:
             raise UsageError(
                 f"{option}: unknown check {n!r} (see 'mtclean checks'; known: {', '.join(known)})"
@@ -76,8 +86,6 @@ def select_stages(stages: list[str], checks: str | None, skip: str | None) -> li
     """``stages`` with only the checks named in ``checks`` (comma-separated; other stages stay)
     and without those in ``skip``. A check named in ``checks`` but not configured is added in
     the registry's order, before the non-check stages that follow the checks."""
-    from pipeline.registry import CHECKS
-
     keep = _names(checks, "--checks", CHECKS)
     drop = set(_names(skip, "--skip-checks", CHECKS))
     out = list(stages)
@@ -146,8 +154,6 @@ def discover_config(explicit: str | None, cwd: str | Path = ".") -> ConfigChoice
 def glossary_check_report(files: list[str]) -> tuple[list[str], list[str], int]:
     """(stdout lines, stderr lines, exit status) of ``mtclean glossary check FILES``: the
     ``valid`` lines only when every file and their combination are valid, else only errors."""
-    from pipeline.glossary.termbase import TermbaseError, check_conflicts, load_termbase
-
     ok: list[str] = []
     errors: list[str] = []
     terms: list[Any] = []
@@ -202,3 +208,61 @@ def use_conventional_metavars() -> None:
     core.TyperArgument.display_type_rich = lambda self, ctx=None: ""
     core.TyperOption.display_type_rich = option_type
     core._mtclean_metavars = True
+
+
+def discovered_config(explicit: str | None) -> Config:
+    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
+    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
+    choice = discover_config(explicit)
+    if choice.table is None:
+        return load_config(None)
+    return config_from_table(choice.table, choice.source)
+
+
+def cli_config(
+    config: str | None = None,
+    *,
+    glossary: list[str] | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    model: str | None = None,
+    device: str | None = None,
+    allow_pickle: bool = False,
+    workers: int | None = None,
+    engine: str | None = None,
+    ray_address: str | None = None,
+    checks: str | None = None,
+    skip_checks: str | None = None,
+) -> Config:
+    """The effective config of a command: the discovered config with the command-line options
+    applied, validated. The one place that maps options to settings (run, detect, score,
+    regress)."""
+    cfg = discovered_config(config)
+    cfg.run.stages = select_stages(cfg.run.stages, checks, skip_checks)
+    if glossary:
+        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
+    rt = cfg.stage_options.setdefault("retranslate", {})
+    if model is not None:
+        rt["model"] = model
+    if device is not None:
+        if device not in ("cpu", "cuda"):
+            raise UsageError(f"--device {device!r}: expected cpu or cuda")
+        rt["device"] = device
+    if allow_pickle:
+        rt["allow_pickle"] = True
+    if not rt:
+        del cfg.stage_options["retranslate"]
+    if src_lang:
+        cfg.input.src_lang = validate_language(src_lang, "--src-lang")
+    if tgt_lang:
+        cfg.input.tgt_lang = validate_language(tgt_lang, "--tgt-lang")
+    if workers is not None:
+        cfg.run.workers = workers
+    if engine is not None:
+        if engine not in ("local", "datasets", "ray"):
+            raise UsageError(f"--engine {engine!r}: expected local, datasets or ray")
+        cfg.run.engine = engine  # type: ignore[assignment]
+    if ray_address is not None:
+        cfg.run.ray_address = ray_address
+    cfg.validate_stages()
+    return cfg

@@ -20,8 +20,11 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.cli_conventions import cli_config
 from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.inputs import expand_inputs
+from pipeline.progress import ProgressReporter
 from pipeline.quality import regress as regress_mod
 from pipeline.runner import Input, RunOptions, RunResult, run
 from pipeline.writers import atomic
@@ -57,39 +60,25 @@ def prepare_config(
     model: str | None = None,
     suppressions: str | None = None,
 ) -> Config:
-    """The run's config with the command-line options applied (as ``mtclean run`` does)."""
-    from pipeline.config import discovered_config
-
-    cfg = discovered_config(config)
-    if glossary:
-        cfg.stage_options.setdefault("glossary", {})["termbases"] = list(glossary)
-    if src_lang:
-        cfg.input.src_lang = src_lang
-    if tgt_lang:
-        cfg.input.tgt_lang = tgt_lang
-    if model:
-        # The model stages (re-translation, model scoring) live in pipeline.mt; see HANDOFF.
-        from pipeline.stages.base import STAGES
-
-        if "retranslate" not in STAGES:
-            raise UsageError("--model: this build has no re-translation backend (pipeline.mt)")
-        cfg.stage_options.setdefault("retranslate", {})["model"] = model
+    """The run's config with the command-line options applied, exactly as ``mtclean run``
+    applies them (``cli_conventions.cli_config``: languages validated, names checked)."""
     from pipeline.stages import suppress
 
+    cfg = cli_config(config, glossary=glossary, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
     suppress.enable(cfg, suppressions)
     return cfg
 
 
 def with_score(stages: Iterable[str]) -> list[str]:
-    """The stage list with ``score`` last (once)."""
+    """The stage list with ``score`` once, just before ``decide`` (which applies its choice),
+    or last when there is no ``decide``."""
     names = [s for s in stages if s != SCORE_STAGE]
-    return [*names, SCORE_STAGE]
+    at = names.index("decide") if "decide" in names else len(names)
+    return [*names[:at], SCORE_STAGE, *names[at:]]
 
 
 def expand(inputs: list[str], out: str | None = None) -> list[Input]:
     """Folders to their input files (gold-label sidecars are never inputs)."""
-    from pipeline.inputs import expand_inputs
-
     return expand_inputs(inputs, out=out)
 
 
@@ -173,8 +162,6 @@ def score_cmd(
     suppressions: SuppressOpt = None,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
-    from pipeline.progress import ProgressReporter
-
     cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
     reporter = ProgressReporter(enabled=not quiet)
     try:

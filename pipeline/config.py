@@ -11,14 +11,18 @@ Unknown tables or keys are errors, so a typo never silently falls back to a defa
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.core.context import ContextSpec
+from pipeline.core.stage import SegmentCheck, Stage
 from pipeline.errors import ConfigError
-from pipeline.registry import CHECKS, STAGES
-from pipeline.stages.base import Stage
+from pipeline.glossary.matcher import matcher_for
+from pipeline.mt.load import cached_translator
+from pipeline.registry import CHECKS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
 
 # The stages ``mtclean run`` and ``mtclean detect`` apply, in order (detect rewrites nothing).
@@ -29,8 +33,8 @@ DEFAULT_STAGES: list[str] = [
     "glossary",
     "combine",
     "retranslate",
-    "decide",
     "score",
+    "decide",
 ]
 
 
@@ -77,11 +81,28 @@ class Config(BaseModel):
             options["termbases"] = termbases
         if name == "retranslate":  # threads per worker follow the worker count
             options["workers"] = max(1, self.run.workers or os.cpu_count() or 1)
+        margin = self.stage_options.get("score", {}).get("retranslation_margin")
+        if name == "decide" and margin is not None:  # one margin: score reports, decide applies
+            options["retranslation_margin"] = margin
         if name == "score" and rt.get("model"):  # the re-translation model also scores
             options["model"] = rt["model"]
             options["model_device"] = rt.get("device", "cpu")
             options["model_allow_pickle"] = rt.get("allow_pickle", False)
         return options
+
+    @classmethod
+    def from_effective(cls, effective: dict[str, Any], source: str) -> Config:
+        """The config of a finished run, from its ``summary.json`` ``effective_config``
+        (the settings derived from other tables are derived again)."""
+        options = {
+            name: {k: v for k, v in table.items() if (name, k) not in DERIVED_KEYS}
+            for name, table in effective.items()
+            if name not in ("run", "input")
+        }
+        return config_from_table(
+            {"run": effective.get("run", {}), "input": effective.get("input", {}), **options},
+            source,
+        )
 
     def validate_stages(self, names: list[str] | None = None) -> None:
         """Check stage names and every stage table without building a single stage."""
@@ -100,11 +121,38 @@ class Config(BaseModel):
                 STAGES[name].Config(**self.options_for(name))
             except ValidationError as err:
                 raise ConfigError(f"{self.source}: [{name}] {_first_error(err)}") from None
+        self._validate_flag_names()
+
+    def _validate_flag_names(self) -> None:
+        """Settings that name checks name registered flags (see ``mtclean checks``)."""
+        known = flag_owners()
+        for table, key in FLAG_NAME_KEYS:
+            value = self.stage_options.get(table, {}).get(key)
+            for name in value or []:
+                if name not in known:
+                    raise ConfigError(
+                        f"{self.source}: [{table}] {key}: unknown check {name!r} "
+                        "(see 'mtclean checks')"
+                    )
 
     def build_stages(self, names: list[str] | None = None) -> list[Stage]:
         """Instantiate the named stages (default: ``run.stages``) with their options."""
         self.validate_stages(names)
         return [STAGES[n](self.options_for(n)) for n in names or self.run.stages]
+
+    def context_spec(self, names: list[str] | None = None) -> ContextSpec:
+        """What each worker builds its ``Context`` from: every stage's effective options, the
+        run's segment checks, the termbases, the default languages and the loaders."""
+        names = names or self.run.stages
+        return ContextSpec(
+            options={n: self.options_for(n) for n in STAGES},
+            checks=tuple(n for n in names if issubclass(STAGES[n], SegmentCheck)),
+            termbases=tuple(self.stage_options.get("glossary", {}).get("termbases", [])),
+            src_lang=self.input.src_lang,
+            tgt_lang=self.input.tgt_lang,
+            load_matcher=matcher_for,
+            load_translator=cached_translator,
+        )
 
     def for_detect(self) -> Config:
         """The config of a run that rewrites nothing: each stage's own detect options."""
@@ -118,6 +166,15 @@ class Config(BaseModel):
         for name in self.run.stages:
             out[name] = STAGES[name].Config(**self.options_for(name)).model_dump()
         return out
+
+
+# Settings whose keys or items are flag names.
+FLAG_NAME_KEYS = (
+    ("combine", "weights"),
+    ("combine", "repaired_checks"),
+    ("decide", "drop_checks"),
+    ("retranslate", "guard_checks"),
+)
 
 
 def _first_error(err: ValidationError) -> str:
@@ -172,8 +229,6 @@ def defaults_toml() -> str:
 
 
 def _toml_value(v: Any) -> str:
-    import json
-
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict):
@@ -194,6 +249,7 @@ DERIVED_KEYS = {
     ("score", "model"): "set [retranslate] model (or --model)",
     ("score", "model_device"): "set [retranslate] device (or --device)",
     ("score", "model_allow_pickle"): "set [retranslate] allow_pickle (or --allow-pickle)",
+    ("decide", "retranslation_margin"): "set [score] retranslation_margin",
 }
 
 
@@ -208,14 +264,3 @@ def _toml_table(model: BaseModel, table: str = "") -> list[str]:
             line += f"  # {desc}"
         out.append(line)
     return out
-
-
-def discovered_config(explicit: str | None) -> Config:
-    """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
-    ``cfg.source`` (written to summary.json as ``config``) names the one used."""
-    from pipeline.cli_conventions import discover_config
-
-    choice = discover_config(explicit)
-    if choice.table is None:
-        return load_config(None)
-    return config_from_table(choice.table, choice.source)

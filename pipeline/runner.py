@@ -5,10 +5,11 @@
    an interrupted run with the same fingerprint and refuses any other.
 3. Read the inputs in order, cut them into shards, and run each pass of the plan
    (``executor.base.plan_passes``) on every shard through the chosen engine; merge the scan
-   parts between passes.
-4. Assemble the output set in the staging folder from the per-shard results: ``segments.jsonl``,
-   ``cleaned/<name>`` (copied from the input range by range), ``rejects.jsonl`` when anything
-   was rejected, ``summary.json`` and ``report.html``; swap it in; delete the work folder.
+   parts between passes (the pass driver, ``pipeline.executor.driver``).
+4. Assemble the output set in the staging folder from the per-shard results
+   (``pipeline.assembly``): ``segments.jsonl``, ``cleaned/<name>``, ``rejects.jsonl`` when
+   anything was rejected, ``summary.json`` and ``report.html``; swap it in; delete the work
+   folder.
 
 Memory stays bounded: the driver holds a few shards in flight, the document checks keep
 windows, and every output is streamed.
@@ -27,32 +28,30 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import __version__, jsonutil
+from pipeline.assembly import (
+    Input,
+    assemble,
+    count_records,
+    first_rejects,
+    stage_report,
+    summary_head,
+)
 from pipeline.config import Config
 from pipeline.errors import UsageError, quote_path
-from pipeline.executor.base import WorkDir, load, merge_pass, plan_passes, save
-from pipeline.executor.work import RunSpec, TaskResult, init_worker, run_task
+from pipeline.executor.base import WorkDir, plan_passes, save
+from pipeline.executor.driver import make_engine, run_passes
+from pipeline.executor.work import RunSpec, TaskResult
 from pipeline.outdir import OutDir
-from pipeline.quality.report import ReportData, write_report
+from pipeline.quality.report import write_report
 from pipeline.readers import Limits, Source, format_for
 from pipeline.shards import ShardInput, read_shards
-from pipeline.stages.base import Stage, add_stat
-from pipeline.stages.decide import DECISIONS
 from pipeline.writers import atomic
-from pipeline.writers.cleaned import Item, compressed_writer, write_cleaned
 
 
 class ProgressSink(Protocol):
     def start(self, total: int, passes: int, files: int) -> None: ...
     def advance(self, records: int, label: str) -> None: ...
     def next_pass(self, number: int) -> None: ...
-
-
-@dataclass
-class Input:
-    """One input file and the name of its cleaned copy under ``cleaned/``."""
-
-    path: str
-    name: str
 
 
 @dataclass
@@ -159,25 +158,6 @@ def _fingerprint_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
     return ""
 
 
-def make_engine(cfg: Config, stages: list[Stage[Any]], n_shards: int) -> Any:
-    """The configured engine, with no more workers than there are shards to share."""
-    workers = cfg.run.workers or (os.cpu_count() or 1)
-    if cfg.run.engine == "local":
-        workers = min(workers, n_shards)
-    if cfg.run.engine == "datasets":
-        from pipeline.executor.hf_datasets import DatasetsEngine
-
-        return DatasetsEngine(workers)
-    if cfg.run.engine == "ray":
-        from pipeline.executor.ray_engine import RayEngine
-
-        gpu = any(s.uses_model for s in stages)
-        return RayEngine(workers, cfg.run.ray_address, gpu=gpu)
-    from pipeline.executor.local import LocalEngine
-
-    return LocalEngine(workers)
-
-
 def run(inputs: list[str] | list[Input], out_dir: str, cfg: Config, opts: RunOptions) -> RunResult:
     """Run the pipeline over ``inputs`` and write the output set under ``out_dir``."""
     t_start = time.perf_counter()
@@ -235,251 +215,86 @@ def _run_locked(
     for st in stages:
         st.check()  # resources a stage needs (termbases, a model folder): fail before any work
     passes = plan_passes(stages)
-    spec = RunSpec(str(out.work), tuple(passes), opts.rewrite, cfg.run.batch_size)
+    spec = RunSpec(
+        str(out.work),
+        tuple(passes),
+        opts.rewrite,
+        cfg.run.batch_size,
+        cfg.context_spec(stage_names),
+    )
     progress = opts.progress
-    totals = _count_records(ins, limits, out.work, resumed)
-    n_shards = sum(-(-max(n, 1) // cfg.run.shard_records) for n in totals.values())
-    engine = make_engine(cfg, stages, n_shards)
+    counts = count_records(ins, limits, out.work, resumed)
+    n_shards = sum(-(-max(n, 1) // cfg.run.shard_records) for n in counts.values())
+    engine = make_engine(
+        cfg.run.engine,
+        cfg.run.workers,
+        n_shards if cfg.run.engine == "local" else 1 << 30,
+        cfg.run.ray_address,
+        gpu=any(s.uses_model for s in stages),
+    )
     if progress:
-        progress.start(sum(totals.values()), len(passes), len(ins))
+        progress.start(sum(counts.values()), len(passes), len(ins))
 
     shard_file: list[int] = []  # the input file index of each shard, by shard id
-    stats: dict[str, dict[str, Any]] = {}
-    seconds: Counter[str] = Counter()
-    segments_seen: Counter[str] = Counter()
     timings: Counter[str] = Counter()
 
-    def timed(it: Iterator[ShardInput]) -> Iterator[ShardInput]:
+    def shards() -> Iterator[tuple[int, ShardInput]]:
+        it = read_shards(
+            [i.path for i in ins],
+            cfg.run.shard_records,
+            limits,
+            cfg.input.src_lang or None,
+            cfg.input.tgt_lang,
+        )
         while True:
             t0 = time.perf_counter()
             sh = next(it, None)
             timings["read"] += time.perf_counter() - t0
             if sh is None:
                 return
-            yield sh
+            shard_file.append(sh.file_index)  # shard ids count 0, 1, 2... in read order
+            yield sh.id, sh
 
-    def tasks(p: int) -> Iterator[tuple[int, int, ShardInput | None]]:
-        if p == 0:
-            for sh in timed(
-                read_shards(
-                    [i.path for i in ins],
-                    cfg.run.shard_records,
-                    limits,
-                    cfg.input.src_lang or None,
-                    cfg.input.tgt_lang,
-                )
-            ):
-                shard_file.append(sh.file_index)  # shard ids count 0, 1, 2... in read order
-                yield (0, sh.id, DONE if wd.done(0, sh.id).exists() else sh)
-        else:
-            for sid in range(len(shard_file)):
-                yield (p, sid, DONE if wd.done(p, sid).exists() else None)
+    def advance(res: TaskResult) -> None:
+        if progress:
+            progress.advance(res.records, ins[shard_file[res.shard]].path)
 
-    engine.start(init_worker, (stages, spec))
-    try:
-        for p, plan in enumerate(passes):
-            if progress and p:
-                progress.next_pass(p)
-            for res in _merge_results(engine, tasks(p), wd):
-                stats = add_stat(stats, res.stats)
-                seconds.update(res.seconds)
-                for i in plan.apply:
-                    segments_seen[stages[i].name] += res.segments
-                if progress:
-                    progress.advance(res.records, ins[shard_file[res.shard]].path)
-            t0 = time.perf_counter()
-            merge_pass(wd, stages, plan.scans, range(len(shard_file)))
-            timings["merge"] += time.perf_counter() - t0
-    finally:
-        engine.close()
+    totals = run_passes(
+        engine,
+        stages,
+        spec,
+        shards(),
+        on_result=advance,
+        on_pass=progress.next_pass if progress else None,
+    )
+    timings["merge"] += totals.merge_seconds
 
     t0 = time.perf_counter()
     staging = out.fresh_staging()
-    summary, report = _assemble(ins, staging, wd, shard_file, len(passes) - 1)
+    summary, report = assemble(ins, staging, wd, shard_file, len(passes) - 1)
     timings["write"] = time.perf_counter() - t0
-    stage_report: dict[str, Any] = {}
-    for st in stages:
-        entry = st.finish_stats(stats.get(st.name, {}))
-        secs = seconds.get(st.name, 0.0)
-        n = segments_seen.get(st.name, 0)
-        entry = {**entry, "seconds": round(secs, 4)}
-        entry["segments_per_s"] = round(n / secs, 1) if secs > 0 else None
-        stage_report[st.name] = entry
+    stages_out = stage_report(stages, totals)
     total_secs = time.perf_counter() - t_start
     summary.update(
         {
-            "stage_stats": stage_report,
+            "stage_stats": stages_out,
             "exit_status": 3 if summary["records"]["rejected"] else 0,
             "timings": {k: round(v, 4) for k, v in sorted(timings.items())}
-            | {"segment": round(seconds.get("segment", 0.0), 4)}
-            | {"render": round(seconds.get("render", 0.0), 4)}
+            | {"segment": round(totals.seconds.get("segment", 0.0), 4)}
+            | {"render": round(totals.seconds.get("render", 0.0), 4)}
             | {"total": round(total_secs, 4)},
         }
     )
-    metrics = stage_report.get("score", {}).get("metrics")
+    metrics = stages_out.get("score", {}).get("metrics")
     if metrics:
         summary["metrics"] = metrics
-    summary = _summary_head(ins, cfg, stages, fp, resumed) | summary
+    summary = summary_head(ins, cfg, stages, fp, resumed) | summary
     atomic.write_text(staging / "summary.json", jsonutil.dumps_pretty(summary) + "\n")
     write_report(str(staging), data=report)
     out.swap()
     out.discard_work()
-    rejects = _first_rejects(out.root / "rejects.jsonl")
+    rejects = first_rejects(out.root / "rejects.jsonl")
     return RunResult(summary, rejects)
-
-
-# A task whose completion marker exists: its result is read back, not computed again.
-DONE = "done"
-
-
-def _merge_results(
-    engine: Any, tasks: Iterator[tuple[int, int, Any]], wd: WorkDir
-) -> Iterator[TaskResult]:
-    """Results in shard order: completed tasks from their markers, the rest from the engine."""
-    pending_done: list[tuple[int, int]] = []
-
-    def fresh() -> Iterator[tuple[int, int, Any]]:
-        for t in tasks:
-            if t[2] == DONE:
-                pending_done.append((t[0], t[1]))
-                continue
-            yield t
-
-    # The engine consumes ``fresh`` lazily, so markers of skipped shards are read as we go.
-    results = engine.map(run_task, fresh())
-    for res in results:
-        while pending_done and pending_done[0][1] < res.shard:
-            p, sid = pending_done.pop(0)
-            yield load(wd.done(p, sid))
-        yield res
-    for p, sid in pending_done:
-        yield load(wd.done(p, sid))
-
-
-def _count_records(ins: list[Input], limits: Limits, work: Path, resumed: bool) -> dict[str, int]:
-    """Records per input, for the progress total (cached in the work folder for resumes)."""
-    cache = work / "counts.json"
-    if resumed and cache.exists():
-        return json.loads(cache.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    counts = {i.path: format_for(i.path).count(Source(i.path, limits)) for i in ins}
-    atomic.write_text(cache, json.dumps(counts) + "\n")
-    return counts
-
-
-def _assemble(
-    ins: list[Input], staging: Path, wd: WorkDir, shard_file: list[int], last: int
-) -> tuple[dict[str, Any], ReportData]:
-    """Build the output set in ``staging`` from the last pass's per-shard results."""
-    per_file: dict[str, Any] = {}
-    checks: Counter[str] = Counter()
-    decisions: Counter[str] = Counter({d: 0 for d in DECISIONS})
-    rec: Counter[str] = Counter()
-    n_segments = 0
-    report = ReportData()
-    by_file: dict[int, list[int]] = {}
-    for sid, fi in enumerate(shard_file):
-        by_file.setdefault(fi, []).append(sid)
-    with (
-        atomic.atomic_open(staging / "segments.jsonl", "wb") as seg_out,
-        atomic.atomic_open(staging / ".rejects.jsonl", "w") as rej_out,
-    ):
-        for fi, inp in enumerate(ins):
-            f_stats: dict[str, Any] = {
-                "format": format_for(inp.path).name,
-                "records_in": 0,
-                "records_out": 0,
-                "dropped": 0,
-                "rejected": 0,
-                "segments": 0,
-            }
-            f_checks: Counter[str] = Counter()
-            f_dec: Counter[str] = Counter()
-
-            def file_items(
-                fi: int = fi,
-                f_stats: dict[str, Any] = f_stats,
-                f_checks: Counter[str] = f_checks,
-                f_dec: Counter[str] = f_dec,
-            ) -> Iterator[Item]:
-                # One shard's result at a time: its segments and rejects are appended, its
-                # edits streamed to the cleaned copy, so no file is ever held whole.
-                for sid in by_file.get(fi, []):
-                    res: TaskResult = load(wd.done(last, sid))
-                    o = res.output
-                    assert o is not None
-                    with open(wd.final_segments(sid), "rb") as fh:
-                        while block := fh.read(1 << 20):
-                            seg_out.write(block)
-                    rej_out.write("".join(o.rejects))
-                    for k in ("records_in", "records_out", "dropped", "rejected", "segments"):
-                        f_stats[k] += getattr(o, k)
-                    f_checks.update(o.checks)
-                    f_dec.update(o.decisions)
-                    if o.report is not None:
-                        report.merge(o.report)
-                    yield from o.items
-
-            target = staging / "cleaned" / inp.name
-            with atomic.atomic_open(target, "wb") as raw:
-                fh_out = compressed_writer(inp.name, raw)
-                write_cleaned(inp.path, file_items(), fh_out)
-                if fh_out is not raw:
-                    fh_out.close()
-            f_stats["checks"] = dict(sorted(f_checks.items()))
-            f_stats["decisions"] = dict(sorted(f_dec.items()))
-            per_file[inp.name] = f_stats
-            checks.update(f_checks)
-            decisions.update(f_dec)
-            n_segments += f_stats["segments"]
-            for k in ("records_in", "records_out", "dropped", "rejected"):
-                rec[k] += f_stats[k]
-    rejects_tmp = staging / ".rejects.jsonl"
-    if rejects_tmp.stat().st_size:
-        os.replace(rejects_tmp, staging / "rejects.jsonl")
-    else:
-        rejects_tmp.unlink()
-    return {
-        # in == out + dropped: rejects are copied into the cleaned output unchanged.
-        "records": {
-            "in": rec["records_in"],
-            "out": rec["records_out"],
-            "rejected": rec["rejected"],
-            "dropped": rec["dropped"],
-        },
-        "segments": n_segments,
-        "checks": dict(sorted(checks.items())),
-        "decisions": dict(decisions),
-        "files": per_file,
-    }, report
-
-
-def _summary_head(
-    ins: list[Input], cfg: Config, stages: list[Stage[Any]], fp: dict[str, Any], resumed: bool
-) -> dict[str, Any]:
-    return {
-        "mtclean": __version__,
-        "fingerprint": fp["id"],
-        "config": cfg.source,
-        "effective_config": cfg.effective(),
-        "stages": [s.name for s in stages],
-        "engine": cfg.run.engine,
-        "workers": cfg.run.workers or (os.cpu_count() or 1),
-        "resumed": resumed,
-        "inputs": [str(Path(i.path).resolve()) for i in ins],
-        "outputs": {i.path: f"cleaned/{i.name}" for i in ins},
-    }
-
-
-def _first_rejects(path: Path, limit: int = 1000) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            out.append(json.loads(line))
-            if len(out) >= limit:
-                break
-    return out
 
 
 __all__ = ["Input", "RunOptions", "RunResult", "check_inputs", "detect_only", "run", "save"]

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import jsonutil
-from pipeline.flags import make_flag
+from pipeline.core.schema import make_flag, new_row, output_record
+from pipeline.core.stage import Batch, batch_rows
 from pipeline.quality.report import ReportData
 from pipeline.readers import iter_records
 from pipeline.readers.registry import Format, format_for
 from pipeline.readers.source import Limits
 from pipeline.records import Record, Reject
-from pipeline.segments import new_row, output_record
-from pipeline.stages.base import Batch, batch_rows
 from pipeline.text.segment import segment
 from pipeline.writers.cleaned import DROP, KEEP, REPLACE, Item
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.executor.base import LocalExecutor
+from pipeline.executor.driver import LocalExecutor
 from pipeline.stages.base import from_batches, to_batches
 from tests.checks.helpers import row
 

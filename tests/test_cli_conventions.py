@@ -38,14 +38,25 @@ def test_invalid_language_tags_are_refused(bad):
 # -- checks
 
 
-def test_every_check_is_listed_with_a_description():
+def test_every_check_and_declared_flag_is_listed_with_owner_and_description():
     from pipeline.registry import CHECKS
 
     rows = list_checks()
-    assert [n for n, _ in rows] == CHECKS
-    assert all(d and "\n" not in d for _, d in rows)
+    assert [n for n, o, _ in rows if o == "check"] == CHECKS
+    # the flags stages declare, each with the stage that adds it
+    owners = {n: o for n, o, _ in rows if o != "check"}
+    assert owners == {
+        "markup": "render",
+        "term_missing": "glossary",
+        "dnt_changed": "glossary",
+        "mojibake": "normalize",
+        "unicode_nfc": "normalize",
+        "control_chars": "normalize",
+        "term_dropped": "retranslate",
+    }
+    assert all(d and "\n" not in d and not d.startswith("added by") for _, _, d in rows)
     text = format_checks()
-    assert text.count("\n") == len(CHECKS) and text.startswith("language_id")
+    assert text.count("\n") == len(rows) and text.startswith("language_id")
 
 
 def test_select_stages():

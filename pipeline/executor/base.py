@@ -12,19 +12,19 @@ run skips what is marked complete, so after a crash it continues where it stoppe
 
 Engines differ only in how they run ``work.run_task`` over many shards: in this process, on a
 local process pool, through ``datasets.Dataset.map`` or on Ray. Each receives the stages once
-(``start``) and gives results back in shard order (``map``).
+(``start``) and gives results back in shard order (``map``). ``pipeline.executor.driver`` runs
+the passes; real runs, tests and benchmarks all go through it (there is no second loop).
 """
 
 from __future__ import annotations
 
 import pickle
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.stages.base import ALL_SHARDS, Stage
+from pipeline.core.stage import ALL_SHARDS, Stage
 from pipeline.writers import atomic
 
 
@@ -151,92 +151,3 @@ class Engine(Protocol):
         """``fn(task)`` for every task, results in task order; tasks are consumed lazily."""
 
     def close(self) -> None: ...
-
-
-# -- in memory ---------------------------------------------------------------------------------
-
-_MEM_STAGES: list[Stage[Any]] = []
-
-
-def _init_memory(stages: list[Stage[Any]]) -> None:
-    global _MEM_STAGES
-    _MEM_STAGES = stages
-
-
-def _memory_task(task: tuple[tuple[int, ...], tuple[int, ...], Any, dict[int, Any]]) -> Any:
-    apply, scans, batch, states = task
-    seconds: dict[int, float] = {}
-    for i in apply:
-        st = _MEM_STAGES[i]
-        st.ensure_setup()
-        t0 = time.perf_counter()
-        batch = st.apply(batch, states.get(i))
-        seconds[i] = time.perf_counter() - t0
-    parts = {}
-    for i in scans:
-        _MEM_STAGES[i].ensure_setup()
-        t0 = time.perf_counter()
-        parts[i] = _MEM_STAGES[i].scan(batch)
-        seconds[i] = seconds.get(i, 0.0) + time.perf_counter() - t0
-    return batch, parts, {i: _MEM_STAGES[i].take_stats() for i in apply}, seconds
-
-
-def run_in_memory(
-    stages: Sequence[Stage[Any]],
-    batches: list[Any],
-    workers: int = 1,
-    timings: dict[str, float] | None = None,
-) -> tuple[list[Any], dict[str, Any]]:
-    """The same phase loop over batches held in memory (one batch = one shard): for tests,
-    benchmarks of the stages alone, and small programmatic uses. Returns the batches and the
-    summed stats per stage; ``timings`` (when given) receives seconds per stage."""
-    from pipeline.executor.local import LocalEngine
-    from pipeline.stages.base import add_stat
-
-    engine = LocalEngine(workers)
-    engine.start(_init_memory, (list(stages),))
-    stats: dict[str, Any] = {}
-    try:
-        states: dict[int, dict[int, Any]] = {}
-        for plan in plan_passes(stages):
-            tasks = (
-                (plan.apply, plan.scans, b, {i: _state_for(states.get(i), k) for i in plan.apply})
-                for k, b in enumerate(batches)
-            )
-            new_batches, parts_by_stage = [], {i: [] for i in plan.scans}
-            for k, (b, parts, st_stats, secs) in enumerate(engine.map(_memory_task, tasks)):
-                new_batches.append(b)
-                if timings is not None:
-                    for i, t in secs.items():
-                        timings[stages[i].name] = timings.get(stages[i].name, 0.0) + t
-                for i, part in parts.items():
-                    parts_by_stage[i].append((k, part))
-                stats = add_stat(stats, {stages[i].name: s for i, s in st_stats.items()})
-            batches = new_batches
-            for i in plan.scans:
-                states[i] = dict(stages[i].merge_shards(iter(parts_by_stage[i])))
-    finally:
-        engine.close()
-    return batches, stats
-
-
-def _state_for(states: dict[int, Any] | None, shard: int) -> Any:
-    if not states:
-        return None
-    return states[shard] if shard in states else states.get(ALL_SHARDS)
-
-
-class LocalExecutor:
-    """Stages over in-memory batches (``run_in_memory``); kept for tests and benchmarks."""
-
-    def __init__(self, workers: int = 1) -> None:
-        self.workers = workers
-        self.stats: dict[str, Any] = {}
-        self.timings: dict[str, float] = {}
-
-    def run(
-        self, stages: Sequence[Stage[Any]], batches: list[Any], progress: Any = None
-    ) -> list[Any]:
-        self.timings = {}
-        out, self.stats = run_in_memory(stages, batches, self.workers, self.timings)
-        return out

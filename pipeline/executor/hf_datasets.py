@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from pipeline.executor import work
+
 _CACHE: dict[str, bool] = {}
 
 
 def _run_batch(batch: dict[str, list[Any]], blob: bytes) -> dict[str, list[Any]]:
-    from pipeline.executor import work
-
     key = hashlib.sha1(blob).hexdigest()
     if key not in _CACHE:  # once per worker process (and per run)
         init, init_args = pickle.loads(blob)
@@ -42,8 +42,6 @@ class DatasetsEngine:
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         """Runs ``work.run_task`` (the only task function) over ``tasks``."""
         import datasets
-
-        from pipeline.executor import work
 
         assert fn is work.run_task
 

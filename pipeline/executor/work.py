@@ -1,23 +1,26 @@
 """What a worker does with one shard in one pass. Every engine runs exactly this.
 
-``init_worker`` receives the stages once per worker process (or actor); ``run_task`` then
-handles one ``(pass, shard)``: it loads the shard's batch (or segments its records in pass 0),
-applies the pass's stages with their merged states, and either saves the batch and the scan
-parts for the next pass or, in the last pass, renders the shard's outputs. Its small result
-(counts, stats, timings) is saved as the completion marker, so a resumed run can skip the task
-and still report the same figures.
+``init_worker`` receives the stages once per worker process (or actor) and builds the worker's
+``Context`` from them (``pipeline.core.context``); ``run_task`` then handles one
+``(pass, shard)``: it loads the shard's batch (or, in pass 0, segments the shard's records, or
+takes the ready rows of a test or benchmark), applies the pass's stages with their merged
+states in sub-batches of ``batch_size``, and either saves the batch and the scan parts for the
+next pass or, in the last pass, renders the shard's outputs (a batch of ready rows is saved
+for its caller instead). Its small result (counts, stats, timings) is saved as the completion
+marker, so a resumed run can skip the task and still report the same figures.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.context import Context, ContextSpec
+from pipeline.core.stage import Batch, Stage, batch_len, rows_to_batch
 from pipeline.executor.base import Pass, WorkDir, load, load_state, save
 from pipeline.shards import ShardInput, ShardOutput, render_shard, shard_rows
-from pipeline.stages.base import Batch, Stage, batch_len, rows_to_batch
 from pipeline.writers import atomic
 
 
@@ -29,6 +32,7 @@ class RunSpec:
     passes: tuple[Pass, ...]
     rewrite: bool
     batch_size: int
+    context: ContextSpec = field(default_factory=ContextSpec)
 
 
 @dataclass
@@ -42,33 +46,52 @@ class TaskResult:
     output: ShardOutput | None = None
 
 
+@dataclass(frozen=True)
+class ReadyRows:
+    """Pass-0 input of segment rows built by the caller (tests, benchmarks): no records to
+    segment or render; the last pass saves the final batch for the caller to read."""
+
+    batch: Batch
+
+    @property
+    def n_records(self) -> int:
+        return 0
+
+
+ShardIn = ShardInput | ReadyRows
+
 _STAGES: list[Stage[Any]] = []
 _SPEC: RunSpec | None = None
+_CONTEXT: Context | None = None
 
 
 def init_worker(stages: list[Stage[Any]], spec: RunSpec) -> None:
-    """Keep the stages for this process; ``setup()`` runs lazily, on first use."""
-    global _STAGES, _SPEC
+    """Keep the stages for this process and build its context (once); ``setup()`` runs
+    lazily, on first use."""
+    global _STAGES, _SPEC, _CONTEXT
     _STAGES, _SPEC = stages, spec
+    _CONTEXT = Context(spec.context, stages)
 
 
-def run_task(task: tuple[int, int, ShardInput | None]) -> TaskResult:
-    """Run pass ``task[0]`` on shard ``task[1]`` (pass 0 carries the shard's records)."""
+def run_task(task: tuple[int, int, ShardIn | None]) -> TaskResult:
+    """Run pass ``task[0]`` on shard ``task[1]`` (pass 0 carries the shard's input)."""
     assert _SPEC is not None, "init_worker was not called"
     p, sid, shard_in = task
     return run_shard_pass(_STAGES, _SPEC, p, sid, shard_in)
 
 
 def run_shard_pass(
-    stages: list[Stage[Any]], spec: RunSpec, p: int, sid: int, shard_in: ShardInput | None
+    stages: list[Stage[Any]], spec: RunSpec, p: int, sid: int, shard_in: ShardIn | None
 ) -> TaskResult:
     wd = WorkDir(Path(spec.workdir))
     plan = spec.passes[p]
+    shard: ShardIn
     if p == 0:
         assert shard_in is not None
         shard = shard_in
         t0 = time.perf_counter()
-        batch = rows_to_batch(shard_rows(shard))
+        ready = isinstance(shard, ReadyRows)
+        batch = shard.batch if ready else rows_to_batch(shard_rows(shard))  # type: ignore[union-attr,arg-type]
         seconds = {"segment": time.perf_counter() - t0}
     else:
         shard, batch = load(wd.batch(p - 1, sid))
@@ -92,7 +115,9 @@ def run_shard_pass(
         seconds[st.name] = seconds.get(st.name, 0.0) + time.perf_counter() - t0
     output = None
     last = p == len(spec.passes) - 1
-    if last:
+    if last and isinstance(shard, ReadyRows):
+        save(wd.batch(p, sid), (shard, batch))
+    elif last:
         t0 = time.perf_counter()
         with atomic.atomic_open(wd.final_segments(sid), "wb", fsync=False) as fh:
             output = render_shard(shard, batch, spec.rewrite, fh)

@@ -65,6 +65,7 @@ class Glossary(Stage):
     Config = GlossaryConfig
 
     writes = frozenset({"output", "glossary", "glossary_base", "flags"})
+    emits = ("term_missing", "dnt_changed")
 
     def __init__(self, config: Any = None, terms: list[Term] | None = None) -> None:
         super().__init__(config)

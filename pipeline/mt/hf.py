@@ -10,6 +10,7 @@ import warnings
 from typing import Any
 
 from pipeline.mt.backend import Translator, _one_line
+from pipeline.mt.convert import safetensors_parameters
 from pipeline.mt.modeldir import ModelDir, ModelError
 
 
@@ -125,7 +126,5 @@ class TransformersTranslator(Translator):
 
     def parameter_count(self) -> int:
         if not self.model.pickle:  # the stored count, as CTranslate2 copies report it
-            from pipeline.mt.convert import safetensors_parameters
-
             return safetensors_parameters(self.model.weights)
         return int(sum(p.numel() for p in self.net.parameters()))

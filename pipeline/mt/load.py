@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 from pipeline.mt.backend import Translator
+from pipeline.mt.ct2 import CTranslate2Translator
+from pipeline.mt.hf import TransformersTranslator
 from pipeline.mt.modeldir import inspect_dir
 
 LOADS = 0
@@ -40,14 +42,10 @@ def load_translator(
     n = threads_per_worker(workers, threads)
     translator: Translator
     if model.backend == "ctranslate2":
-        from pipeline.mt.ct2 import CTranslate2Translator
-
         translator = CTranslate2Translator(
             model, src_lang, tgt_lang, device=device, threads=n, compute_type=compute_type
         )
     else:
-        from pipeline.mt.hf import TransformersTranslator
-
         translator = TransformersTranslator(model, src_lang, tgt_lang, device=device, threads=n)
     LOADS += 1
     return translator

@@ -1,20 +1,28 @@
-"""The known-model registry, ``models/registry.toml``, and what is present in the local store.
+"""The known-model registry, ``pipeline/mt/data/registry.toml`` (package data, read through
+``importlib.resources``, so an installed package has it), and what is present in the local store.
 
 Each ``[[model]]`` says: ``name``, ``architecture``, ``pairs`` (``zh-en``...), ``files`` it
 needs, ``obtain`` (where a user gets it; mtclean never downloads), ``licence`` and ``dir``
-(its folder under ``models/store/``, which git ignores).
+(its folder under the store: ``models/store/`` of the checkout, which git ignores, or of the
+working directory for an installed package).
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pipeline.errors import ConfigError
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-REGISTRY = MODELS_DIR / "registry.toml"
+REGISTRY: Traversable = files("pipeline.mt") / "data" / "registry.toml"
+# The checkout's models/ folder when running from one, else ./models of the working directory.
+_CHECKOUT = Path(__file__).resolve().parents[2]
+MODELS_DIR = (
+    _CHECKOUT / "models" if (_CHECKOUT / "pyproject.toml").is_file() else Path("models").resolve()
+)
 STORE = MODELS_DIR / "store"
 
 
@@ -40,7 +48,7 @@ class KnownModel:
         return [f for f in self.files if not (p / f).is_file()]
 
 
-def load_registry(path: Path = REGISTRY) -> list[KnownModel]:
+def load_registry(path: Path | Traversable = REGISTRY) -> list[KnownModel]:
     """The registry's entries; a malformed file is one ConfigError line."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

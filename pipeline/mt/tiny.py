@@ -1,10 +1,11 @@
 """``mtclean models tiny DIR``: a tiny random-weight Marian model for smoke tests.
 
-Its SentencePiece vocabulary is trained on the fly from ``models/tiny-corpus.txt`` (Chinese and
-English sentences written for this project), its weights are random (seeded, so the same model
-every time), and its ``config.json`` says it is for smoke tests only. It exercises every code
-path (tokenizer, beam search, scoring, conversion, both backends) in seconds; what it writes
-is arbitrary word salad and must never be read as translation quality.
+Its SentencePiece vocabulary is trained on the fly from ``pipeline/mt/data/tiny-corpus.txt``
+(Chinese and English sentences written for this project, shipped as package data), its
+weights are random (seeded, so the same model every time), and its ``config.json`` says it is
+for smoke tests only. It exercises every code path (tokenizer, beam search, scoring,
+conversion, both backends) in seconds; what it writes is arbitrary word salad and must never
+be read as translation quality.
 
 One deliberate non-random part: ``final_logits_bias`` pushes source-script (Han) pieces far
 down, so the decoder writes Latin-script pieces and the candidate guards see target-script text
@@ -16,16 +17,19 @@ from __future__ import annotations
 import io
 import json
 import re
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from pipeline.mt.modeldir import SMOKE_TEST_NOTE
 
-CORPUS = Path(__file__).resolve().parents[2] / "models" / "tiny-corpus.txt"
+# Package data, read through importlib.resources so an installed package has it.
+CORPUS: Traversable = files("pipeline.mt") / "data" / "tiny-corpus.txt"
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
-def corpus_lines(path: Path = CORPUS) -> list[str]:
+def corpus_lines(path: Path | Traversable = CORPUS) -> list[str]:
     """The training sentences (comments and blank lines skipped)."""
     text = path.read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]

@@ -25,10 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError, UsageError
+from pipeline.config import Config
+from pipeline.core.context import Context
+from pipeline.core.schema import COLUMNS, new_row
+from pipeline.errors import ConfigError, InputError, UsageError
+from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
+from pipeline.records import Record
+from pipeline.registry import STAGES
 from pipeline.review.decisions import remap
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
+from pipeline.shards import new_target
+from pipeline.writers import atomic
+from pipeline.writers.cleaned import compressed_writer, write_cleaned
 
 MAX_DECISIONS_BYTES = 64 << 20
 MAX_EDIT_CHARS = 1 << 20
@@ -252,36 +261,46 @@ def overrides(segs: list[dict[str, Any]], d: Decisions) -> dict[SegKey, str | No
 def recheck(
     run_dir: str, segs: list[dict[str, Any]], edits: dict[SegKey, str]
 ) -> dict[SegKey, list[dict[str, Any]]]:
-    """The flags the run's segment-level checks raise on each edited text."""
+    """The flags the run's own segment checks raise on each edited text: the run's effective
+    config (its checks, their options, its termbases) and each record's language pair, read
+    again from the run's input, judged through one worker context."""
     if not edits:
         return {}
-    from pipeline.checks.base import SegmentCheck
-    from pipeline.config import load_config
-    from pipeline.registry import STAGES
-    from pipeline.segments import COLUMNS, new_row
-
     summary = load_summary(run_dir)
-    source = summary.get("config")
-    cfg = load_config(source if isinstance(source, str) and Path(source).is_file() else None)
-    names = [
-        n
-        for n in cfg.run.stages
-        if isinstance(STAGES.get(n), type) and issubclass(STAGES[n], SegmentCheck)
-    ]
-    checks = cfg.build_stages(names)
+    try:
+        cfg = Config.from_effective(
+            summary.get("effective_config") or {}, str(summary.get("config"))
+        )
+    except ConfigError as err:
+        raise UsageError(f"{run_dir}/summary.json: {err}") from None
+    stages = [n for n in summary.get("stages") or cfg.run.stages if n in STAGES]
+    context = Context(cfg.context_spec(stages))
+    langs = _record_languages(summary, {k[:2] for k in edits}, cfg)
     by_key = {(s.get("file") or "", s["record"], s["index"]): s for s in segs}
     result: dict[SegKey, list[dict[str, Any]]] = {}
     for key, text in edits.items():
         seg = by_key[key]
-        fields = {k: seg[k] for k in ("file", "record", "index", "doc", "source") if k in seg}
+        fields = {k: seg[k] for k in ("file", "record", "index", "doc", "source", "start")}
         fields = {k: v for k, v in fields.items() if k in COLUMNS and v is not None}
-        row = new_row(text, tgt_lang=cfg.input.tgt_lang, src_lang=cfg.input.src_lang, **fields)
-        flags: list[dict[str, Any]] = []
-        for check in checks:
-            check.ensure_setup()
-            flags += check.check_row(row)  # type: ignore[attr-defined]
-        result[key] = flags
+        src, tgt = langs.get(key[:2], (cfg.input.src_lang, cfg.input.tgt_lang))
+        row = new_row(seg["target"], src_lang=src, tgt_lang=tgt, **fields)
+        result[key] = list(context.judge(row, text))
     return result
+
+
+def _record_languages(
+    summary: dict[str, Any], wanted: set[tuple[str, str]], cfg: Config
+) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """The language pair of each wanted record, as the run's reader gave it."""
+    outputs: dict[str, str] = summary.get("outputs") or {}
+    out: dict[tuple[str, str], tuple[str | None, str]] = {}
+    for path, real in zip(outputs, summary.get("inputs") or [], strict=False):
+        if not any(f == path for f, _ in wanted) or not Path(real).is_file():
+            continue
+        for rec in iter_records(real, None, cfg.input.src_lang, cfg.input.tgt_lang):
+            if isinstance(rec, Record) and (path, rec.id) in wanted:
+                out[(path, rec.id)] = (rec.src_lang, rec.tgt_lang or cfg.input.tgt_lang)
+    return out
 
 
 def rebuild_cleaned(
@@ -302,11 +321,7 @@ def rebuild_cleaned(
     that fails is skipped for that text. A unit whose decided text its format cannot write
     keeps its original text. Both land in ``skipped`` as (segment, reason).
     """
-    from pipeline.readers import format_for, iter_records
-    from pipeline.records import Record
     from pipeline.review.validate import edit_problem, items_with_edits
-    from pipeline.writers import atomic
-    from pipeline.writers.cleaned import compressed_writer, write_cleaned
 
     edits = edits or {}
     skipped = skipped if skipped is not None else []
@@ -386,7 +401,6 @@ def _record_target(
     overrides: dict[SegKey, str | None],
 ) -> str | None:
     """The record's new target from its segments' texts (None: unchanged)."""
-    from pipeline.shards import new_target
 
     resolved = [
         {

@@ -15,6 +15,9 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from pipeline.review.apply import apply_decisions, report_lines
+from pipeline.review.page import write_review
+
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
@@ -43,8 +46,6 @@ RunDir = Annotated[str, typer.Argument(metavar="DIR", help="Output folder of a f
 def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
-    from pipeline.review.page import write_review
-
     path, n = write_review(run_dir)
     typer.echo(f"mtclean: {n} segments need a decision -> {path}")
     return 0
@@ -72,8 +73,6 @@ def apply_cmd(
     and skipped (exit 3), the rest applied. Decisions exported from another run of the same
     files are placed by content; those whose text changed are reported as stale. Rejected
     flags are written as suppressions for later runs."""
-    from pipeline.review.apply import apply_decisions, report_lines
-
     result = apply_decisions(run_dir, decisions, suppressions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)

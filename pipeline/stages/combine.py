@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import Field
 
-from pipeline.stages.base import Batch, Stage, StageConfig, register
+from pipeline.core.schema import Flag
+from pipeline.core.stage import Batch, Stage, StageConfig, register
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     # Repairs already applied by normalisation are not evidence of garbled translation.
@@ -43,7 +44,7 @@ class CombineConfig(StageConfig):
 
 
 def garble_score(
-    flags: list[dict[str, Any]], cfg: CombineConfig, skip: frozenset[str] = frozenset()
+    flags: list[Flag], cfg: CombineConfig, skip: frozenset[str] = frozenset()
 ) -> float:
     """Noisy-OR of the weighted flag scores, rounded for stable output."""
     keep = 1.0

@@ -1,9 +1,12 @@
-"""Stage ``decide``: the final ``decision`` and ``output`` of each segment.
+"""Stage ``decide``: the final ``decision`` and ``output`` of each segment (the only stage that
+writes ``decision``).
 
 Order of precedence: ``dropped`` (a flag from a drop check, e.g. a repeated headline; the repeat
-is the one flagged) > ``retranslated`` (set by the re-translation stage) > ``needs_review``
-(garbled, nothing fixed it) > ``fixed`` (output differs from target, and what made it garbled
-was repaired, e.g. a keyword tail cut off) > ``kept``.
+is the one flagged) > ``retranslated`` (a re-translation candidate wins by the candidate rule of
+``pipeline.stages.choice``: it passed every guard, and, when stage ``score`` ran, beats the
+current output's quality by ``retranslation_margin``) > ``needs_review`` (garbled, nothing
+fixed it) > ``fixed`` (output differs from target, and what made it garbled was repaired, e.g. a
+keyword tail cut off) > ``kept``.
 In ``detect`` mode nothing is rewritten: output stays the target and drops become reviews.
 """
 
@@ -13,7 +16,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.stages.base import Batch, Stage, StageConfig, register
+from pipeline.core.schema import at_least
+from pipeline.core.stage import Batch, Stage, StageConfig, register
+from pipeline.stages.choice import choose
 
 DECISIONS = ("kept", "fixed", "retranslated", "needs_review", "dropped")
 
@@ -22,9 +27,9 @@ class DecideConfig(StageConfig):
     mode: Literal["clean", "detect"] = "clean"
     drop_checks: list[str] = Field(default_factory=lambda: ["duplicate", "byline"])
     drop_min_severity: Literal["minor", "major", "critical"] = "major"
-
-
-_RANK = {"minor": 0, "major": 1, "critical": 2}
+    retranslation_margin: float = Field(
+        0.05, ge=0.0, le=1.0, description="set from [score] retranslation_margin"
+    )
 
 
 @register
@@ -43,20 +48,23 @@ class Decide(Stage):
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: DecideConfig = self.config  # type: ignore[assignment]
         drop = set(cfg.drop_checks)
-        floor = _RANK[cfg.drop_min_severity]
+        margin = cfg.retranslation_margin
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
-        for target, output, flags, garbled, still, prior, hits in zip(
+        candidates = batch.get("candidates") or [[] for _ in batch["target"]]
+        for target, output, flags, garbled, still, hits, cands in zip(
             batch["target"],
             batch["output"],
             batch["flags"],
             batch["garbled"],
             residual,
-            batch["decision"],
             batch["glossary"],
+            candidates,
             strict=True,
         ):
-            droppable = any(f["check"] in drop and _RANK[f["severity"]] >= floor for f in flags)
+            droppable = any(
+                f["check"] in drop and at_least(f["severity"], cfg.drop_min_severity) for f in flags
+            )
             # A glossary hit flagged for an editor (ambiguous variant, missing term) is a review.
             flagged = any(h["action"] == "flagged" for h in hits)
 
@@ -66,8 +74,8 @@ class Decide(Stage):
 
             elif droppable:
                 decision, output = "dropped", ""
-            elif prior == "retranslated":
-                decision = prior
+            elif cands and (pick := choose({"output": output}, cands, margin).pick) is not None:
+                decision, output = "retranslated", pick["text"]
             elif flagged or (garbled and (still or output == target)):
                 decision = "needs_review"
             elif output != target:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.stages.base import Batch, Stage, StageConfig, register
+from pipeline.core.stage import Batch, Stage, StageConfig, register
 from pipeline.text.normalize import normalize
 
 
@@ -21,6 +21,7 @@ class Normalize(Stage):
     name = "normalize"
     Config = NormalizeConfig
     writes = frozenset({"output", "flags"})
+    emits = ("mojibake", "unicode_nfc", "control_chars")
 
     def apply(self, batch: Batch, state: Any = None) -> Batch:
         cfg: NormalizeConfig = self.config  # type: ignore[assignment]

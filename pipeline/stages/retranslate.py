@@ -6,9 +6,10 @@ It runs after ``combine`` (which sets ``garbled``) and before ``decide``:
   ``quality_threshold`` once a scoring stage fills it) are translated again from their source:
   beam search, sources sorted by length into batches of ``batch_tokens``. Glossary source terms
   are masked, forced and verified (``pipeline.mt.terms``); a lost term adds a ``term_dropped``
-  flag. Each candidate goes through the guards (``pipeline.mt.guards``). A candidate without
-  reasons replaces the output with decision ``retranslated`` (until a scoring stage chooses
-  among candidates); one with reasons is kept in ``candidates`` and never applied.
+  flag. Each candidate goes through the guards (``pipeline.stages.guards``); their failures
+  go in the candidate's ``guards``. This stage only proposes: stage ``decide`` applies the
+  candidate rule (``pipeline.stages.choice``), and a candidate with any guard failure is never
+  applied.
 - **A stray source-script span** in a target without source (an untranslated 鲊 in English
   text) is translated in place with the model; without a model, a CC-CEDICT gloss is proposed
   as a ``dictionary`` candidate and never applied.
@@ -16,10 +17,11 @@ It runs after ``combine`` (which sets ``garbled``) and before ``decide``:
   wait for one are counted (``waiting_for_model`` in ``summary.json``), and ``decide`` marks
   them ``needs_review``.
 
-``candidates`` holds ``{origin, text, score, reasons}``: ``mt`` (the target as read),
-``glossary`` (the glossary stage's fix, when it replaced something), ``retranslation`` and
-``dictionary``. ``score`` is the model's length-normalised log-probability of the text given
-the source (None without a model).
+``candidates`` holds ``Candidate`` records (``pipeline.core.schema``): ``mt`` (the target as
+read), ``glossary`` (the glossary stage's fix, when it replaced something), ``retranslation``
+and ``dictionary``. ``logprob`` is the model's length-normalised log-probability of the text
+given the source (None without a model); ``score`` (quality) is left to stage ``score``. The
+termbase matcher and the translator come from the worker context, loaded once per worker.
 """
 
 from __future__ import annotations
@@ -28,8 +30,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.flags import make_flag
-from pipeline.stages.base import Batch, Stage, StageConfig, batch_rows, register
+from pipeline.core.context import Context, default_context
+from pipeline.core.schema import at_least, make_candidate, make_flag
+from pipeline.core.stage import Batch, Stage, StageConfig, batch_rows, register
+from pipeline.glossary.matcher import matcher_for
+from pipeline.mt import load, terms
+from pipeline.mt.dictionary import gloss, gloss_note
+from pipeline.mt.modeldir import inspect_dir
+from pipeline.stages.guards import CandidateGuard
 from pipeline.text.scripts import CJK, base_language, language_scripts
 
 DEFAULT_GUARD_CHECKS = [
@@ -42,7 +50,6 @@ DEFAULT_GUARD_CHECKS = [
     "entity_mismatch",
     "length_ratio",
 ]
-_RANK = {"minor": 0, "major": 1, "critical": 2}
 
 
 class RetranslateConfig(StageConfig):
@@ -90,37 +97,37 @@ class Retranslate(Stage):
 
     name = "retranslate"
     Config = RetranslateConfig
-    writes = frozenset({"output", "decision", "candidates", "flags"})
+    writes = frozenset({"candidates", "flags"})
     uses_model = True
+    emits = ("term_dropped",)
 
     def check(self) -> None:
         """The model folder is usable (files, architecture, safety) before any work starts."""
         cfg: RetranslateConfig = self.config  # type: ignore[assignment]
         if cfg.model:
-            from pipeline.mt.modeldir import inspect_dir
-
             inspect_dir(cfg.model, cfg.allow_pickle)
         if cfg.termbases:
-            from pipeline.glossary.matcher import matcher_for
-
             matcher_for(cfg.termbases)
 
     def setup(self) -> None:
-        from pipeline.mt.guards import CandidateGuard
-
         cfg: RetranslateConfig = self.config  # type: ignore[assignment]
-        self.guard = CandidateGuard(cfg.guard_checks, cfg.guard_min_severity, cfg.runaway_factor)
+        ctx: Context = self.context or default_context(
+            [self],
+            termbases=tuple(cfg.termbases),
+            load_matcher=matcher_for,
+            load_translator=load.cached_translator,
+        )
+        self.guard = CandidateGuard(
+            ctx, cfg.guard_checks, cfg.guard_min_severity, cfg.runaway_factor, cfg.src_lang
+        )
         self.matcher = None
-        if cfg.termbases:
-            from pipeline.glossary.matcher import matcher_for
-
-            self.matcher = matcher_for(cfg.termbases)
+        if cfg.termbases:  # the run's matcher when these are the run's termbases
+            same = tuple(cfg.termbases) == ctx.spec.termbases
+            self.matcher = ctx.matcher if same else matcher_for(cfg.termbases)
         self.translator = None
         if cfg.model:
-            from pipeline.mt import load
-
             before = load.LOADS
-            self.translator = load.cached_translator(
+            self.translator = ctx.translator(
                 cfg.model,
                 cfg.src_lang,
                 cfg.tgt_lang,
@@ -185,13 +192,11 @@ class Retranslate(Stage):
             self._retranslate([r for r in bilingual if self._direction_ok(r)])
             self._stray_in_place(stray)
         out = dict(batch)
-        for key in ("output", "decision", "candidates", "flags"):
+        for key in ("candidates", "flags"):
             out[key] = [r[key] for r in rows]
         return out
 
     def _dictionary(self, row: dict[str, Any], spans: list[tuple[int, int]]) -> None:
-        from pipeline.mt.dictionary import gloss, gloss_note
-
         text = row["output"]
         new, notes = text, []
         for start, end in reversed(spans):
@@ -204,12 +209,10 @@ class Retranslate(Stage):
             notes.insert(0, note)
         if notes:
             # A proposal for an editor: never applied, so its reasons say why.
-            row["candidates"].append(_candidate("dictionary", new, None, notes))
+            row["candidates"].append(make_candidate("dictionary", new, reasons=notes))
             self.count("dictionary_proposed")
 
     def _retranslate(self, rows: list[dict[str, Any]]) -> None:
-        from pipeline.mt import terms
-
         if not rows:
             return
         cfg: RetranslateConfig = self.config  # type: ignore[assignment]
@@ -261,28 +264,31 @@ class Retranslate(Stage):
                     ]
                     self.count("term_dropped")
             self._record_originals(row, scores[n + i])
-            row["candidates"].append(_candidate("retranslation", text, scores[i], reasons))
-            self._settle(row, text, reasons)
+            row["candidates"].append(
+                make_candidate("retranslation", text, logprob=scores[i], guards=reasons)
+            )
+            self._settle(reasons)
 
-    def _record_originals(self, row: dict[str, Any], mt_score: float | None) -> None:
+    def _record_originals(self, row: dict[str, Any], mt_logprob: float | None) -> None:
         cfg: RetranslateConfig = self.config  # type: ignore[assignment]
-        floor = _RANK[cfg.guard_min_severity]
         why = [
             f"{f['check']}: {f['evidence']['reason']}"
             for f in row["flags"]
-            if _RANK.get(f["severity"], 0) >= floor and f["check"] != "term_dropped"
+            if at_least(f["severity"], cfg.guard_min_severity) and f["check"] != "term_dropped"
         ]
-        row["candidates"].append(_candidate("mt", row["target"], mt_score, why))
+        row["candidates"].append(
+            make_candidate("mt", row["target"], logprob=mt_logprob, reasons=why)
+        )
         if any(h.get("action") == "replaced" for h in row.get("glossary") or []):
-            row["candidates"].append(_candidate("glossary", row["output"], None, []))
+            row["candidates"].append(make_candidate("glossary", row["output"]))
 
-    def _settle(self, row: dict[str, Any], text: str, reasons: list[str]) -> None:
+    def _settle(self, reasons: list[str]) -> None:
+        """Count the candidate: usable (``decide`` may apply it) or discarded, and why."""
         if reasons:
             self.count("discarded")
             for r in reasons:
                 self.count(f"discarded_{r.split(':', 1)[0]}")
             return
-        row["output"], row["decision"] = text, "retranslated"
         self.count("retranslated")
 
     def _stray_in_place(self, stray: list[tuple[dict[str, Any], list[tuple[int, int]]]]) -> None:
@@ -309,9 +315,7 @@ class Retranslate(Stage):
             score = sum(scores[k : k + len(sp)]) / len(sp)
             k += len(sp)
             reasons = self.guard.reasons(row, new)
-            row["candidates"].append(_candidate("retranslation", new, round(score, 6), reasons))
-            self._settle(row, new, reasons)
-
-
-def _candidate(origin: str, text: str, score: float | None, reasons: list[str]) -> dict[str, Any]:
-    return {"origin": origin, "text": text, "score": score, "reasons": list(reasons)}
+            row["candidates"].append(
+                make_candidate("retranslation", new, logprob=round(score, 6), guards=reasons)
+            )
+            self._settle(reasons)

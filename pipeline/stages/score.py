@@ -3,18 +3,22 @@
 For every segment:
 
 1. **Candidates.** The MT (``target``, origin ``mt``), the cleaned text when an earlier stage
-   changed it (origin ``glossary``), and any candidates an earlier stage recorded (origin
-   ``retranslation`` or ``dictionary``).
-2. **Scores.** Each candidate gets ``quality`` (0..1, higher is better) from the fitted model
-   (``pipeline.quality.model``) over cheap features and its detection flags (the segment checks are
-   re-run on every text that is not the MT), plus, when there is something to compare with, its
-   consensus: mean chrF against the other translations of the same source (other candidates that
-   are not edits of it, and other records with the same ``source``, gathered by ``scan``). With a
-   model scorer, the length-normalised log-probability of the candidate given the source shifts
-   the risk too.
-3. **Choice.** The best candidate wins; a re-translation replaces the MT only when its quality
-   beats the MT's (or its glossary fix's) by ``retranslation_margin``. The reason is recorded in
-   the candidates' ``reasons``. In detect/score mode (``choose = false``) nothing is replaced.
+   changed it (origin ``glossary``, ``keyword_tail``, ``normalize`` or ``edit``, after what
+   changed it), and any candidates an earlier stage recorded (``retranslation``,
+   ``dictionary``).
+2. **Scores.** Each candidate gets its quality in ``score`` (0..1, higher is better) from the
+   fitted model (``pipeline.quality.model``) over cheap features and its detection flags (the
+   worker context judges every text that is not the MT with the run's configured checks, at the
+   positions of that text), plus, when there is something to compare with, its consensus: mean
+   chrF against the other translations of the same source (other candidates that are not edits
+   of it, and other records with the same ``source``, gathered by ``scan``). With a model scorer,
+   the length-normalised log-probability of the candidate given the source (kept in
+   ``logprob``) shifts the risk too.
+3. **Choice.** The rule of ``pipeline.stages.choice`` (a candidate with a guard failure is
+   never chosen; a re-translation must beat the current output by ``retranslation_margin``):
+   ``quality`` is the chosen candidate's, and the candidates' ``reasons`` say why. Stage
+   ``decide`` applies the same rule to ``output`` and ``decision``; this stage writes neither.
+   In detect/score mode (``choose = false``) nothing is replaced.
 4. **Metrics.** When the record has a ``reference``: sentence chrF/BLEU/TER of the output in
    ``metrics``, and sacrebleu sufficient statistics for the MT (before) and the output (after)
    in the stats channel; ``finish_stats`` turns them into corpus scores.
@@ -30,20 +34,24 @@ from typing import Any, Protocol
 
 from pydantic import Field
 
+import pipeline.checks  # noqa: F401  (registers the checks a default context judges with)
+from pipeline.core.context import Context, default_context
+from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
+from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
 from pipeline.quality.consensus import consensus_scores, source_key
-from pipeline.quality.features import segment_features
+from pipeline.quality.features import chinese_frequencies, dictionary_words, segment_features
 from pipeline.quality.metrics import corpus_scores, count_keys, metric_set, tokenizer_for
 from pipeline.quality.model import QualityModel, load_model, quality_from_logit
-from pipeline.stages.base import Batch, Stage, StageConfig, Stats, batch_rows, register
+from pipeline.stages.choice import CHOSEN, choose
+from pipeline.stages.combine import CombineConfig, garble_score
 
-# Candidate origins that are edits of the MT (share its wording): not independent translations.
-MT_FAMILY = frozenset({"mt", "glossary"})
+# Flags of the normalisation stage: an output changed by it alone is a ``normalize`` edit.
+NORMALIZE_FLAGS = frozenset({"mojibake", "unicode_nfc", "control_chars"})
 # Length features describe how hard the segment is, not which rendering is better: the length of
 # the target does not rank the translations of one source (within-source tau ~0 on WMT21 MQM),
 # and letting it would favour whichever candidate leaves the most out. Every candidate is scored
 # with the MT's values for them.
 SEGMENT_LENGTH_FEATURES = ("tgt_words", "len_ratio", "len_ratio_sq", "tgt_commas")
-CHOSEN = "chosen"
 
 
 class ModelScorer(Protocol):
@@ -85,14 +93,14 @@ class Score(Stage[ScoreConfig]):
     Config = ScoreConfig
     needs_scan = True
     scan_reads = frozenset({"source", "target", "file", "record"})
-    writes = frozenset({"quality", "candidates", "output", "decision", "metrics"})
+    writes = frozenset({"quality", "candidates", "metrics"})
 
     def __init__(self, config: ScoreConfig | dict[str, Any] | None = None) -> None:
         super().__init__(config)
         # Set by setup() from the configured model, or by a caller (tests, the model runner).
         self.scorer: ModelScorer | None = None
         self._model: QualityModel | None = None
-        self._checks: list[Any] = []
+        self._ctx: Context | None = None
         self._segment_checks: frozenset[str] = frozenset()
         # Character n-grams of the texts scored in one batch: every translation of a source is
         # compared with all the others, so each is extracted once instead of once per peer.
@@ -100,28 +108,24 @@ class Score(Stage[ScoreConfig]):
         self._combine: Any = None
 
     def setup(self) -> None:
-        from pipeline.checks import CHECKS
-        from pipeline.checks.base import SegmentCheck
-        from pipeline.quality.features import chinese_frequencies, dictionary_words
-        from pipeline.stages.base import STAGES
-        from pipeline.stages.combine import CombineConfig
-
         self._model = load_model(self.config.model_path)
-        self._combine = CombineConfig()
+        # The worker's context: the run's checks judge candidate texts, [combine] weighs them.
+        self._ctx = self.context or default_context([self])
+        self._combine = CombineConfig(**self._ctx.spec.options.get("combine", {}))
         # Segment checks re-run on candidate texts; document-level flags carry over unchanged.
-        self._checks = [
-            STAGES[c]() for c in CHECKS if c in STAGES and issubclass(STAGES[c], SegmentCheck)
-        ]
-        self._segment_checks = frozenset(c.name for c in self._checks)
+        self._segment_checks = frozenset(c.name for c in self._ctx.checks())
         dictionary_words()
         chinese_frequencies()
-        cfg = self.config
-        if cfg.model and self.scorer is None:  # the re-translation model scores candidates too
-            from pipeline.mt import load
 
-            self.scorer = load.cached_translator(
-                cfg.model, "zh", "en", device=cfg.model_device, allow_pickle=cfg.model_allow_pickle
-            )
+    def _scorer(self, src: str | None, tgt: str) -> ModelScorer | None:
+        """The model scorer for one language pair (the record's): the re-translation model."""
+        cfg = self.config
+        if self.scorer is not None or not cfg.model or not src:
+            return self.scorer
+        assert self._ctx is not None
+        return self._ctx.translator(  # type: ignore[no-any-return]
+            cfg.model, src, tgt, device=cfg.model_device, allow_pickle=cfg.model_allow_pickle
+        )
 
     @classmethod
     def detect_options(cls, options: dict[str, Any]) -> dict[str, Any]:
@@ -157,33 +161,31 @@ class Score(Stage[ScoreConfig]):
         rows = list(batch_rows(batch))
         cands = [self._candidates(r) for r in rows]
         model_scores = self._model_scores(rows, cands)
-        out_quality, out_cands, out_output, out_decision, out_metrics = [], [], [], [], []
+        out_quality, out_cands, out_metrics = [], [], []
         for i, (row, cs) in enumerate(zip(rows, cands, strict=True)):
             peers = self._peers(row, groups)
             scored = self._score(row, cs, peers, model_scores[i])
-            output, decision, quality = self._choose(row, scored)
+            output, quality = self._choose(row, scored)
             out_quality.append(quality)
             out_cands.append(scored if len(scored) > 1 else [])
-            out_output.append(output)
-            out_decision.append(decision)
             out_metrics.append(self._metrics(row, output))
-            self._count_quality(row, scored, decision, quality)
+            self._count_quality(scored, quality)
         out = dict(batch)
-        out["quality"], out["candidates"] = out_quality, out_cands
-        out["output"], out["decision"], out["metrics"] = out_output, out_decision, out_metrics
+        out["quality"], out["candidates"], out["metrics"] = out_quality, out_cands, out_metrics
         self._ngrams = {}
         return out
 
-    def _candidates(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        found = [{"origin": "mt", "text": row["target"], "score": None, "reasons": []}]
+    def _candidates(self, row: dict[str, Any]) -> list[Candidate]:
+        earlier = [as_candidate(c) for c in row.get("candidates") or []]
+        mt = next((c for c in earlier if c["origin"] == "mt"), None)
+        found = [make_candidate("mt", row["target"], logprob=mt["logprob"] if mt else None)]
         seen = {row["target"]}
-        if row["decision"] != "dropped" and row["output"] not in seen and row["output"]:
-            origin = "retranslation" if row["decision"] == "retranslated" else "glossary"
-            found.append({"origin": origin, "text": row["output"], "score": None, "reasons": []})
+        if row["output"] not in seen and row["output"]:
+            found.append(make_candidate(edit_origin(row), row["output"]))
             seen.add(row["output"])
-        for c in row.get("candidates") or []:
+        for c in earlier:
             if c["origin"] != "mt" and c["text"] not in seen:
-                found.append({**c, "reasons": list(c.get("reasons") or [])})
+                found.append(c)
                 seen.add(c["text"])
         return found
 
@@ -194,44 +196,45 @@ class Score(Stage[ScoreConfig]):
         return [t for k, t in groups.get(source_key(row["source"]), []) if k != me]
 
     def _model_scores(
-        self, rows: list[dict[str, Any]], cands: list[list[dict[str, Any]]]
+        self, rows: list[dict[str, Any]], cands: list[list[Candidate]]
     ) -> list[list[float | None]]:
-        """Log-probabilities of every candidate that has a source, in one scorer call per batch."""
+        """Log-probabilities of every candidate that has a source, in one scorer call per
+        batch and language pair (each record's own pair)."""
         out: list[list[float | None]] = [[None] * len(cs) for cs in cands]
-        if self.scorer is None:
+        if self.scorer is None and not self.config.model:
             return out
-        where, sources, targets = [], [], []
+        assert self._ctx is not None
+        by_pair: dict[tuple[str | None, str], list[tuple[int, int, str, str]]] = {}
         for i, (row, cs) in enumerate(zip(rows, cands, strict=True)):
             if row["source"]:
+                pair = self._ctx.languages(row)
                 for j, c in enumerate(cs):
                     if c["origin"] != "dictionary" and c["text"].strip():
-                        where.append((i, j))
-                        sources.append(row["source"])
-                        targets.append(c["text"])
-        if targets:
-            for (i, j), lp in zip(where, self.scorer.score(sources, targets), strict=True):
+                        by_pair.setdefault(pair, []).append((i, j, row["source"], c["text"]))
+        for (src, tgt), items in by_pair.items():
+            scorer = self._scorer(src, tgt)
+            if scorer is None:
+                continue
+            lps = scorer.score([s for _, _, s, _ in items], [t for _, _, _, t in items])
+            for (i, j, _, _), lp in zip(items, lps, strict=True):
                 out[i][j] = float(lp)
-            self.count("model_scored", len(targets))
+            self.count("model_scored", len(items))
         return out
 
-    def _flags(self, row: dict[str, Any], cand: dict[str, Any]) -> list[dict[str, Any]]:
+    def _flags(self, row: dict[str, Any], cand: Candidate) -> list[Flag]:
         if cand["origin"] == "mt":
-            return row["flags"]
+            return list(row["flags"])
+        assert self._ctx is not None
         kept = [f for f in row["flags"] if f["check"] not in self._segment_checks]
-        probe = {**row, "target": cand["text"]}
-        for check in self._checks:
-            kept += check.check_row(probe)
-        return kept
+        return kept + self._ctx.judge(row, cand["text"])
 
     def _score(
         self,
         row: dict[str, Any],
-        cands: list[dict[str, Any]],
+        cands: list[Candidate],
         peers: Sequence[str],
         logprobs: list[float | None],
-    ) -> list[dict[str, Any]]:
-        from pipeline.stages.combine import garble_score
-
+    ) -> list[Candidate]:
         assert self._model is not None
         cfg = self.config
         combine = self._combine
@@ -260,50 +263,36 @@ class Score(Stage[ScoreConfig]):
             z = self._model.risk_logit(feats)
             if lp is not None:
                 z -= cfg.model_weight * (lp - cfg.model_center)
+                cand["logprob"] = round(lp, 6)
                 reasons.append(f"model log-prob {lp:.3f}")
             cand["score"] = quality_from_logit(z, garble, cfg.flag_weight)
             cand["reasons"] = reasons
         return cands
 
-    def _choose(
-        self, row: dict[str, Any], cands: list[dict[str, Any]]
-    ) -> tuple[str, str, float | None]:
-        """The output, decision and quality after choosing among the candidates.
-
-        The MT and its glossary edit are not ranked against each other (a glossary fix is a
-        policy, not a guess); a re-translation must beat that base by the margin. Dictionary
-        glosses are for editors and never chosen.
-        """
-        decision, output = row["decision"], row["output"]
+    def _choose(self, row: dict[str, Any], cands: list[Candidate]) -> tuple[str, float | None]:
+        """The output the candidate rule picks and its quality; each rival's ``reasons`` say
+        why it was or was not chosen (``decide`` applies the same rule)."""
+        output = row["output"]
         current = next((c for c in cands if c["text"] == output), cands[0])
-        if decision == "dropped":
-            return output, decision, cands[0]["score"]
         if len(cands) == 1 or not self.config.choose:
-            return output, decision, current["score"]
-        family = [c for c in cands if c["origin"] in MT_FAMILY]
-        base = current if current["origin"] in MT_FAMILY else family[-1]
-        rivals = [c for c in cands if c["origin"] == "retranslation"]
-        best, margin = base, self.config.retranslation_margin
-        if rivals:
-            top = max(rivals, key=lambda c: c["score"])
-            gain = top["score"] - base["score"]
-            verdict = f"beats {base['origin']} by {gain:+.3f}"
-            if gain >= margin:
-                best = top
+            return output, current["score"]
+        margin = self.config.retranslation_margin
+        choice = choose(row, cands, margin)
+        base, top = choice.base or current, choice.top
+        for c in cands:
+            if c["guards"]:
+                c["reasons"].append("not chosen: failed its guards")
+        if top is not None and choice.gain is not None:
+            verdict = f"beats {base['origin']} by {choice.gain:+.3f}"
+            if choice.pick is not None:
                 top["reasons"].append(f"{CHOSEN}: {verdict} >= margin {margin}")
             else:
                 top["reasons"].append(f"not chosen: {verdict} < margin {margin}")
-        if best is base:
+        best = choice.pick or base
+        if choice.pick is None:
             base["reasons"].append(f"{CHOSEN}: no re-translation wins by margin {margin}")
         self.count(f"choice:{best['origin']}")
-        if best["origin"] == "retranslation":
-            return best["text"], "retranslated", best["score"]
-        if decision == "retranslated":
-            # An earlier stage put a re-translation in that lost here: back to the base.
-            garbled = row.get("residual_garbled", row["garbled"])
-            changed = best["text"] != row["target"]
-            decision = "needs_review" if garbled else ("fixed" if changed else "kept")
-        return best["text"], decision, best["score"]
+        return best["text"], best["score"]
 
     def _metrics(self, row: dict[str, Any], output: str) -> dict[str, float] | None:
         ref = row.get("reference")
@@ -319,16 +308,10 @@ class Score(Stage[ScoreConfig]):
         self.count(f"metrics:{tok}:segments")
         return ms.scores(after, sentence=True)
 
-    def _count_quality(
-        self,
-        row: dict[str, Any],
-        cands: list[dict[str, Any]],
-        decision: str,
-        quality: float | None,
-    ) -> None:
+    def _count_quality(self, cands: list[Candidate], quality: float | None) -> None:
         self.count("segments")
         self.count("quality_before_sum", cands[0]["score"])
-        if decision != "dropped" and quality is not None:
+        if quality is not None:
             self.count("quality_after_sum", quality)
             self.count("quality_after_n")
         if len(cands) > 1:
@@ -350,3 +333,15 @@ class Score(Stage[ScoreConfig]):
         if metrics:
             out["metrics"] = metrics
         return out
+
+
+def edit_origin(row: dict[str, Any]) -> str:
+    """What made the row's output differ from its target (an edit of the MT)."""
+    if any(h.get("action") == "replaced" for h in row.get("glossary") or []):
+        return "glossary"
+    checks = {f["check"] for f in row["flags"]}
+    if "keyword_tail" in checks:
+        return "keyword_tail"
+    if checks & NORMALIZE_FLAGS:
+        return "normalize"
+    return "edit"

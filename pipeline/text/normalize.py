@@ -13,7 +13,7 @@ from typing import Any
 
 import ftfy
 
-from pipeline.flags import make_flag
+from pipeline.core.schema import make_flag
 
 _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.executor.base import LocalExecutor
+from pipeline.executor.driver import LocalExecutor
 from pipeline.segments import new_row
 from pipeline.stages.base import from_batches, to_batches
 

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.core.context import default_context
 from pipeline.glossary.matcher import TermMatcher
 from pipeline.glossary.termbase import Term
 from pipeline.mt import terms
 from pipeline.mt.backend import token_batches
-from pipeline.mt.guards import CandidateGuard
 from pipeline.mt.languages import lang_tokens, nllb_codes
 from pipeline.mt.modeldir import ModelError, check_safetensors, inspect_dir
 from pipeline.segments import new_row
+from pipeline.stages.guards import CandidateGuard
 
 
 def test_token_batches_sorted_and_within_budget() -> None:
@@ -84,7 +85,7 @@ def test_forced_prefix_places_terms_and_protects_the_last(matcher: TermMatcher) 
 
 @pytest.fixture
 def guard() -> CandidateGuard:
-    return CandidateGuard(["untranslated", "repetition", "number_mismatch"])
+    return CandidateGuard(default_context(), ["untranslated", "repetition", "number_mismatch"])
 
 
 def _row(**kw: object) -> dict[str, object]:
@@ -96,6 +97,9 @@ def test_guards_each_reason(guard: CandidateGuard) -> None:
     assert guard.reasons(row, "This bridge was built in the Ming dynasty and is still used.") == []
     assert guard.reasons(row, "   ")[0].startswith("empty")
     assert guard.reasons(row, "owowowowowow bridge")[0].startswith("loop")
+    # a run of one digit is a decoder loop too; a long number is not
+    assert guard.reasons(row, "Lishui tea " + "1" * 40)[0].startswith("loop")
+    assert not any(r.startswith("loop") for r in guard.reasons(row, "It cost 1000000 yuan."))
     looped = guard.reasons(row, "the bridge, the bridge, the bridge")
     assert any(r.startswith("loop") for r in looped)
     long = " ".join(["bridge"] * 80)

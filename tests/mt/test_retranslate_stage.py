@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.executor.base import LocalExecutor
+from pipeline.executor.driver import LocalExecutor
 from pipeline.segments import new_row
 from pipeline.stages.base import Batch, batch_rows, rows_to_batch
 from pipeline.stages.decide import Decide
@@ -58,10 +58,11 @@ def test_end_to_end_guards_decide(tiny_any: Path) -> None:
             origins = [c["origin"] for c in row["candidates"]]
             assert origins == ["mt", "retranslation"]
             mt, cand = row["candidates"]
-            assert mt["text"] == row["target"] and isinstance(mt["score"], float)
-            assert isinstance(cand["score"], float) and cand["score"] <= 0
+            assert mt["text"] == row["target"] and isinstance(mt["logprob"], float)
+            assert isinstance(cand["logprob"], float) and cand["logprob"] <= 0
+            assert cand["score"] is None  # quality is stage score's, never the log-prob
             # Replaced exactly when the guards found nothing.
-            if cand["reasons"]:
+            if cand["guards"]:
                 assert row["decision"] == "needs_review" and row["output"] == row["target"]
             else:
                 assert row["decision"] == "retranslated" and row["output"] == cand["text"]
@@ -81,7 +82,7 @@ def test_end_to_end_passing_candidate_replaces_the_output(tiny_any: Path) -> Non
     assert len(done) == stats["retranslated"] >= 1
     for r in done:
         cand = r["candidates"][-1]
-        assert cand["origin"] == "retranslation" and cand["reasons"] == []
+        assert cand["origin"] == "retranslation" and cand["guards"] == []
         assert r["output"] == cand["text"] != r["target"]
 
 
@@ -102,7 +103,7 @@ def test_glossary_term_forced_and_verified(tiny_any: Path, termbase: str) -> Non
     kashi = out[1]
     cand = kashi["candidates"][-1]
     assert "Kashgar" in cand["text"].split() or cand["text"].startswith("Kashgar ")
-    assert not any(r.startswith("term_dropped") for r in cand["reasons"])
+    assert not any(r.startswith("term_dropped") for r in cand["guards"])
     assert not any(f["check"] == "term_dropped" for f in kashi["flags"])
     assert stats["terms_forced"] >= 1  # the random model lost the placeholder; forcing fixed it
 
@@ -114,7 +115,7 @@ def test_glossary_term_dropped_is_flagged(tiny_any: Path, termbase: str) -> None
     cand = kashi["candidates"][-1]
     # Masking alone relies on the model copying TERM0 through; a random model does not.
     assert "Kashgar" not in cand["text"]
-    assert "term_dropped: '喀什' must be 'Kashgar'" in cand["reasons"]
+    assert "term_dropped: '喀什' must be 'Kashgar'" in cand["guards"]
     assert [f["check"] for f in kashi["flags"]].count("term_dropped") == 1
     assert kashi["decision"] == "needs_review" and stats["term_dropped"] >= 1
 

@@ -3,6 +3,8 @@
 import sacrebleu
 
 from pipeline.flags import make_flag
+from pipeline.stages.base import batch_rows, rows_to_batch
+from pipeline.stages.decide import Decide
 from pipeline.stages.score import Score
 from tests.quality.helpers import bi_row, run_score
 
@@ -47,6 +49,12 @@ def retranslation(text, score=None):
     return {"origin": "retranslation", "text": text, "score": score, "reasons": []}
 
 
+def decided(rows, margin=0.05):
+    """Rows after stage ``decide``, which applies the candidate rule ``score`` reports."""
+    out = Decide({"retranslation_margin": margin}).apply(rows_to_batch(rows))
+    return list(batch_rows(out))
+
+
 def test_a_retranslation_replaces_the_mt_only_when_it_wins_by_the_margin():
     bad_mt = "These parks are open free of charge all year round, all year round, all year round."
     flag = make_flag("repetition", "major", 1.0, "'all year round' tripled", 52, 84, "x")
@@ -60,7 +68,9 @@ def test_a_retranslation_replaces_the_mt_only_when_it_wins_by_the_margin():
         decision="needs_review",
         candidates=[retranslation(GOOD)],
     )
-    (won,), stats = run_score([dict(row)])
+    (scored,), stats = run_score([dict(row)])
+    assert scored["output"] == bad_mt  # score writes no output: decide applies its choice
+    (won,) = decided([scored])
     assert won["output"] == GOOD and won["decision"] == "retranslated"
     rt = next(c for c in won["candidates"] if c["origin"] == "retranslation")
     mt = next(c for c in won["candidates"] if c["origin"] == "mt")
@@ -68,16 +78,35 @@ def test_a_retranslation_replaces_the_mt_only_when_it_wins_by_the_margin():
     assert won["quality"] == rt["score"] and stats["choice:retranslation"] == 1
 
     (kept,), _ = run_score([dict(row)], retranslation_margin=1.0)
+    (kept,) = decided([kept], margin=1.0)
     assert kept["output"] == bad_mt and kept["decision"] == "needs_review"
     rt = next(c for c in kept["candidates"] if c["origin"] == "retranslation")
     assert any(r.startswith("not chosen") for r in rt["reasons"])
 
 
-def test_an_earlier_retranslation_that_loses_goes_back_to_the_mt():
+def test_a_retranslation_that_loses_is_not_applied():
     worse = "Park park park park park park."
-    row = bi_row(GOOD, SRC, "a", output=worse, decision="retranslated")
+    row = bi_row(GOOD, SRC, "a", candidates=[retranslation(worse)])
     (r,), _ = run_score([row])
+    (r,) = decided([r])
     assert r["output"] == GOOD and r["decision"] == "kept"
+
+
+def test_a_guard_failed_candidate_is_never_chosen_whatever_its_score():
+    bad_mt = "These parks are open free of charge all year round, all year round, all year round."
+    flag = make_flag("repetition", "major", 1.0, "'all year round' tripled", 52, 84, "x")
+    failed = retranslation(GOOD) | {"guards": ["term_dropped: '公园' must be 'park'"]}
+    row = bi_row(
+        bad_mt, SRC, "a", flags=[flag], garble_score=0.75, garbled=True, candidates=[failed]
+    )
+    (r,), _ = run_score([row], retranslation_margin=0.0)
+    rt = next(c for c in r["candidates"] if c["origin"] == "retranslation")
+    mt = next(c for c in r["candidates"] if c["origin"] == "mt")
+    assert rt["score"] > mt["score"]  # it would win on quality...
+    assert "not chosen: failed its guards" in rt["reasons"] and rt["guards"]
+    assert r["quality"] == mt["score"]  # ...but the output stays the MT
+    (r,) = decided([r], margin=0.0)
+    assert r["output"] == bad_mt and r["decision"] == "needs_review"
 
 
 def test_detect_mode_scores_candidates_but_changes_nothing():
@@ -142,5 +171,5 @@ def test_metrics_after_cleaning_use_the_output():
         decision="needs_review",
     )
     (r,), stats = run_score([row], retranslation_margin=0.0)
-    assert r["output"] == GOOD
+    assert decided([r], margin=0.0)[0]["output"] == GOOD
     assert stats["metrics"]["after"]["chrf"] > stats["metrics"]["before"]["chrf"]

@@ -323,3 +323,48 @@ def test_an_edit_with_a_lone_surrogate_is_refused(tmp_path):
     d.write_text(json.dumps({"fingerprint": fp, "edits": {key: "A\ud800B"}}))
     proc = mtclean("review", "apply", str(out), str(d))
     assert proc.returncode == 2 and "not valid Unicode" in proc.stderr, proc.stderr
+
+
+PO_EN_ZH = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: zh_CN\\n"
+
+msgid "The tea garden had a good harvest this year."
+msgstr "茶园今年收成很好。"
+
+msgid "Visitors came from many places."
+msgstr "游客来自很多地方。"
+"""
+
+
+def test_recheck_of_an_en_zh_po_edit_uses_the_runs_languages_and_termbase(tmp_path):
+    src = tmp_path / "app.po"
+    src.write_text(PO_EN_ZH, encoding="utf-8")
+    tb = tmp_path / "terms.tsv"
+    tb.write_text("source\ttarget\tvariants\ntea garden\t茶园\t茶花园\n", encoding="utf-8")
+    out = tmp_path / "run"
+    proc = mtclean(
+        "run", str(src), "--out", str(out), "-q", "--src-lang", "en", "--tgt-lang", "zh",
+        "--glossary", str(tb),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    segs = {s["source"][:9]: s for s in read_jsonl(out / "segments.jsonl")}
+    tea, visitors = segs["The tea g"], segs["Visitors "]
+    edits = {
+        key(tea): "今年茶园的收成非常好。",  # a valid Chinese edit
+        key(visitors): "茶花园的游客来自很多地方。",  # the termbase's known wrong variant
+    }
+    path = decisions(out, tmp_path, edits=edits)
+    code, text, err = review("apply", str(out), str(path))
+    assert code == 0, err
+    lines = text.splitlines()
+    tea_lines = [x for x in lines if '"The tea garden' in x]  # long keys are shortened
+    assert len(tea_lines) == 1 and tea_lines[0].endswith("checks pass"), (
+        lines
+    )  # no false "untranslated" / language_id
+    assert not any("untranslated" in x or "language_id" in x for x in lines), lines
+    visitors_lines = [x for x in lines if '"Visitors came' in x]
+    assert len(visitors_lines) == 1 and "glossary_known" in visitors_lines[0], (
+        lines
+    )  # the run's termbase judged the edit

@@ -1,7 +1,9 @@
 """Every branch of ``decide``'s precedence, one row each, with exact ``decision`` and ``output``.
 
 Precedence: dropped > retranslated > needs_review > fixed > kept. Detect mode rewrites nothing:
-output stays the target, and what clean mode would drop, fix or review is a review.
+output stays the target, and what clean mode would drop, fix or review is a review. A
+re-translation comes in as a candidate; ``decide`` applies the candidate rule
+(``pipeline.stages.choice``), so one with a guard failure is never applied.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.core.schema import make_candidate
 from pipeline.stages.decide import Decide
 
 T = "The target text."
@@ -32,7 +35,18 @@ def seg(
     residual: bool | None = None,
     prior: str = "kept",
     hits: list[dict[str, Any]] | None = None,
+    rt: str | None = None,
+    guards: list[str] | None = None,
+    quality: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
+    """``rt``: a re-translation candidate with ``guards``; ``quality``: (MT's, its) scores."""
+    cands = []
+    if rt is not None:
+        q_mt, q_rt = quality or (None, None)
+        cands = [
+            make_candidate("mt", T, score=q_mt),
+            make_candidate("retranslation", rt, guards=guards, score=q_rt),
+        ]
     return {
         "target": T,
         "output": output,
@@ -41,6 +55,7 @@ def seg(
         "residual_garbled": garbled if residual is None else residual,
         "decision": prior,
         "glossary": hits or [],
+        "candidates": cands,
     }
 
 
@@ -86,17 +101,41 @@ BRANCHES = {
         "needs_review",
     ),
     "replaced hit only: fixed": (seg(output=FIXED, hits=[hit("replaced")]), "fixed", FIXED, "kept"),
-    "retranslated: kept as the new text": (
-        seg(output=FIXED, prior="retranslated"),
+    "retranslated: the usable candidate is the new text": (
+        seg(rt=FIXED),
         "retranslated",
         FIXED,
         "kept",
     ),
     "retranslated beats review": (
-        seg(output=FIXED, prior="retranslated", garbled=True, hits=[hit("flagged")]),
+        seg(rt=FIXED, garbled=True, hits=[hit("flagged")]),
         "retranslated",
         FIXED,
         "needs_review",
+    ),
+    "guard-failed candidate is never applied": (
+        seg(rt=FIXED, guards=["term_dropped: '丽水' must be 'Lishui'"], garbled=True),
+        "needs_review",
+        T,
+        "needs_review",
+    ),
+    "guard-failed candidate is never applied, whatever its quality": (
+        seg(rt=FIXED, guards=["loop: '1' repeated 20 times"], quality=(0.1, 0.99)),
+        "kept",
+        T,
+        "kept",
+    ),
+    "scored candidate within the margin: not applied": (
+        seg(rt=FIXED, quality=(0.50, 0.54)),
+        "kept",
+        T,
+        "kept",
+    ),
+    "scored candidate beyond the margin: applied": (
+        seg(rt=FIXED, quality=(0.50, 0.56)),
+        "retranslated",
+        FIXED,
+        "kept",
     ),
     "drop check: dropped": (seg(flags=[flag("duplicate")]), "dropped", "", "needs_review"),
     "dropped beats review": (
@@ -106,7 +145,7 @@ BRANCHES = {
         "needs_review",
     ),
     "dropped beats retranslated": (
-        seg(output=FIXED, flags=[flag("duplicate")], prior="retranslated"),
+        seg(rt=FIXED, flags=[flag("duplicate")]),
         "dropped",
         "",
         "needs_review",

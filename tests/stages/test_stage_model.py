@@ -1,4 +1,4 @@
-"""The stage model: lifecycle, pass planning, scan/merge, stats, and the in-memory phase loop."""
+"""The stage model: lifecycle, pass planning, scan/merge, stats, and the phase loop on batches."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pickle
 from typing import Any, ClassVar
 
 from pipeline.config import Config
-from pipeline.executor.base import LocalExecutor, plan_passes, run_in_memory
+from pipeline.executor.base import plan_passes
+from pipeline.executor.driver import LocalExecutor
 from pipeline.readers import Limits
 from pipeline.shards import read_shards, shard_rows
 from pipeline.stages.base import (
@@ -103,7 +104,7 @@ def test_setup_runs_once_per_process_and_only_config_is_pickled():
     stage = CountsSetup({"tag": "t"})
     assert SETUP_CALLS == []  # building a stage is cheap: no setup
     rows = sample_rows()
-    run_in_memory([stage], to_batches(rows, 2))
+    LocalExecutor().run([stage], to_batches(rows, 2))
     assert SETUP_CALLS == ["t"]  # many batches, one setup
     clone = pickle.loads(pickle.dumps(stage))
     assert clone.config.tag == "t" and not hasattr(clone, "resource")

@@ -1,12 +1,13 @@
 """Candidate guards: a candidate text is checked like the target it would replace.
 
-The detection checks are re-run on the candidate through ``check_row`` (every segment check
-reads ``target``; the candidate goes in as the row's ``target``), and four guards that hold
-for any check configuration are applied first:
+The worker context judges the candidate with the run's configured checks named in
+``guard_checks`` (``Context.judge``: the candidate stands in for the row's target, at its own
+positions), and four guards that hold for any check configuration are applied first:
 
 - ``empty``: nothing but spaces;
 - ``loop``: a decoder loop (the ``repetition`` check's critical finding, or one chunk of text
-  repeated five times or more, which word-level repetition cannot see in ``owowowow``);
+  repeated five times or more, which word-level repetition cannot see in ``owowowow``, or a
+  run of one digit or symbol such as ``1111…``);
 - ``runaway_length``: far longer than the source predicts (the ``length_ratio`` check's
   expected ratio times ``runaway_factor``);
 - ``wrong_language``: most letters in a script the target language is not written in.
@@ -19,75 +20,78 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pipeline.checks  # noqa: F401  (registers every check in STAGES)
-from pipeline.checks.base import SegmentCheck
 from pipeline.checks.length_ratio import LengthRatioConfig, length_units
-from pipeline.checks.repetition import Repetition
-from pipeline.stages.base import STAGES
+from pipeline.core.context import Context
+from pipeline.core.schema import at_least
 from pipeline.text.scripts import base_language, language_scripts, script_counts
 
-_RANK = {"minor": 0, "major": 1, "critical": 2}
 _CHUNK_LOOP = re.compile(r"(.{1,12}?)\1{4,}", re.DOTALL)
-
-
-def segment_checks(names: list[str]) -> list[SegmentCheck]:
-    """Instances of the named checks that judge one row at a time (others are skipped)."""
-    out = []
-    for name in names:
-        cls = STAGES.get(name)
-        if cls is not None and issubclass(cls, SegmentCheck):
-            out.append(cls())
-    return out
+# One character that is not a letter or a space, sixteen times or more (``1111…``, ``----``):
+# a loop too, though numbers may repeat a digit a few times (``1000000``).
+_CHAR_RUN = re.compile(r"([^\s\w]|\d)\1{15,}")
+LOOP_CHECK = "repetition"
 
 
 class CandidateGuard:
     """Judge candidate texts for one segment row; ``reasons`` is empty for a usable one."""
 
     def __init__(
-        self, checks: list[str], min_severity: str = "major", runaway_factor: float = 3.0
+        self,
+        context: Context,
+        checks: list[str],
+        min_severity: str = "major",
+        runaway_factor: float = 3.0,
+        default_src: str = "zh",
     ) -> None:
-        self.checks = segment_checks(checks)
-        self.floor = _RANK[min_severity]
+        self.context = context
+        self.default_src = default_src
+        self.checks = list(checks)
+        self.min_severity = min_severity
         self.runaway_factor = runaway_factor
-        self.repetition = Repetition()
-        self.expected = LengthRatioConfig().expected
+        # The configured expected length ratios (the run's [length_ratio] table).
+        self.expected = LengthRatioConfig(**context.spec.options.get("length_ratio", {})).expected
 
     def reasons(self, row: dict[str, Any], text: str) -> list[str]:
         """Why ``text`` may not replace the row's target (empty list: it may)."""
         if not text.strip():
             return ["empty: no text"]
         out: list[str] = []
-        probe = {**row, "target": text}
-        loop = self._loop(probe)
+        names = list(dict.fromkeys([*self.checks, LOOP_CHECK]))
+        flags = self.context.judge(row, text, names)
+        loop = self._loop(flags, text)
         if loop:
             out.append(f"loop: {loop}")
         long = self._runaway(row, text)
         if long:
             out.append(f"runaway_length: {long}")
-        wrong = self._script(text, row.get("tgt_lang"))
+        wrong = self._script(text, self.context.languages(row)[1])
         if wrong:
             out.append(f"wrong_language: {wrong}")
-        for check in self.checks:
-            for flag in check.check_row(probe):
-                if _RANK[flag["severity"]] >= self.floor:
-                    out.append(f"{flag['check']}: {flag['evidence']['reason']}")
+        for flag in flags:
+            if flag["check"] in self.checks and at_least(flag["severity"], self.min_severity):
+                out.append(f"{flag['check']}: {flag['evidence']['reason']}")
         return out
 
-    def _loop(self, probe: dict[str, Any]) -> str:
-        for f in self.repetition.check_row(probe):
-            if f["severity"] == "critical":
+    @staticmethod
+    def _loop(flags: list[Any], text: str) -> str:
+        for f in flags:
+            if f["check"] == LOOP_CHECK and f["severity"] == "critical":
                 return str(f["evidence"]["reason"])
-        for m in _CHUNK_LOOP.finditer(probe["target"]):
+        for m in _CHUNK_LOOP.finditer(text):
             unit = m.group(1)
             if any(c.isalpha() for c in unit):
                 return f"{unit!r} repeated {len(m.group()) // len(unit)} times"
+        m = _CHAR_RUN.search(text)
+        if m:
+            return f"{m.group(1)!r} repeated {len(m.group())} times"
         return ""
 
     def _runaway(self, row: dict[str, Any], text: str) -> str:
         source = row.get("source")
         if not source:
             return ""
-        sl, tl = base_language(row.get("src_lang")) or "zh", base_language(row.get("tgt_lang"))
+        src, tgt = self.context.languages(row)
+        sl, tl = base_language(src) or self.default_src, base_language(tgt)
         s_units, t_units = length_units(source, sl), length_units(text, tl)
         limit = self.runaway_factor * self.expected.get(f"{sl}-{tl}", 1.0) * s_units + 5
         if t_units > limit:
