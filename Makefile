@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/samples
 
-.PHONY: install browser strace run test regress lint bench mutate mutate-ci clean
+.PHONY: install gettext browser strace run test regress lint bench mutate mutate-ci clean
 
-install: $(STAMP)
+install: $(STAMP) gettext
 
 # torch is installed first from its pinned CPU wheel so nothing later pulls a CUDA build.
 $(STAMP): pyproject.toml
@@ -16,6 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# review apply's PO tests check the cleaned file with `msgfmt -c` (GNU gettext).
+gettext:
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
 
 # The review-page tests drive Debian's chromium and need a CJK font; install them when missing
 # (as root, or through sudo when it is there).
@@ -39,7 +47,7 @@ strace:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq strace >/dev/null; \
 	fi
 
-test: $(STAMP) browser strace
+test: $(STAMP) gettext browser strace
 	$(BIN)/python -m pytest -q
 
 # The regression gate on our samples (and on the user's archive when ../shared is there).

@@ -27,11 +27,13 @@ from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import config_from_table, defaults_toml, load_config
 from pipeline.errors import MtcleanError, quote_path
+from pipeline.export import register as _register_export
 from pipeline.glossary.termbase import load_termbases, stats_lines
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
 from pipeline.runner import RunOptions, RunResult, run
+from pipeline.stages import suppress
 
 use_conventional_metavars()
 
@@ -130,6 +132,14 @@ IncludeOpt = Annotated[
     list[str] | None,
     typer.Option("--include", metavar="GLOB", help="Files to take from folders (repeatable)."),
 ]
+SuppressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--suppressions",
+        metavar="FILE",
+        help="Flags editors rejected (suppressions.jsonl) [config: suppress.path].",
+    ),
+]
 ExcludeOpt = Annotated[
     list[str] | None,
     typer.Option("--exclude", metavar="GLOB", help="Files to skip in folders (repeatable)."),
@@ -155,6 +165,7 @@ def _execute(
     model: str | None = None,
     device: str | None = None,
     allow_pickle: bool = False,
+    suppressions: str | None = None,
 ) -> int:
     cfg = cli_config(
         config,
@@ -170,6 +181,7 @@ def _execute(
         checks=checks,
         skip_checks=skip_checks,
     )
+    suppress.enable(cfg, suppressions)
     cfg.validate_stages(opts.stages)
     reporter = ProgressReporter(enabled=not quiet)
     opts.progress = reporter
@@ -226,6 +238,7 @@ def run_cmd(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     allow_pickle: PickleOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
     opts = RunOptions(resume=resume, overwrite=overwrite)
@@ -248,6 +261,7 @@ def run_cmd(
         model,
         device,
         allow_pickle,
+        suppressions,
     )
 
 
@@ -272,6 +286,7 @@ def detect_cmd(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     allow_pickle: PickleOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
     opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
@@ -294,6 +309,7 @@ def detect_cmd(
         model,
         device,
         allow_pickle,
+        suppressions,
     )
 
 
@@ -375,6 +391,7 @@ def _root(
 
 
 _register_scoring(app)
+_register_export(app)
 
 
 INTERRUPTED = "mtclean: interrupted; the previous outputs are unchanged, --resume continues"

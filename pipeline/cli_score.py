@@ -44,6 +44,10 @@ ModelOpt = Annotated[
 SrcOpt = Annotated[str | None, typer.Option("--src-lang", help="Default source language.")]
 TgtOpt = Annotated[str | None, typer.Option("--tgt-lang", help="Default target language.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+SuppressOpt = Annotated[
+    str | None,
+    typer.Option("--suppressions", metavar="FILE", help="Flags editors rejected (as on run)."),
+]
 
 SCORE_STAGE = "score"
 
@@ -54,10 +58,15 @@ def prepare_config(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     model: str | None = None,
+    suppressions: str | None = None,
 ) -> Config:
     """The run's config with the command-line options applied, exactly as ``mtclean run``
     applies them (``cli_conventions.cli_config``: languages validated, names checked)."""
-    return cli_config(config, glossary=glossary, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    from pipeline.stages import suppress
+
+    cfg = cli_config(config, glossary=glossary, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    suppress.enable(cfg, suppressions)
+    return cfg
 
 
 def with_score(stages: Iterable[str]) -> list[str]:
@@ -97,10 +106,14 @@ def run_regress(
     update: bool = False,
     tolerance: float = 0.0,
     out: str | None = None,
+    quiet: bool = False,
+    gold: list[str] | None = None,
 ) -> tuple[int, str]:
-    """Run the samples, compare with ``baseline``; (exit status, table text)."""
+    """Run the samples, compare with ``baseline``; (exit status, table text). Gold labels
+    come from the samples, ``gold/`` beside the baseline and the ``gold`` folders (where
+    ``review export-terms --gold`` writes the editors' decisions)."""
     base_path = Path(baseline)
-    gold_dirs = [base_path.parent / "gold"]
+    gold_dirs = [base_path.parent / "gold", *(Path(g) for g in gold or [])]
     if not update and not base_path.is_file():
         raise UsageError(f"{baseline}: no such baseline (create it with --update)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,13 +132,23 @@ def run_regress(
     old = regress_mod.check_baseline(baseline, old, current)
     changes = regress_mod.compare(old, current, tolerance)
     bad = [c for c in changes if c.regression]
-    table = regress_mod.format_table(changes)
+    better = [c for c in changes if c.improvement]
     verdict = (
         f"{len(bad)} regression(s) beyond tolerance {tolerance}"
         if bad
         else f"no regression beyond tolerance {tolerance}"
     )
-    return (1 if bad else 0), f"{table}\n{verdict}"
+    if better:
+        verdict += f"; {len(better)} improvement(s) (record them with --update)"
+    if quiet:  # only what fails, and the verdict
+        return (1 if bad else 0), "\n".join(
+            [regress_mod.format_table(bad), verdict] if bad else [verdict]
+        )
+    parts = [regress_mod.format_table(changes)]
+    files = regress_mod.file_table(old, current)
+    if files:
+        parts.append("per file:\n" + files)
+    return (1 if bad else 0), "\n".join([*parts, verdict])
 
 
 def score_cmd(
@@ -137,9 +160,10 @@ def score_cmd(
     src_lang: SrcOpt = None,
     tgt_lang: TgtOpt = None,
     quiet: QuietOpt = False,
+    suppressions: SuppressOpt = None,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
-    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
+    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
     reporter = ProgressReporter(enabled=not quiet)
     try:
         result = score_run(expand(inputs, out), out, cfg, reporter)
@@ -167,10 +191,20 @@ def regress_cmd(
     out: Annotated[str | None, typer.Option("--out", help="Keep the run's outputs here.")] = None,
     src_lang: SrcOpt = None,
     tgt_lang: TgtOpt = None,
+    quiet: QuietOpt = False,
+    suppressions: SuppressOpt = None,
+    gold: Annotated[
+        list[str] | None,
+        typer.Option("--gold", metavar="FOLDER", help="More gold labels (review export-terms)."),
+    ] = None,
 ) -> int:
-    """Run SAMPLES and compare with a committed baseline; exit 1 on a regression."""
-    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model)
-    status, text = run_regress(expand(samples), baseline, cfg, update, tolerance, out)
+    """Run SAMPLES and compare with a committed baseline; exit 1 only when something got
+    worse beyond the tolerance (more flags, lower quality or metrics, fewer kept segments).
+    Improvements pass and are listed; --update records them."""
+    cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
+    status, text = run_regress(
+        expand(samples), baseline, cfg, update, tolerance, out, quiet=quiet, gold=gold
+    )
     typer.echo(text)
     return status
 

@@ -29,6 +29,7 @@ from pipeline.tomlfile import read_toml
 DEFAULT_STAGES: list[str] = [
     "normalize",
     *CHECKS,
+    "suppress",  # editors' rejected flags, removed before anything weighs them
     "glossary",
     "combine",
     "retranslate",

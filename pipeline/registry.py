@@ -12,7 +12,7 @@ from pipeline import checks
 from pipeline.checks import CHECKS
 from pipeline.core.registry import DECLARED_FLAGS, STAGES
 from pipeline.glossary import stage as glossary_stage
-from pipeline.stages import combine, decide, normalize, retranslate, score
+from pipeline.stages import combine, decide, normalize, retranslate, score, suppress
 
 
 def flag_owners() -> dict[str, str]:
@@ -53,5 +53,6 @@ __all__ = [
     "normalize",
     "retranslate",
     "score",
+    "suppress",
     "unknown_flag_names",
 ]

@@ -8,6 +8,14 @@ Gold labels: a record's ``gold_garbled`` (bool) and optional ``gold_checks`` (li
 read from the record itself (JSONL/TSV/CSV fields) or from a sidecar ``<name>.gold.jsonl`` (one
 ``{"id", "gold_garbled", "gold_checks"}`` per line, keyed by record id; for ``.txt`` samples, whose
 record ids are ``L<line>``) next to the sample or in ``extra_gold_dirs``.
+
+Editors' labels (``review export-terms --gold``, marked ``"labelled_by": "review"``) are the
+expected result: flags and glossary findings on a record an editor judged garbled count under
+``expected``, not in ``checks``, ``files.*.flags`` or ``glossary``, where more means worse.
+
+The gate has a direction per figure (``compare``): more flags, lower quality or metrics, more
+false positives or negatives, fewer ``kept`` segments fail beyond the tolerance; the opposite
+moves are improvements, listed and passed.
 """
 
 from __future__ import annotations
@@ -67,6 +75,8 @@ def gold_labels(sample: str | Path, extra_dirs: Iterable[Path] = ()) -> dict[str
         if isinstance(checks, str):
             checks = [c.strip() for c in checks.split(",") if c.strip()]
         out[str(r["id"])] = {"garbled": bool(g), "checks": list(checks)}
+        if r.get("labelled_by") == "review":  # written by ``review export-terms --gold``
+            out[str(r["id"])]["editor"] = True
     return out
 
 
@@ -92,6 +102,17 @@ def snapshot(
     gold = {Path(s).name: gold_labels(s, list(extra_gold_dirs)) for s in samples}
     predicted: dict[tuple[str, str], dict[str, Any]] = {}
     actions: Counter[str] = Counter()
+    per_file: dict[str, dict[str, Any]] = {}
+    # Records an editor judged garbled: their flags and glossary findings are the expected
+    # result, so they count in ``expected`` and not in the figures where more means worse.
+    expected = {
+        (name, rid)
+        for name, labels in gold.items()
+        for rid, g in labels.items()
+        if g.get("editor") and g["garbled"]
+    }
+    checks = Counter(summary.get("checks", {}))
+    confirmed: Counter[str] = Counter()
     q_before = q_after = 0.0
     n = n_after = 0
     for row in read_segments(out_dir):
@@ -99,7 +120,6 @@ def snapshot(
         rec = predicted.setdefault(key, {"garbled": False, "checks": set()})
         rec["garbled"] |= bool(row["garbled"])
         rec["checks"] |= {f["check"] for f in row["flags"]}
-        actions.update(h["action"] for h in row.get("glossary") or [])
         if row.get("quality") is not None:
             mt = next((c for c in row.get("candidates") or [] if c["origin"] == "mt"), None)
             q_before += mt["score"] if mt else row["quality"]
@@ -107,12 +127,20 @@ def snapshot(
             if row["decision"] != "dropped":
                 q_after += row["quality"]
                 n_after += 1
+        if key in expected:
+            confirmed.update({f["check"] for f in row["flags"]})
+            _add_file(per_file, key[0], {**row, "flags": []})
+            continue
+        actions.update(h["action"] for h in row.get("glossary") or [])
+        _add_file(per_file, key[0], row)
     hits = sum(actions.values())
     snap: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "samples": [Path(s).name for s in samples],
         "segments": summary.get("segments"),
-        "checks": summary.get("checks", {}),
+        "checks": {k: v for k, v in sorted((checks - confirmed).items()) if v}
+        if expected
+        else summary.get("checks", {}),
         "decisions": summary.get("decisions", {}),
         "detection": _detection(gold, predicted),
         "glossary": {
@@ -124,8 +152,34 @@ def snapshot(
             "before": round(q_before / n, 4) if n else None,
             "after": round(q_after / n_after, 4) if n_after else None,
         },
+        "files": {name: _file_figures(f) for name, f in sorted(per_file.items())},
+        "expected": dict(sorted(confirmed.items())),
+        "suppressed": int(
+            (summary.get("stage_stats") or {}).get("suppress", {}).get("suppressed", 0)
+        ),
     }
     return snap
+
+
+def _add_file(per_file: dict[str, dict[str, Any]], name: str, row: dict[str, Any]) -> None:
+    f = per_file.setdefault(name, {"segments": 0, "flags": 0, "kept": 0, "q": 0.0, "n": 0})
+    f["segments"] += 1
+    f["flags"] += len({fl["check"] for fl in row["flags"]})
+    f["kept"] += row["decision"] == "kept"
+    if row.get("quality") is not None and row["decision"] != "dropped":
+        f["q"] += row["quality"]
+        f["n"] += 1
+
+
+def _file_figures(f: dict[str, Any]) -> dict[str, Any]:
+    """A file's row of the per-file table: segments, flags (one per check and segment), kept
+    segments, mean quality of what is kept."""
+    return {
+        "segments": f["segments"],
+        "flags": f["flags"],
+        "kept": f["kept"],
+        "quality": round(f["q"] / f["n"], 4) if f["n"] else None,
+    }
 
 
 def _detection(
@@ -156,18 +210,24 @@ def _detection(
 
 @dataclass(frozen=True)
 class Change:
-    """One figure that differs between baseline and run; ``regression`` when it got worse."""
+    """One figure that differs between baseline and run; ``regression`` when it got worse
+    beyond the tolerance, ``improvement`` when it got better (by any amount)."""
 
     key: str
     old: Any
     new: Any
     regression: bool
+    improvement: bool = False
 
 
 # Figures where higher is better, lower is better, or neither (a plain change is reported).
+# Scores (0..1, metrics 0..100) move by an absolute tolerance; counts (flags, kept segments,
+# false positives) by a tolerance relative to the baseline count.
 _HIGHER = ("detection.precision", "detection.recall", "glossary.compliance", "quality.after")
 _HIGHER_PREFIX = ("metrics.after.chrf", "metrics.after.bleu")
 _LOWER_PREFIX = ("metrics.after.ter",)
+_COUNT_HIGHER = ("decisions.kept", "detection.tp")
+_COUNT_LOWER = ("detection.fp", "detection.fn")
 
 
 def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
@@ -184,6 +244,14 @@ def _direction(key: str) -> int:
     if key in _HIGHER or key.startswith(_HIGHER_PREFIX):
         return 1
     if key.startswith(_LOWER_PREFIX):
+        return -1
+    if key in _COUNT_HIGHER or (key.startswith("files.") and key.endswith((".kept", ".quality"))):
+        return 1
+    if (
+        key in _COUNT_LOWER
+        or key.startswith("checks.")
+        or (key.startswith("files.") and key.endswith(".flags"))
+    ):
         return -1
     return 0
 
@@ -206,28 +274,72 @@ def check_baseline(path: str, baseline: Any, current: dict[str, Any]) -> dict[st
     return baseline
 
 
+def _is_count(key: str) -> bool:
+    return (
+        key.startswith(("checks.", "decisions."))
+        or key in _COUNT_LOWER
+        or key in ("detection.tp",)
+        or (key.startswith("files.") and key.endswith((".flags", ".kept")))
+    )
+
+
 def compare(baseline: dict[str, Any], current: dict[str, Any], tolerance: float) -> list[Change]:
-    """Every figure that changed. A scored figure (P/R, compliance, quality, metrics) regresses
-    when it moves the wrong way by more than ``tolerance`` (absolute; metrics are 0..100 so they
-    get ``100 * tolerance``). Counts of checks and decisions are reported, and regress only when
-    the set of samples is the same and a count moved by more than ``tolerance`` of itself."""
+    """Every figure that changed, with its direction. A score (P/R, compliance, quality,
+    metrics) regresses when it moves the wrong way by more than ``tolerance`` (absolute;
+    metrics are 0..100 so they get ``100 * tolerance``). A count regresses when it moves the
+    wrong way by more than ``tolerance`` of itself: more flags (per check, per file), more
+    false positives or negatives, fewer ``kept`` segments. Counts of the whole run compare
+    only when the set of samples is the same. A move the right way is an improvement; a
+    figure without a direction (segments, other decisions) is reported, never a failure."""
     old, new = _flatten(baseline), _flatten(current)
+    same_samples = baseline.get("samples") == current.get("samples")
     changes = []
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        bad = False
+        bad = good = False
         d = _direction(key)
-        if d and isinstance(a, int | float) and isinstance(b, int | float):
-            scale = 100.0 if key.startswith("metrics.") else 1.0
-            bad = (b - a) * d < -tolerance * scale
-        elif d and a is not None and b is None:
-            bad = True  # a figure that disappeared (e.g. metrics lost)
-        elif key.startswith(("checks.", "decisions.")) and isinstance(a, int | float):
-            bad = abs((b or 0) - a) > tolerance * max(1, a)
-        changes.append(Change(key, a, b, bad))
+        numbers = isinstance(a, int | float) and isinstance(b, int | float)
+        if d and _is_count(key) and not key.startswith("files.") and not same_samples:
+            d = 0  # other samples: run-wide counts are not comparable
+        if d and (numbers or (_is_count(key) and isinstance(a, int | float) and b is None)):
+            b_num = b if isinstance(b, int | float) else 0
+            delta = (b_num - a) * d
+            if _is_count(key):
+                bad = delta < -tolerance * max(1, a)
+            else:
+                scale = 100.0 if key.startswith("metrics.") else 1.0
+                bad = delta < -tolerance * scale
+            good = delta > 0
+        elif d and a is not None and b is None and key != "glossary.compliance":
+            bad = True  # a figure that disappeared (e.g. metrics lost); no glossary hits
+            # left to comply with is not one
+        elif d < 0 and a is None and isinstance(b, int | float) and key.startswith("checks."):
+            bad = b > tolerance  # a check that did not flag before flags now
+            good = False
+        changes.append(Change(key, a, b, bad, good and not bad))
     return changes
+
+
+def file_table(baseline: dict[str, Any], current: dict[str, Any]) -> str:
+    """Per file: segments, flags, kept and quality, baseline -> now, for the files that
+    changed (where a regression comes from)."""
+    old, new = baseline.get("files") or {}, current.get("files") or {}
+    names = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
+    if not names:
+        return ""
+    cols = ("segments", "flags", "kept", "quality")
+    width = max(len("file"), *(len(n) for n in names))
+    lines = [f"{'file':<{width}}  " + "  ".join(f"{c:>17}" for c in cols)]
+    for n in names:
+        a, b = old.get(n) or {}, new.get(n) or {}
+        cells = []
+        for c in cols:
+            x, y = a.get(c), b.get(c)
+            cells.append(f"{_fmt(x) + ' -> ' + _fmt(y) if x != y else _fmt(y):>17}")
+        lines.append(f"{n:<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)
 
 
 def format_table(changes: list[Change]) -> str:
@@ -237,7 +349,7 @@ def format_table(changes: list[Change]) -> str:
     width = max(len(c.key) for c in changes)
     lines = [f"{'figure':<{width}}  {'baseline':>12}  {'now':>12}  "]
     for c in changes:
-        mark = "REGRESSION" if c.regression else ""
+        mark = "REGRESSION" if c.regression else "improved" if c.improvement else ""
         lines.append(f"{c.key:<{width}}  {_fmt(c.old):>12}  {_fmt(c.new):>12}  {mark}")
     return "\n".join(lines)
 

@@ -39,8 +39,33 @@ class Bar:
     series: int = 0
 
 
-def bar_chart(items: list[tuple[str, float]], width: int = 520, row: int = 22) -> dict[str, Any]:
-    """Horizontal bars: one per (label, value)."""
+AXIS_H = 30  # room under a horizontal bar chart for its axis, ticks and title
+
+
+def _fractions(top: float) -> tuple[float, ...]:
+    """Where the ticks go: 0, the middle when it is a whole number, and the top."""
+    return (0.0, 0.5, 1.0) if (top / 2) == int(top / 2) else (0.0, 1.0)
+
+
+def _tick(v: float) -> str:
+    return f"{v:g}" if v == int(v) else f"{v:.2f}"
+
+
+def _h_axis(x0: float, span: float, top: float, y: float, title: str = "") -> dict[str, Any]:
+    """The value axis under a horizontal bar chart: ticks at 0, half and the top value."""
+    return {
+        "axis_y": y,
+        "xticks": [(x0 + span * f, _tick(top * f)) for f in _fractions(top)],
+        "axis_x0": x0,
+        "axis_x1": x0 + span,
+        "xtitle": title,
+    }
+
+
+def bar_chart(
+    items: list[tuple[str, float]], width: int = 520, row: int = 22, x_title: str = "segments"
+) -> dict[str, Any]:
+    """Horizontal bars: one per (label, value), each with its value, over a value axis."""
     top = max((v for _, v in items), default=0) or 1
     label_w = 170
     bars = [
@@ -54,11 +79,22 @@ def bar_chart(items: list[tuple[str, float]], width: int = 520, row: int = 22) -
         )
         for i, (label, v) in enumerate(items)
     ]
-    return {"width": width, "height": max(row, row * len(items) + 4), "bars": bars, "kind": "h"}
+    height = max(row, row * len(items) + 4)
+    return {
+        "width": width,
+        "height": height + AXIS_H,
+        "bars": bars,
+        "kind": "h",
+        **_h_axis(label_w, width - label_w - 60, top, height, x_title),
+    }
 
 
 def grouped_chart(
-    groups: list[str], series: list[tuple[str, list[float]]], top: float | None = None
+    groups: list[str],
+    series: list[tuple[str, list[float]]],
+    top: float | None = None,
+    x_title: str = "",
+    y_title: str = "",
 ) -> dict[str, Any]:
     """Vertical bars: for each group, one bar per series (e.g. before/after)."""
     width, height, base = 520, 200, 170
@@ -75,12 +111,15 @@ def grouped_chart(
     labels = [(30 + g * slot + slot / 2 - bw / 2, group) for g, group in enumerate(groups)]
     return {
         "width": width,
-        "height": height,
+        "height": height + 16,
         "bars": bars,
         "labels": labels,
         "base": base,
         "legend": [name for name, _ in series],
         "kind": "v",
+        "yticks": [(base - (base - 20) * f, _tick(top * f)) for f in _fractions(top)],
+        "xtitle": x_title,
+        "ytitle": y_title,
     }
 
 
@@ -168,6 +207,14 @@ def shown(text: str) -> str:
     return text.translate(_TAGS)
 
 
+def unit_label(record: str) -> str:
+    """A record id for people: PO's msgctxt separator and plural index spelled out."""
+    label, _, plural = record.partition("\x00")
+    ctx, sep, msgid = label.rpartition("\x04")
+    text = f"{msgid} (context: {ctx})" if sep else label
+    return text + (f" [plural {plural}]" if plural else "")
+
+
 def collect(out_dir: Path, worst: int) -> dict[str, Any]:
     """Stream the segments once: histograms, counts and the ``worst`` lowest-quality rows."""
     data = ReportData(worst)
@@ -188,11 +235,16 @@ def write_report(out_dir: str | Path, worst: int = 50, data: ReportData | None =
 
 def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
     charts = {
-        "checks": bar_chart(sorted(data["checks"].items(), key=lambda kv: (-kv[1], kv[0]))),
+        "checks": bar_chart(
+            sorted(data["checks"].items(), key=lambda kv: (-kv[1], kv[0])),
+            x_title="segments flagged",
+        ),
         "decisions": bar_chart([(k, v) for k, v in data["decisions"].most_common()]),
         "quality": grouped_chart(
             [f"{i / BINS:.1f}" for i in range(BINS)],
             [("before", data["hist_before"]), ("after", data["hist_after"])],
+            x_title="quality (bin start)",
+            y_title="segments",
         ),
     }
     metrics = summary.get("metrics")
@@ -202,6 +254,8 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
             ["chrF", "BLEU", "TER"],
             [(side, [metrics[side][m] for m in names]) for side in ("before", "after")],
             top=100.0,
+            x_title="metric",
+            y_title="score (0-100)",
         )
     worst_rows = [
         {
@@ -209,6 +263,7 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
             "pieces": [(shown(t), why) for t, why in highlight(r["target"], r["flags"])],
             "output": shown(r["output"]),
             "source": shown(r["source"]) if r.get("source") else r.get("source"),
+            "unit": unit_label(r["record"]),
             "changed": r["output"] != r["target"],
         }
         for r in data["worst"]
@@ -218,10 +273,58 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
         autoescape=select_autoescape(["html"], default=True),
     )
     html = env.get_template(TEMPLATE).render(
-        summary=summary, charts=charts, worst=worst_rows, metrics=metrics
+        summary=summary,
+        charts=charts,
+        worst=worst_rows,
+        metrics=metrics,
+        file_rows=file_rows(summary),
+        check_rows=check_rows(summary, data["checks"]),
     )
     path = out / "report.html"
     # A lone surrogate (from a JSON escape or an undecodable byte) cannot be written as UTF-8;
     # the page shows U+FFFD in its place (segments.jsonl keeps the exact text).
     atomic.write_text(path, re.sub("[\ud800-\udfff]", "\ufffd", html))
     return path
+
+
+def file_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-file table: format, records, segments, flags and decisions of each input."""
+    out = []
+    for name, f in (summary.get("files") or {}).items():
+        dec = f.get("decisions") or {}
+        out.append(
+            {
+                "file": name,
+                "format": f.get("format", ""),
+                "records": f.get("records_in", 0),
+                "rejected": f.get("rejected", 0),
+                "segments": f.get("segments", 0),
+                "flags": sum((f.get("checks") or {}).values()),
+                **{k: dec.get(k, 0) for k in DECISIONS},
+            }
+        )
+    return out
+
+
+DECISIONS = ("kept", "fixed", "retranslated", "needs_review", "dropped")
+
+
+def check_rows(
+    summary: dict[str, Any], flagged: Counter[str] | dict[str, int]
+) -> list[dict[str, Any]]:
+    """The per-check table: segments each check flagged in this run and flags editors had
+    rejected before (suppressed by ``suppress``), so a noisy check stands out."""
+    stats = (summary.get("stage_stats") or {}).get("suppress") or {}
+    rejected = {k.split(".", 1)[1]: int(v) for k, v in stats.items() if k.startswith("suppressed.")}
+    rows = []
+    for check in sorted(set(flagged) | set(rejected), key=lambda c: (-flagged.get(c, 0), c)):
+        n, r = int(flagged.get(check, 0)), rejected.get(check, 0)
+        rows.append(
+            {
+                "check": check,
+                "flagged": n,
+                "rejected": r,
+                "share": f"{100 * r / (n + r):.0f} %" if n + r else "-",
+            }
+        )
+    return rows

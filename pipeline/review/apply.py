@@ -33,14 +33,16 @@ from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
 from pipeline.records import Record
 from pipeline.registry import STAGES
+from pipeline.review.decisions import remap
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
-from pipeline.shards import cleaned_items, new_target
+from pipeline.shards import new_target
 from pipeline.writers import atomic
 from pipeline.writers.cleaned import compressed_writer, write_cleaned
 
 MAX_DECISIONS_BYTES = 64 << 20
 MAX_EDIT_CHARS = 1 << 20
 VERDICTS = ("accept", "reject")
+KINDS = ("segments", "hits", "edits", "flags", "choices")
 
 SegKey = tuple[str, str, int]
 
@@ -52,6 +54,11 @@ class Decisions:
     segments: dict[SegKey, str] = field(default_factory=dict)
     hits: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
     edits: dict[SegKey, str] = field(default_factory=dict)
+    # Version 3: flags judged one by one (segment key + check name), a candidate chosen per
+    # segment (its text), and the decisions of another run that could not be placed here.
+    flags: dict[tuple[str, str, int, str], str] = field(default_factory=dict)
+    choices: dict[SegKey, str] = field(default_factory=dict)
+    stale: list[Any] = field(default_factory=list)
 
 
 def _shown(key: object) -> str:
@@ -94,10 +101,10 @@ def load_decisions(path: str, run_dir: str) -> Decisions:
     data = read_decisions_json(path)
     if not isinstance(data, dict):
         raise UsageError(f'{path}: expected {{"fingerprint": ..., "segments": {{...}}, ...}}')
-    unknown = sorted(set(data) - {"version", "fingerprint", "run", "segments", "hits", "edits"})
+    unknown = sorted(set(data) - {"version", "fingerprint", "run", *KINDS, "anchors"})
     if unknown:
         raise UsageError(f"{path}: unknown key {_shown(unknown[0])}")
-    if data.get("version", 2) not in (1, 2):
+    if data.get("version", 2) not in (1, 2, 3):
         raise UsageError(f"{path}: unknown decisions version {_shown(data.get('version'))}")
     expected = run_fingerprint(load_summary(run_dir))
     got = data.get("fingerprint")
@@ -105,17 +112,21 @@ def load_decisions(path: str, run_dir: str) -> Decisions:
         raise UsageError(
             f"{path}: no run fingerprint; export the decisions again from this run's review page"
         )
-    if got != expected:
-        raise UsageError(
-            f"{path}: decisions are for another run (fingerprint {_shown(got)}, "
-            f"this run is {_shown(expected)})"
-        )
-    for kind in ("segments", "hits", "edits"):
+    for kind in (*KINDS, "anchors"):
         if not isinstance(data.get(kind, {}), dict):
             raise UsageError(f"{path}: {kind!r} must be an object")
     segs = load_segments(run_dir)
+    stale: list[Any] = []
+    if got != expected:
+        if not data.get("anchors"):
+            raise UsageError(
+                f"{path}: decisions are for another run (fingerprint {_shown(got)}, "
+                f"this run is {_shown(expected)}) and carry no content keys; "
+                "export them again from a current review page"
+            )
+        data, stale = remap(data, segs)  # placed by content; the rest is reported
     known = {(s.get("file") or "", s["record"], s["index"]): s for s in segs}
-    out = Decisions()
+    out = Decisions(stale=stale)
     for key, value in data.get("segments", {}).items():
         k = _seg_key(path, "segments", key, known)
         if value not in VERDICTS:
@@ -130,6 +141,21 @@ def load_decisions(path: str, run_dir: str) -> Decisions:
         if any("\ud800" <= c <= "\udfff" for c in value):
             raise UsageError(f"{path}: edits[{_shown(key)}] is not valid Unicode (lone surrogate)")
         out.edits[k] = value
+    for key, value in data.get("choices", {}).items():
+        k = _seg_key(path, "choices", key, known)
+        text = value.get("text") if isinstance(value, dict) else None
+        if not isinstance(text, str) or len(text) > MAX_EDIT_CHARS:
+            raise UsageError(f"{path}: choices[{_shown(key)}] must name a candidate's text")
+        if text not in {c.get("text") for c in known[k].get("candidates") or []}:
+            raise UsageError(f"{path}: choices[{_shown(key)}] is not a candidate of that segment")
+        out.choices[k] = text
+    for key, value in data.get("flags", {}).items():
+        parts = _parse_flag_key(key)
+        if parts is None or parts[:3] not in known:
+            raise UsageError(f"{path}: flag {_shown(key)} is not in this run")
+        if value not in VERDICTS:
+            raise UsageError(f"{path}: flags[{_shown(key)}] must be 'accept' or 'reject'")
+        out.flags[parts] = value
     for key, value in data.get("hits", {}).items():
         parts = _parse_key(key, 4)
         seg = known.get(parts[:3]) if parts else None  # type: ignore[index]
@@ -156,6 +182,21 @@ def _parse_key(key: str, n: int) -> tuple[Any, ...] | None:
     return tuple(parts) if ok else None
 
 
+def _parse_flag_key(key: str) -> tuple[str, str, int, str] | None:
+    try:
+        parts = json.loads(key)
+    except (ValueError, RecursionError):
+        return None
+    ok = (
+        isinstance(parts, list)
+        and len(parts) == 4
+        and all(isinstance(p, str) for p in (parts[0], parts[1], parts[3]))
+        and isinstance(parts[2], int)
+        and not isinstance(parts[2], bool)
+    )
+    return tuple(parts) if ok else None  # type: ignore[return-value]
+
+
 def _seg_key(path: str, kind: str, key: str, known: dict[SegKey, Any]) -> SegKey:
     parts = _parse_key(key, 3)
     if parts is None or parts not in known:
@@ -173,6 +214,8 @@ def resolve(seg: dict[str, Any], key: SegKey, d: Decisions) -> str | None:
     """The segment's final text under the decisions; None when it is dropped."""
     if key in d.edits:
         return d.edits[key]
+    if key in d.choices:
+        return d.choices[key]
     verdict = d.segments.get(key)
     if verdict == "reject":
         return str(seg["target"])
@@ -260,14 +303,28 @@ def _record_languages(
     return out
 
 
-def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[str, int]:
+def rebuild_cleaned(
+    out_dir: str,
+    overrides: dict[SegKey, str | None],
+    edits: dict[SegKey, str | None] | None = None,
+    skipped: list[tuple[SegKey, str]] | None = None,
+) -> dict[str, int]:
     """Rewrite ``out_dir/cleaned/*`` from the run's inputs.
 
     Contract: every segment ``(file, record, index)`` of the run (as in ``segments.jsonl``) gets
     ``overrides[key]`` when present (``None``: the segment is dropped, with the drop rule of
     its format) and its original input text otherwise; everything else in each input is copied
     byte for byte. Returns counts: ``files`` rewritten, segments ``changed``, ``dropped``.
+
+    ``edits`` names the overrides an editor typed, each with the text the segment has without
+    the edit: an edited unit is checked against its source (``review.validate``), and an edit
+    that fails is skipped for that text. A unit whose decided text its format cannot write
+    keeps its original text. Both land in ``skipped`` as (segment, reason).
     """
+    from pipeline.review.validate import edit_problem, items_with_edits
+
+    edits = edits or {}
+    skipped = skipped if skipped is not None else []
     segs = load_segments(out_dir)
     summary = load_summary(out_dir)
     # Inputs as named in segments.jsonl, their absolute paths (so this works from any folder)
@@ -287,6 +344,7 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
         fmt = format_for(real)
         records = by_file.get(path, {})
         new_targets: dict[str, str] = {}
+        trusted: set[str] = set()
         for rec in items:
             if not isinstance(rec, Record):
                 continue
@@ -297,33 +355,40 @@ def rebuild_cleaned(out_dir: str, overrides: dict[SegKey, str | None]) -> dict[s
                 rec.target[r["start"] : r["end"]] for r in rows
             ):
                 raise UsageError(f"{real}: record {rec.id!r} changed since the run; run again")
-            resolved = []
-            for r in rows:
-                key = (path, r["record"], r["index"])
-                text = overrides.get(key, r["target"])
-                dropped = key in overrides and text is None
-                stats["dropped" if dropped else "changed" if text != r["target"] else "kept"] += 1
-                resolved.append(
-                    {
-                        **r,
-                        "output": "" if text is None else text,
-                        "decision": "dropped" if dropped else "kept",
-                    }
-                )
-            nt = new_target(rec.target, resolved)
-            if nt is not None:
+            keys = [(path, r["record"], r["index"]) for r in rows]
+            texts = {k: overrides.get(k, r["target"]) for k, r in zip(keys, rows, strict=True)}
+            nt = _record_target(rec, rows, keys, texts, overrides)
+            mine = [k for k in keys if k in edits]
+            if nt is not None and mine:
+                problem = edit_problem(rec, nt)
+                if problem is None:
+                    trusted.add(rec.id)
+                else:  # the edit is skipped; the unit gets what it had without it
+                    skipped.extend((k, problem) for k in mine)
+                    texts.update({k: edits[k] for k in mine})
+                    nt = _record_target(rec, rows, keys, texts, overrides)
+            if nt is not None and rec.id not in trusted:
                 problem = fmt.render_problem(rec, nt)
                 if problem is not None:
-                    raise UsageError(
-                        f"{real}: record {rec.id!r}: the decided text cannot be written: "
-                        f"{problem} (keep every inline tag ⟨n⟩ and placeholder in edits)"
+                    skipped.extend(
+                        (k, f"{problem} (keep every inline tag ⟨n⟩ and placeholder)")
+                        for k, r in zip(keys, rows, strict=True)
+                        if texts[k] != r["target"]
                     )
+                    texts = {k: r["target"] for k, r in zip(keys, rows, strict=True)}
+                    nt = None
+            for k, r in zip(keys, rows, strict=True):
+                text = texts[k]
+                stats[
+                    "dropped" if text is None else "changed" if text != r["target"] else "kept"
+                ] += 1
+            if nt is not None:
                 new_targets[rec.id] = nt
-        plans.append((real, cleaned_name, items, new_targets))
-    for real, cleaned_name, items, new_targets in plans:
+        plans.append((real, cleaned_name, items, new_targets, fmt, trusted))
+    for real, cleaned_name, items, new_targets, fmt, trusted in plans:
         with atomic.atomic_open(Path(out_dir) / cleaned_name, "wb") as raw:
             out = compressed_writer(cleaned_name, raw)
-            write_cleaned(real, cleaned_items(real, items, new_targets), out)
+            write_cleaned(real, items_with_edits(fmt, items, new_targets, trusted), out)
             if out is not raw:
                 out.close()
         stats["files"] += 1
@@ -346,31 +411,105 @@ def _confined(out_dir: str, name: object) -> None:
             raise UsageError(f"{here}: is a symlink; review apply writes only inside {root}")
 
 
+def _record_target(
+    rec: Any,
+    rows: list[dict[str, Any]],
+    keys: list[SegKey],
+    texts: dict[SegKey, str | None],
+    overrides: dict[SegKey, str | None],
+) -> str | None:
+    """The record's new target from its segments' texts (None: unchanged)."""
+
+    resolved = [
+        {
+            **r,
+            "output": "" if texts[k] is None else texts[k],
+            "decision": "dropped" if k in overrides and texts[k] is None else "kept",
+        }
+        for k, r in zip(keys, rows, strict=True)
+    ]
+    return new_target(rec.target, resolved)
+
+
 @dataclass
 class ApplyResult:
-    """What ``review apply`` did: rebuild counts and the re-check of each edited segment."""
+    """What ``review apply`` did: rebuild counts and the re-check of each edited segment;
+    edits skipped (segment, reason), decisions of another run that no longer apply, and the
+    suppressions file the rejected flags went to."""
 
     stats: dict[str, int]
     edits: dict[SegKey, list[dict[str, Any]]]
+    skipped: list[tuple[SegKey, str]] = field(default_factory=list)
+    stale: list[Any] = field(default_factory=list)
+    suppressions: tuple[Path, int, int] | None = None  # (file, rejected flags, new lines)
+
+    @property
+    def exit_code(self) -> int:
+        """3 when an edit was skipped (the rest was applied), else 0."""
+        return 3 if self.skipped else 0
 
 
-def apply_decisions(run_dir: str, decisions_path: str) -> ApplyResult:
-    """Validate the decisions, rebuild ``cleaned/`` and re-check the edited segments."""
+def rejected_flags(segs: list[dict[str, Any]], d: Decisions) -> list[dict[str, Any]]:
+    """Suppression lines for the flags the editor rejected: each flag marked a false alarm,
+    and every flag of a rejected segment that was not marked right."""
+    from pipeline.review.decisions import suppression
+
+    out = []
+    for s in segs:
+        key = (s.get("file") or "", s["record"], s["index"])
+        seg_rejected = d.segments.get(key) == "reject"
+        seen = set()
+        for f in s.get("flags") or []:
+            verdict = d.flags.get((*key, f["check"]))
+            if f["check"] in seen or verdict == "accept":
+                continue
+            if verdict == "reject" or seg_rejected:
+                seen.add(f["check"])
+                out.append(suppression(s, f["check"], (f.get("evidence") or {}).get("reason")))
+    return out
+
+
+def apply_decisions(
+    run_dir: str, decisions_path: str, suppressions_path: str | None = None
+) -> ApplyResult:
+    """Validate the decisions, rebuild ``cleaned/`` (edits checked against the source, bad
+    ones skipped), re-check the edited segments, and record the rejected flags as
+    suppressions (``DIR/suppressions.jsonl`` unless ``suppressions_path`` names another)."""
+    from pipeline.review.decisions import SUPPRESSIONS_FILE, merge_suppressions
+
     d = load_decisions(decisions_path, run_dir)
     segs = load_segments(run_dir)
-    stats = rebuild_cleaned(run_dir, overrides(segs, d))
-    stats["edited"] = len(d.edits)
-    return ApplyResult(stats, recheck(run_dir, segs, d.edits))
+    typed = {**d.choices, **d.edits}
+    without = Decisions(segments=d.segments, hits=d.hits, flags=d.flags)
+    by_key = {(s.get("file") or "", s["record"], s["index"]): s for s in segs}
+    fallback = {k: resolve(by_key[k], k, without) for k in typed}
+    skipped: list[tuple[SegKey, str]] = []
+    stats = rebuild_cleaned(run_dir, overrides(segs, d), fallback, skipped)
+    bad = {k for k, _ in skipped}
+    stats["edited"] = len([k for k in typed if k not in bad])
+    rejected = rejected_flags(segs, d)
+    target = Path(suppressions_path) if suppressions_path else Path(run_dir) / SUPPRESSIONS_FILE
+    added = merge_suppressions(target, rejected) if rejected or suppressions_path else 0
+    return ApplyResult(
+        stats,
+        recheck(run_dir, segs, {k: v for k, v in typed.items() if k not in bad}),
+        skipped,
+        d.stale,
+        (target, len(rejected), added) if rejected or suppressions_path else None,
+    )
 
 
 def report_lines(result: ApplyResult, run_dir: str, decisions_path: str) -> list[str]:
-    """What the command prints: one line for the rebuild, one per edited segment."""
+    """What the command prints: one line for the rebuild, one per edited segment, skipped
+    edit and stale decision, and one for the suppressions."""
     s = result.stats
     lines = [
         f"mtclean: applied {decisions_path}: {s.get('changed', 0)} segments changed "
         f"({s.get('edited', 0)} edited), {s.get('dropped', 0)} dropped, {s.get('kept', 0)} kept; "
         f"rewrote {s.get('files', 0)} file(s) in {Path(run_dir) / 'cleaned'}/"
     ]
+    for key, why in result.skipped:
+        lines.append(f"mtclean: edit {_shown(list(key))}: SKIPPED: {why}")
     for key, flags in result.edits.items():
         shown = _shown(list(key))
         if not flags:
@@ -379,4 +518,14 @@ def report_lines(result: ApplyResult, run_dir: str, decisions_path: str) -> list
             lines.append(
                 f"mtclean: edit {shown}: {f['check']} ({f['severity']}): {f['evidence']['reason']}"
             )
+    for st in result.stale:
+        lines.append(
+            f"mtclean: stale decision {st.kind} {_shown(st.key)}: {st.reason}; not applied"
+        )
+    if result.suppressions is not None:
+        path, n, added = result.suppressions
+        lines.append(
+            f"mtclean: {n} rejected flag(s), {added} new -> {path} "
+            "(pass it to later runs with --suppressions)"
+        )
     return lines

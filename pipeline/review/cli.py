@@ -15,6 +15,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from pipeline.outdir import opened
 from pipeline.review.apply import apply_decisions, report_lines
 from pipeline.review.page import write_review
 
@@ -61,14 +62,54 @@ def apply_cmd(
         str,
         typer.Argument(metavar="DECISIONS.json", help="File exported from the review page."),
     ],
+    suppressions: Annotated[
+        str | None,
+        typer.Option(
+            "--suppressions",
+            metavar="FILE",
+            help="Add the rejected flags to FILE [default: DIR/suppressions.jsonl].",
+        ),
+    ] = None,
 ) -> int:
     """Rewrite DIR/cleaned/ with only the accepted changes and the edits in DECISIONS.json,
-    then re-check every edited segment and print what the checks found."""
-    from pipeline.outdir import opened
-
+    then re-check every edited segment and print what the checks found. Each edit is checked
+    against its source unit (tags, placeholders, PO line breaks); one that fails is reported
+    and skipped (exit 3), the rest applied. Decisions exported from another run of the same
+    files are placed by content; those whose text changed are reported as stale. Rejected
+    flags are written as suppressions for later runs."""
     # The run's lock: a run swapping in a new set cannot meet these rewrites of cleaned/.
     with opened(run_dir):
-        result = apply_decisions(run_dir, decisions)
+        result = apply_decisions(run_dir, decisions, suppressions)
     for line in report_lines(result, run_dir, decisions):
         typer.echo(line)
+    return result.exit_code
+
+
+@review_app.command("export-terms", context_settings=HELP)
+def export_terms_cmd(
+    run_dir: RunDir,
+    decisions: Annotated[
+        str,
+        typer.Argument(metavar="DECISIONS.json", help="File exported from the review page."),
+    ],
+    out: Annotated[
+        str, typer.Option("--out", metavar="FILE", help="terms.tbx or terms.tsv to write.")
+    ],
+    gold: Annotated[
+        str | None,
+        typer.Option(
+            "--gold",
+            metavar="FOLDER",
+            help="Also write the decisions as gold labels (<input>.gold.jsonl) for regress.",
+        ),
+    ] = None,
+) -> int:
+    """Export accepted glossary fixes and the names and terms editors typed as termbase
+    suggestions (status "proposed", with the segments they came from)."""
+    from pipeline.review.terms import export_terms
+
+    n, written = export_terms(run_dir, decisions, out, gold)
+    typer.echo(f"mtclean: {n} term suggestion(s) (status proposed) -> {out}")
+    for path in written:
+        typer.echo(f"mtclean: gold labels -> {path}")
     return 0

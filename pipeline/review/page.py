@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from pipeline.errors import UsageError
+from pipeline.review.decisions import text_hash
 from pipeline.writers import atomic
 
 TEMPLATE_DIR = Path(__file__).parent
@@ -46,6 +47,9 @@ SEG_FIELDS = (
     "glossary",  # None when empty
     "glossary_base",
     "need",  # 1 when the segment needs a decision
+    "source",  # source text of a bilingual unit, None otherwise
+    "candidates",  # [{origin, text, score, reasons}], None when there are none
+    "hashes",  # [source hash, target hash]: the content key decisions are exported with
 )
 
 
@@ -159,11 +163,16 @@ def review_data(run_dir: str) -> dict[str, Any]:
                 s.get("glossary") or None,
                 s.get("glossary_base"),
                 1 if need else 0,
+                s.get("source"),
+                s.get("candidates") or None,
+                [text_hash(s.get("source")), text_hash(s["target"])],
             ]
         )
+    langs = ((summary.get("effective_config") or {}).get("input")) or {}
     return {
-        "version": 2,
+        "version": 3,
         "run": Path(run_dir).resolve().name,
+        "langs": {"src": langs.get("src_lang"), "tgt": langs.get("tgt_lang")},
         "fingerprint": run_fingerprint(summary),
         "fields": list(SEG_FIELDS),
         "files": list(files),

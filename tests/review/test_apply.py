@@ -296,7 +296,7 @@ def _run_xliff(tmp_path):
     return src, out
 
 
-def test_an_edit_that_would_break_inline_markup_is_refused_not_dropped(tmp_path):
+def test_an_edit_that_would_break_inline_markup_is_skipped_and_reported(tmp_path):
     _, out = _run_xliff(tmp_path)
     segs = [json.loads(x) for x in (out / "segments.jsonl").read_text().splitlines()]
     tagged = next(s for s in segs if any("\ue000" <= c <= "\uf8ff" for c in s["target"]))
@@ -307,9 +307,10 @@ def test_an_edit_that_would_break_inline_markup_is_refused_not_dropped(tmp_path)
     d = tmp_path / "d.json"
     d.write_text(json.dumps({"fingerprint": fp, "edits": {key: plain + " edited"}}))
     proc = mtclean("review", "apply", str(out), str(d))
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "cannot be written" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
-    assert (out / "cleaned" / "museum.xlf").read_bytes() == before  # nothing half-applied
+    # exit 3: applied, but something was skipped; the skipped edit is named with its reason
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert '"hours", 0]: SKIPPED: inline markup lost: <g id="1">' in proc.stdout
+    assert (out / "cleaned" / "museum.xlf").read_bytes() == before  # the unit kept its text
 
 
 def test_an_edit_with_a_lone_surrogate_is_refused(tmp_path):

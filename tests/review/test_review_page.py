@@ -138,7 +138,7 @@ def test_keyboard_edit_export_and_apply(browser, run_dir, tmp_path):
     plain = seg_key(run_dir, "A plain")
     page.locator(f".item[data-key='{plain}']").click()
     page.locator("body").press("e")
-    box = page.locator(f".item[data-key='{plain}'] textarea")
+    box = page.locator(f".item[data-key='{plain}'] .edit-box")
     box.fill("A plain sentence that an editor rewrote.")
     box.press("Control+Enter")
     assert (
