@@ -52,9 +52,11 @@ class Decide(Stage):
         decisions, outputs = [], []
         residual = batch.get("residual_garbled", batch["garbled"])
         candidates = batch.get("candidates") or [[] for _ in batch["target"]]
+        # Monolingual archive text may come without a source column at all.
+        sources = batch.get("source") or [None for _ in batch["target"]]
         for target, source, output, flags, garbled, still, hits, cands in zip(
             batch["target"],
-            batch["source"],
+            sources,
             batch["output"],
             batch["flags"],
             batch["garbled"],
