@@ -27,11 +27,11 @@ from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
 from pipeline.config import config_from_table, defaults_toml, load_config
 from pipeline.errors import MtcleanError, quote_path
-from pipeline.export import register as _register_export
 from pipeline.glossary.termbase import load_termbases, stats_lines
 from pipeline.inputs import expand_inputs
 from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
+from pipeline.review.export import register as _register_export
 from pipeline.runner import RunOptions, RunResult, run
 from pipeline.stages import suppress
 

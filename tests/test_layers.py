@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pipeline.writers",
         "pipeline.progress",
         "pipeline.outdir",
+        "pipeline.decisions",
     ),
     # 1. the judgement core: stage contract, schema, registry, worker context
     (
@@ -50,7 +51,13 @@ LAYERS: list[tuple[str, ...]] = [
     # 8. registry and config
     ("pipeline.registry", "pipeline.config"),
     # 9. a run: assembly, runner, inputs, evaluation
-    ("pipeline.assembly", "pipeline.runner", "pipeline.inputs", "pipeline.evaluate"),
+    (
+        "pipeline.assembly",
+        "pipeline.resume",
+        "pipeline.runner",
+        "pipeline.inputs",
+        "pipeline.evaluate",
+    ),
     # 10. commands
     ("pipeline.review", "pipeline.cli", "pipeline.__main__"),
 ]

@@ -48,7 +48,10 @@ def test_qian_read_as_ten_thousand_would_be_wrong(source, target, shown):
     assert shown in f["evidence"]["reason"]
 
 
-FR10 = "Le marché de la ville ouvre tous les jours tôt"  # 10 words (fr-en: expect 1.0)
+FR10 = "Le marché de la ville ouvre tous les jours tôt"  # 10 words
+# The thresholds are checked against a pinned ratio of 1.0: the default fr-en ratio (0.87,
+# per language pair since the checks branch) would put no threshold on a whole word count.
+FR_EN_1 = {"fr-en": 1.0}
 
 
 def words(n: int) -> str:
@@ -68,7 +71,7 @@ def words(n: int) -> str:
 )
 def test_length_ratio_threshold_and_severity_with_tolerance_2(n, expected):
     assert len(FR10.split()) == 10
-    got = flags("length_ratio", words(n), FR10, src_lang="fr", tolerance=2.0)
+    got = flags("length_ratio", words(n), FR10, src_lang="fr", tolerance=2.0, expected=FR_EN_1)
     if expected is None:
         assert got == []
         return
@@ -80,6 +83,16 @@ def test_length_ratio_threshold_and_severity_with_tolerance_2(n, expected):
     assert f["evidence"]["reason"] == (
         f"target too {way}: {n} en units for 10 fr units (ratio {n / 10:.2f}, expected about 1.0)"
     )
+
+
+def test_length_ratio_uses_the_pair_ratio_for_fr_en():
+    # fr-en expects 0.87 English words a French word: 20 for 10 is off by 2.30 > 2.0
+    (f,) = flags("length_ratio", words(20), FR10, src_lang="fr", tolerance=2.0)
+    assert f["severity"] == "minor"
+    assert f["score"] == pytest.approx(math.log(2.0 / 0.87) / math.log(4.0), abs=1e-4)
+    assert f["evidence"]["reason"].endswith("(ratio 2.00, expected about 0.87)")
+    # and 17 for 10 (ratio 1.70, off by 1.95) is within the tolerance
+    assert flags("length_ratio", words(17), FR10, src_lang="fr", tolerance=2.0) == []
 
 
 ZH50 = (

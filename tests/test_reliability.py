@@ -234,12 +234,15 @@ def busy(tmp_path_factory):
 
 
 def _is_worker(pid: int) -> bool:
-    """A pool worker (not multiprocessing's resource tracker, also a child of the driver)."""
+    """A pool worker (not multiprocessing's resource tracker, also a child of the driver).
+
+    A spawned worker runs ``spawn_main``; a forked one (the default on Linux) keeps the
+    driver's command line, so only the tracker is told apart."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    return b"spawn_main" in cmd and b"resource_tracker" not in cmd
+    return b"resource_tracker" not in cmd and b"forkserver" not in cmd
 
 
 def _start_with_workers(args: list[str]) -> tuple[subprocess.Popen[str], list[int]]:

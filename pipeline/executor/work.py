@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.context import Context, ContextSpec
-from pipeline.core.stage import Batch, Stage, batch_len, rows_to_batch
+from pipeline.core.stage import Batch, Stage, add_stat, batch_len, rows_to_batch
 from pipeline.executor.base import Pass, WorkDir, load, load_state, save
 from pipeline.shards import ShardInput, ShardOutput, render_shard, shard_rows
 from pipeline.writers import atomic
@@ -97,6 +97,8 @@ def run_shard_pass(
         shard, batch = load(wd.batch(p - 1, sid))
         seconds = {}
     n = batch_len(batch)
+    for st in stages:  # counts left by an earlier task in this process (see below)
+        st.take_stats()
     stats: dict[str, dict[str, Any]] = {}
     for i in plan.apply:
         st = stages[i]
@@ -113,6 +115,13 @@ def run_shard_pass(
         t0 = time.perf_counter()
         save(wd.part(st.name, sid), st.scan(batch) if n else None)
         seconds[st.name] = seconds.get(st.name, 0.0) + time.perf_counter() - t0
+    # A stage also counts when another one calls it (``Context.judge`` runs the checks on a
+    # re-translation candidate), possibly after its own apply: those counts belong to this
+    # task too, not to whichever task this process runs next (that made them shard-dependent).
+    for st in stages:
+        extra = st.take_stats()
+        if extra:
+            stats[st.name] = add_stat(stats[st.name], extra) if st.name in stats else extra
     output = None
     last = p == len(spec.passes) - 1
     if last and isinstance(shard, ReadyRows):

@@ -435,6 +435,27 @@ def _tbx_entry(path: str, entry) -> list[Term]:  # type: ignore[no-untyped-def]
             else:
                 found.approved.append(word)
     usable = [lang for lang, t in langs.items() if t.approved]
+    if len(usable) == 1 and len(langs) == 1:
+        # A correction entry in one language: its deprecated forms are wrong renderings of the
+        # preferred one, whatever the source said (what `review export-terms` proposes).
+        t = langs[usable[0]]
+        if t.variants or t.ambiguous or t.minor:
+            return [
+                Term(
+                    target=t.approved[0],
+                    accepted=t.approved[1:],
+                    sources=[],
+                    variants=list(t.variants),
+                    ambiguous=list(t.ambiguous),
+                    minor=list(t.minor),
+                    note="; ".join(notes),
+                    domain=domain,
+                    tgt_lang=usable[0],
+                    file=path,
+                    line=line,
+                    langs_stated=True,
+                )
+            ]
     if len(usable) < 2:
         have = ", ".join(sorted(langs)) or "none"
         raise TermbaseError(

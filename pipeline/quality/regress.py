@@ -269,7 +269,9 @@ def check_baseline(path: str, baseline: Any, current: dict[str, Any]) -> dict[st
             f"{path}: not a regress baseline (no {', '.join(missing[:3])}); write one with --update"
         )
     for key, value in current.items():
-        if isinstance(value, dict) and not isinstance(baseline[key], dict):
+        # A group may be absent from a run (``detection`` before any gold label, ``metrics``
+        # without references): null in the baseline is a figure group, not junk.
+        if isinstance(value, dict) and not isinstance(baseline[key], dict | None):
             raise UsageError(f"{path}: not a regress baseline ({key!r} is not an object)")
     return baseline
 

@@ -28,12 +28,12 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.core.context import Context
 from pipeline.core.schema import COLUMNS, new_row
+from pipeline.decisions import remap
 from pipeline.errors import ConfigError, InputError, UsageError
 from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
 from pipeline.records import Record
 from pipeline.registry import STAGES
-from pipeline.review.decisions import remap
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
 from pipeline.shards import new_target
 from pipeline.writers import atomic
@@ -452,7 +452,7 @@ class ApplyResult:
 def rejected_flags(segs: list[dict[str, Any]], d: Decisions) -> list[dict[str, Any]]:
     """Suppression lines for the flags the editor rejected: each flag marked a false alarm,
     and every flag of a rejected segment that was not marked right."""
-    from pipeline.review.decisions import suppression
+    from pipeline.decisions import suppression
 
     out = []
     for s in segs:
@@ -475,7 +475,7 @@ def apply_decisions(
     """Validate the decisions, rebuild ``cleaned/`` (edits checked against the source, bad
     ones skipped), re-check the edited segments, and record the rejected flags as
     suppressions (``DIR/suppressions.jsonl`` unless ``suppressions_path`` names another)."""
-    from pipeline.review.decisions import SUPPRESSIONS_FILE, merge_suppressions
+    from pipeline.decisions import SUPPRESSIONS_FILE, merge_suppressions
 
     d = load_decisions(decisions_path, run_dir)
     segs = load_segments(run_dir)

@@ -25,8 +25,8 @@ from typing import Any
 
 import jinja2
 
+from pipeline.decisions import text_hash
 from pipeline.errors import UsageError
-from pipeline.review.decisions import text_hash
 from pipeline.writers import atomic
 
 TEMPLATE_DIR = Path(__file__).parent

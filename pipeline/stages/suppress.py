@@ -3,7 +3,7 @@
 It runs right after the checks, before anything scores or decides, so a suppressed false alarm
 weighs nothing anywhere (garble score, decision, report, regress). A suppression names a check
 on a piece of content: file name, record id, and hashes of the source and target text (see
-``pipeline.review.decisions``); the same check on other text, or on this text once it changed,
+``pipeline.decisions``); the same check on other text, or on this text once it changed,
 still flags. Suppressed flags are counted in ``summary.json`` under
 ``stage_stats.suppress``: ``suppressed`` in all and ``suppressed.<check>`` per check.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.review.decisions import file_name, read_suppressions, suppression_key, text_hash
+from pipeline.decisions import file_name, read_suppressions, suppression_key, text_hash
 from pipeline.stages.base import Batch, Stage, StageConfig, register
 
 

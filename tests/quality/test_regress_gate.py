@@ -96,7 +96,7 @@ def test_cli_improvement_passes_is_listed_and_update_records_it(app, sample, tmp
 
 
 def test_cli_suppressions_and_editor_gold(app, sample, tmp_path):  # noqa: F811
-    from pipeline.review.decisions import suppression
+    from pipeline.decisions import suppression
 
     # a clean copy of the sample without its own gold labels: the editor's are the only ones
     rows = [json.loads(x) for x in sample.read_text("utf-8").splitlines()]

@@ -7,7 +7,7 @@ import json
 
 from lxml import html as lhtml
 
-from pipeline.review.decisions import suppression
+from pipeline.decisions import suppression
 from tests.conftest import mtclean
 
 PO = """msgid ""

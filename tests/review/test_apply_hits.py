@@ -2,9 +2,12 @@
 
 The termbase has two terms, each with a known-wrong variant (replaced by the run) and a
 doubtful one (``?``: flagged only). Paragraph 1 holds two replaced hits whose replacements
-change the length in opposite directions (``bee`` -> ``beta`` +1, ``bad alpha`` -> ``alpha``
+change the length in opposite directions (``bee`` -> ``beta`` +1, ``olpha one`` -> ``alpha``
 -4), paragraph 3 two flagged ones (``alfa`` -> ``alpha`` +1, ``betta`` -> ``beta`` -1). Applying
 hits left to right with the original offsets would cut the wrong characters.
+
+The wrong variant ``olpha one`` does not contain ``alpha``: a variant that holds the preferred
+term (the old ``bad alpha``) now counts as a right rendering present, so it is only flagged.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from pipeline.review.page import key_of, load_summary, run_fingerprint
 from tests.conftest import mtclean, read_jsonl
 from tests.review.helpers import review
 
-TERMS = "source\ttarget\tvariants\n甲\talpha\tbad alpha|?alfa\n乙\tbeta\tbee|?betta\n"
-P1 = "We saw bee and then bad alpha in the hall."
+TERMS = "source\ttarget\tvariants\n甲\talpha\tolpha one|?alfa\n乙\tbeta\tbee|?betta\n"
+P1 = "We saw bee and then olpha one in the hall."
 P3 = "The alfa team met the betta team today."
 P5 = "A plain sentence that needs nothing."
 TEXT = f"{P1}\n\n{P3}\n\n{P5}\n"
@@ -73,7 +76,7 @@ def test_the_run_found_the_hits_this_file_is_about(run_dir):
     hits = {s["record"]: s["glossary"] for s in read_jsonl(run_dir / "segments.jsonl")}
     assert [(h["match"], h["action"], h["start"]) for h in hits["L1"]] == [
         ("bee", "replaced", 7),
-        ("bad alpha", "replaced", 20),
+        ("olpha one", "replaced", 20),
     ]
     assert [(h["match"], h["action"], h["start"]) for h in hits["L3"]] == [
         ("alfa", "flagged", 4),
@@ -96,7 +99,7 @@ def test_accepting_both_flagged_hits_applies_them_right_to_left(run_dir, tmp_pat
     ("rejected", "p1"),
     [
         (0, "We saw bee and then alpha in the hall."),
-        (1, "We saw beta and then bad alpha in the hall."),
+        (1, "We saw beta and then olpha one in the hall."),
     ],
 )
 def test_a_rejected_hit_stays_out_of_an_accepted_segment(run_dir, tmp_path, rejected, p1):

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pipeline.review.decisions import anchor, read_suppressions, text_hash
+from pipeline.decisions import anchor, read_suppressions, text_hash
 from pipeline.review.page import key_of
 from tests.conftest import ROOT, mtclean, read_jsonl
 
@@ -269,7 +269,7 @@ def test_rejected_flags_are_suppressed_in_later_runs_and_counted(tmp_path):
 
 
 def test_remap_finds_a_moved_plain_text_unit_by_its_text_and_reports_the_rest():
-    from pipeline.review.decisions import remap
+    from pipeline.decisions import remap
 
     old = {"file": "/a/news.txt", "record": "L3", "index": 0, "target": "Bad fish.", "source": None}
     other = {"file": "/a/news.txt", "record": "L5", "index": 0, "target": "Gone.", "source": None}
