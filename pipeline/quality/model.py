@@ -1,16 +1,23 @@
-"""The quality model: fitted coefficients over ``features.FEATURES``, read from a small JSON file.
+"""The quality models: fitted coefficients over ``features.FEATURES``, read from small JSON files.
 
-The shipped file, ``quality_model.json``, is written by ``tools/fit_quality.py`` (which says what
-it was fitted on). It holds two linear models over standardised features:
+Two files ship, both written by ``tools/fit_quality.py`` (which records in each what it was
+fitted on and how it transferred between the two dev domains):
+
+- ``quality_model.json``: the **zh-en** model, fitted on professional MQM of zh->en MT;
+- ``quality_model_any.json``: the **pair-independent** model for every other language pair (and
+  for records whose pair is unknown): detection flags only, no source or target wording, so no
+  coefficient fitted on Chinese or English text ever scores another pair.
+
+Each file holds two linear models over standardised features:
 
 - ``single``: for a segment with nothing to compare it with;
-- ``consensus``: the same features plus ``consensus`` (mean chrF against other translations of the
-  same source), used when other candidates or other records with the same source exist.
+- ``consensus``: the same plus ``consensus`` (mean chrF against other translations of the same
+  source), used when other candidates or other records with the same source exist.
 
-Each gives a *risk* logit: ``risk = sigmoid(logit)`` estimates the probability that the segment
-holds an error a professional rater would mark; ``quality = 1 - risk``. A model log-probability
-(forced decoding, when a model is configured) shifts the logit by a configured, unfitted weight:
-no model was available where the coefficients were fitted.
+Each gives a *risk* logit: ``sigmoid(logit)`` estimates the probability that a professional rater
+marks a major error in the segment (calibrated on the fitting data); ``quality = 1 - risk``. A
+model log-probability (forced decoding, when a model is configured) shifts the logit by a
+configured, unfitted weight: no model was available where the coefficients were fitted.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from typing import Any
 from pipeline.errors import ConfigError
 
 SHIPPED = Path(__file__).with_name("quality_model.json")
+PAIR_FREE = Path(__file__).with_name("quality_model_any.json")
+ANY = "*"
 
 
 @dataclass(frozen=True)
@@ -70,11 +79,21 @@ class LinearRisk:
 
 @dataclass(frozen=True)
 class QualityModel:
-    """The two fitted models and where they came from."""
+    """The two fitted models and where they came from (``about``: the file's other keys)."""
 
     single: LinearRisk
     consensus: LinearRisk
     about: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The model's name as reports show it (``zh-en``, ``pair-independent``)."""
+        return str(self.about.get("name", "custom"))
+
+    @property
+    def pairs(self) -> tuple[str, ...]:
+        """The language pairs (``zh-en``) it was fitted for; ``*`` stands for any pair."""
+        return tuple(self.about.get("pairs", [ANY]))
 
     def risk_logit(self, features: dict[str, float]) -> float:
         """The consensus model when ``features`` has a ``consensus`` value, else the single one."""
@@ -95,8 +114,8 @@ def quality_from_logit(z: float, garble: float = 0.0, flag_weight: float = 1.0) 
     """``1 - risk``, rounded for stable output.
 
     The detection checks' ``garble_score`` joins the model's risk as independent evidence
-    (noisy-OR, weighted by ``flag_weight``): the fitting data has almost no garbled MT, so the
-    model alone cannot learn how bad a critical flag (untranslated text, a source copy) is.
+    (noisy-OR, weighted by ``flag_weight``): the fitting data (MT of good systems) has almost no
+    garbled text, so the model alone cannot learn how bad a flag (a loop, a source copy) is.
     """
     keep = (1.0 - sigmoid(z)) * (1.0 - min(1.0, max(0.0, flag_weight * garble)))
     return round(keep, 4)
@@ -127,3 +146,57 @@ def load_model(path: str | None = None) -> QualityModel:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ConfigError(f"{p}: cannot read quality model: {err}") from None
     return parse_model(obj, str(p))
+
+
+def pair_key(src: str | None, tgt: str | None) -> str:
+    """``zh-en`` for (``zh-Hans``, ``en_US``): primary language subtags, lower case; an unknown
+    side is ``?``."""
+
+    def primary(tag: str | None) -> str:
+        return (tag or "?").replace("_", "-").split("-", 1)[0].lower() or "?"
+
+    return f"{primary(src)}-{primary(tgt)}"
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """Which model scores a language pair, and why (for summary.json and the report)."""
+
+    model: QualityModel
+    why: str
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the model reads the wording (features); the pair-independent one does not."""
+        return bool(self.model.single.features or self.model.consensus.features)
+
+
+class PairModels:
+    """The quality model for each language pair: a fitted model where one was fitted for the
+    pair, the pair-independent one everywhere else. ``path`` (a ``[score] model_path``) replaces
+    the shipped fitted model for the pairs it names (every pair when it names ``*``)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        fitted = load_model(path) if path else load_model(str(SHIPPED))
+        self.fitted = fitted
+        self.pair_free = load_model(str(PAIR_FREE))
+        self._cache: dict[str, ModelChoice] = {}
+
+    def for_pair(self, src: str | None, tgt: str | None) -> tuple[str, ModelChoice]:
+        """The pair's key and its model choice."""
+        key = pair_key(src, tgt)
+        return key, self.for_key(key)
+
+    def for_key(self, key: str) -> ModelChoice:
+        """The model choice for a pair key (``zh-en``)."""
+        choice = self._cache.get(key)
+        if choice is None:
+            if key in self.fitted.pairs or ANY in self.fitted.pairs:
+                choice = ModelChoice(self.fitted, f"fitted for {key}")
+            else:
+                choice = ModelChoice(
+                    self.pair_free,
+                    f"no model fitted for {key}: pair-independent model (detection flags only)",
+                )
+            self._cache[key] = choice
+        return choice

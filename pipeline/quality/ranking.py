@@ -40,3 +40,25 @@ def grouped_tau(x: Sequence[float], y: Sequence[float], groups: Sequence[str]) -
         if len(idx) > 1 and len({y[i] for i in idx}) > 1
     ]
     return sum(taus) / len(taus) if taus else 0.0
+
+
+def pairwise_accuracy(x: Sequence[float], y: Sequence[float], groups: Sequence[str]) -> float:
+    """How often, of two translations of one source that raters scored differently, the better
+    one (higher ``y``) gets the higher ``x``; a tie in ``x`` counts half. Pairs are pooled over
+    all groups."""
+    by: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        by.setdefault(g, []).append(i)
+    right = total = 0.0
+    for idx in by.values():
+        if len(idx) < 2:
+            continue
+        a = np.asarray([x[i] for i in idx], dtype=float)
+        b = np.asarray([y[i] for i in idx], dtype=float)
+        dy = np.sign(b[:, None] - b[None, :])
+        dx = np.sign(a[:, None] - a[None, :])
+        upper = np.triu(np.ones_like(dy, dtype=bool), 1) & (dy != 0)
+        agree = dx[upper] * dy[upper]
+        right += float((agree > 0).sum()) + 0.5 * float((agree == 0).sum())
+        total += float(upper.sum())
+    return right / total if total else 0.0

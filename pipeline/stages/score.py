@@ -39,9 +39,14 @@ from pipeline.core.context import Context, default_context
 from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
 from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
 from pipeline.quality.consensus import GramCache, consensus_scores, source_key
-from pipeline.quality.features import chinese_frequencies, dictionary_words, segment_features
+from pipeline.quality.features import (
+    chinese_frequencies,
+    dictionary_words,
+    flag_features,
+    segment_features,
+)
 from pipeline.quality.metrics import corpus_scores, count_keys, metric_set, tokenizer_for
-from pipeline.quality.model import QualityModel, load_model, quality_from_logit
+from pipeline.quality.model import PairModels, quality_from_logit
 from pipeline.stages.choice import CHOSEN, choose
 from pipeline.stages.combine import CombineConfig, garble_score
 
@@ -105,7 +110,7 @@ class Score(Stage[ScoreConfig]):
         super().__init__(config)
         # Set by setup() from the configured model, or by a caller (tests, the model runner).
         self.scorer: ModelScorer | None = None
-        self._model: QualityModel | None = None
+        self._models: PairModels | None = None
         self._ctx: Context | None = None
         self._segment_checks: frozenset[str] = frozenset()
         # Character n-grams of the texts scored by this worker, kept across batches and shards
@@ -115,7 +120,7 @@ class Score(Stage[ScoreConfig]):
         self._combine: Any = None
 
     def setup(self) -> None:
-        self._model = load_model(self.config.model_path)
+        self._models = PairModels(self.config.model_path)  # per language pair
         # The worker's context: the run's checks judge candidate texts, [combine] weighs them.
         self._ctx = self.context or default_context([self])
         self._combine = CombineConfig(**self._ctx.spec.options.get("combine", {}))
@@ -254,15 +259,21 @@ class Score(Stage[ScoreConfig]):
         peers: Sequence[str],
         logprobs: list[float | None],
     ) -> list[Candidate]:
-        assert self._model is not None
+        assert self._models is not None and self._ctx is not None
         cfg = self.config
         combine = self._combine
+        pair, model = self._models.for_pair(*self._ctx.languages(row))
+        self.count(f"quality_model:{pair}:{model.model.name}")
         independent = [c for c in cands if c["origin"] not in MT_FAMILY or c["origin"] == "mt"]
         mt_feats: dict[str, Any] = {}
         for cand, lp in zip(cands, logprobs, strict=True):
             flags = self._flags(row, cand)
             garble = row["garble_score"] if cand["origin"] == "mt" else garble_score(flags, combine)
-            feats: dict[str, Any] = segment_features(cand["text"], row["source"], flags, garble)
+            feats: dict[str, Any] = (
+                segment_features(cand["text"], row["source"], flags, garble)
+                if model.fitted
+                else flag_features(flags, garble)  # the pair-independent model reads no words
+            )
             if cand["origin"] == "mt":
                 mt_feats = feats
             else:
@@ -281,7 +292,7 @@ class Score(Stage[ScoreConfig]):
                 feats["consensus"] = cons
                 against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
                 reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
-            z = self._model.risk_logit(feats)
+            z = model.model.risk_logit(feats)
             if lp is not None:
                 z -= cfg.model_weight * (lp - cfg.model_center)
                 cand["logprob"] = round(lp, 6)
@@ -341,6 +352,16 @@ class Score(Stage[ScoreConfig]):
     def finish_stats(self, totals: Stats) -> Stats:
         """Corpus metrics and mean qualities from the summed counters."""
         out: Stats = {k: v for k, v in totals.items() if not k.startswith(("metrics:", "quality_"))}
+        models = PairModels(self.config.model_path)
+        for key, n in sorted(totals.items()):
+            if key.startswith("quality_model:"):
+                pair, name = key.removeprefix("quality_model:").split(":", 1)
+                why = models.for_key(pair).why
+                out.setdefault("quality_models", {})[pair] = {
+                    "model": name,
+                    "segments": n,
+                    "why": why,
+                }
         n = totals.get("segments", 0)
         if n:
             out["quality"] = {
