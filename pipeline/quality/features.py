@@ -380,6 +380,14 @@ def source_features(source: str | None) -> dict[str, float]:
     return dict(analyse_source(source).features) if source else {}
 
 
+def _bare(word: str) -> str:
+    """A target word lower-cased, without a possessive or stray apostrophes ("Beijing's")."""
+    w = word.lower()
+    for suffix in ("'s", "’s"):
+        w = w.removesuffix(suffix)
+    return w.strip("'’-")
+
+
 def alignment_features(info: SourceInfo, target: str) -> dict[str, float]:
     """How the target covers the source through CC-CEDICT glosses, and what it carries over.
 
@@ -388,7 +396,7 @@ def alignment_features(info: SourceInfo, target: str) -> dict[str, float]:
     explains (additions, or a mistranslation); digit runs and Latin words of the source that the
     target lacks.
     """
-    words = [w.lower() for w in _WORD.findall(target)]
+    words = [_bare(w) for w in _WORD.findall(target)]
     stems = {stem(w) for w in words if w not in STOPWORDS}
     covered = sum(1 for g in info.content if not g.isdisjoint(stems))
     n = len(info.content)

@@ -1,13 +1,37 @@
-"""The shipped quality model: loads, stays in 0..1; long, hard or flagged segments are riskier."""
+"""The shipped quality models: what they read, what they give on our own segments (computed by
+hand from the coefficient file), the choice of model per language pair, and that a refit
+reproduces the shipped files."""
 
 import json
+import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from wordfreq import get_frequency_dict
 
 from pipeline.errors import ConfigError
 from pipeline.flags import make_flag
-from pipeline.quality.features import FEATURES, is_pinyin_name, segment_features
-from pipeline.quality.model import SHIPPED, LinearRisk, load_model, quality_from_logit
+from pipeline.quality.features import (
+    FEATURES,
+    alignment_features,
+    analyse_source,
+    is_pinyin_name,
+    segment_features,
+    stem,
+)
+from pipeline.quality.model import (
+    PAIR_FREE,
+    SHIPPED,
+    LinearRisk,
+    PairModels,
+    load_model,
+    pair_key,
+    quality_from_logit,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def quality(target, source=None, flags=(), garble=0.0, consensus=None):
@@ -17,30 +41,130 @@ def quality(target, source=None, flags=(), garble=0.0, consensus=None):
     return quality_from_logit(load_model().risk_logit(f), garble)
 
 
-def test_shipped_file_names_every_feature_and_its_data():
+def by_hand(model: dict, feats: dict) -> float:
+    """``1 - sigmoid(logit)`` from the JSON coefficients, written out without the model code."""
+    z = model["intercept"]
+    for name, m, s, c in zip(
+        model["features"], model["mean"], model["scale"], model["coef"], strict=True
+    ):
+        z += c * (feats[name] - m) / (s or 1.0)
+    return round(1.0 / (1.0 + math.exp(z)), 4)
+
+
+def zipf_zh(word: str) -> float:
+    f = get_frequency_dict("zh").get(word)
+    return math.log10(f) + 9 if f else 0.0
+
+
+def test_shipped_files_name_their_pair_features_data_and_transfer():
     obj = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    assert obj["models"]["single"]["features"] == list(FEATURES)
-    assert obj["models"]["consensus"]["features"] == [*FEATURES, "consensus"]
-    assert obj["trained_on"]["rows"] > 1000
+    assert obj["pairs"] == ["zh-en"] and obj["name"] == "zh-en"
+    assert set(obj["models"]["consensus"]["features"]) <= {*FEATURES, "consensus"}
+    assert "consensus" in obj["models"]["consensus"]["features"]
+    assert "consensus" not in obj["models"]["single"]["features"]
+    assert sum(f["rows"] for f in obj["trained_on"]) == 6877 + 18750
+    assert set(obj["transfer"]) == {"TED->WMT22", "WMT22->TED"}
+    assert sum(b["n"] for b in obj["reliability"]) == 6877 + 18750
+    free = json.loads(PAIR_FREE.read_text(encoding="utf-8"))
+    assert free["pairs"] == ["*"] and free["models"]["single"]["features"] == []
 
 
-def test_long_hard_segment_is_riskier_than_a_short_one():
-    short = quality("The parks are free.", "公园免费。")
-    long = quality(
-        "In recent years, the county, which has kept at the basic tasks of the "
-        "tea industry, has used digital empowerment, live streaming and cooperatives to solve the "
-        "problem of small farmers entering the big market, officials said on Tuesday.",
-        "近年来，该县紧紧围绕茶产业这一根本性、基础性、长期性工作，以数字赋能、直播带货和合作社等方式，"
-        "破解小农户对接大市场难题，官员周二表示。",
+# Our own segments, with the features counted by hand (frequencies straight from wordfreq).
+SHORT_SRC, SHORT_TGT = "公园免费。", "The parks are free."
+HARD_SRC = "北京在2023年的目标是一石二鸟。"
+HARD_TGT = "Beijing's goal in 2023 was to kill two birds with one stone."
+
+
+def short_features() -> dict:
+    # 公园|免费: two common words, no rare character, one clause, one sentence end
+    rare = sum(zipf_zh(w) < 3.5 for w in ("公园", "免费"))
+    return {
+        "src_chars": math.log1p(5),
+        "src_rare_chars": float(sum(zipf_zh(c) < 3.0 for c in "公园免费")),
+        "src_rare": float(rare),
+        "src_names": 0.0,
+        "src_idioms": 0.0,
+        "src_numbers": 0.0,
+        "src_latin": 0.0,
+        "src_commas": 0.0,
+        "src_de": 0.0,
+        "src_quotes": 0.0,
+        "src_clauses": 1.0,
+        "src_spaces": 0.0,
+        "src_sents": 1.0,
+    }
+
+
+def hard_features() -> dict:
+    # 北京|在 2023 年|的|目标|是|一石二鸟: a name (北京), an idiom (一石二鸟), a number, one 的
+    words = ("北京", "在", "年", "的", "目标", "是", "一石二鸟")
+    return {
+        "src_chars": math.log1p(17),
+        "src_rare_chars": float(sum(zipf_zh(c) < 3.0 for c in "北京在年的目标是一石二鸟")),
+        "src_rare": float(sum(zipf_zh(w) < 3.5 for w in words)),
+        "src_names": 1.0,
+        "src_idioms": 1.0,
+        "src_numbers": 1.0,
+        "src_latin": 0.0,
+        "src_commas": 0.0,
+        "src_de": 1.0,
+        "src_quotes": 0.0,
+        "src_clauses": 1.0,
+        "src_spaces": 0.0,
+        "src_sents": 1.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "feats"),
+    [(SHORT_SRC, SHORT_TGT, short_features), (HARD_SRC, HARD_TGT, hard_features)],
+)
+def test_source_features_are_the_hand_counts(source, target, feats):
+    got = analyse_source(source).features
+    for name, value in feats().items():
+        assert got[name] == pytest.approx(value), name
+
+
+def test_shipped_model_output_on_our_segments_equals_the_hand_computation():
+    obj = json.loads(SHIPPED.read_text(encoding="utf-8"))["models"]
+    flag = make_flag("repetition", "major", 1.0, "a loop", 0, 4, "x")
+    for src, tgt, feats in ((SHORT_SRC, SHORT_TGT, short_features), (HARD_SRC, HARD_TGT, hard_features)):
+        f = feats()
+        assert quality(tgt, src) == by_hand(obj["single"], f | {"garble": 0.0})
+        for cons in (35.0, 80.0):
+            expected = by_hand(obj["consensus"], f | {"consensus": cons, "garble": 0.0})
+            assert quality(tgt, src, consensus=cons) == expected
+        # a flag joins by noisy-OR: quality * (1 - garble)
+        plain = 1.0 / (1.0 + math.exp(_logit(obj["single"], f)))
+        assert quality(tgt, src, [flag], garble=0.4) == round(plain * 0.6, 4)
+
+
+def _logit(model: dict, feats: dict) -> float:
+    return model["intercept"] + sum(
+        c * (feats.get(n, m) - m) / (s or 1.0)
+        for n, m, s, c in zip(model["features"], model["mean"], model["scale"], model["coef"])
     )
-    assert 0.0 <= long < short <= 1.0
 
 
-def test_a_critical_flag_and_low_consensus_lower_quality():
+def test_harder_source_and_lower_consensus_mean_lower_quality():
+    assert quality(HARD_TGT, HARD_SRC) < quality(SHORT_TGT, SHORT_SRC)
+    assert quality(SHORT_TGT, SHORT_SRC, consensus=30.0) < quality(
+        SHORT_TGT, SHORT_SRC, consensus=85.0
+    )
     text, src = "These parks are open free of charge all year round.", "这些公园全年免费开放。"
     flag = make_flag("untranslated", "critical", 1.0, "source text left in the target")
     assert quality(text, src, [flag], garble=1.0) == 0.0
-    assert quality(text, src, consensus=20.0) < quality(text, src, consensus=80.0)
+
+
+def test_gloss_coverage_unaligned_words_and_carried_numbers():
+    info = analyse_source(HARD_SRC)
+    # content words: 北京, 目标, 一石二鸟 (在/年/的/是 are function words or too frequent)
+    good = alignment_features(info, HARD_TGT)
+    assert good["numbers_lost"] == 0.0 and good["gloss_cov"] == 1.0
+    bad = alignment_features(info, "The capital wants to win twice in 2032.")
+    assert bad["numbers_lost"] == 1.0 and bad["gloss_cov"] < 1.0
+    assert bad["unaligned"] > good["unaligned"]
+    assert stem("parks") == stem("park") and stem("exploring") == "explor"
 
 
 def test_monolingual_segment_is_not_judged_on_missing_source_features():
@@ -54,6 +178,21 @@ def test_pinyin_names_are_found_and_english_words_are_not():
     assert not is_pinyin_name("China") and not is_pinyin_name("Bridge")
 
 
+def test_each_pair_gets_its_model_and_other_pairs_the_pair_independent_one():
+    models = PairModels()
+    assert pair_key("zh-Hans", "en_US") == "zh-en" and pair_key(None, "en") == "?-en"
+    key, choice = models.for_pair("zh-CN", "en")
+    assert key == "zh-en" and choice.model.name == "zh-en" and choice.fitted
+    key, other = models.for_pair("en", "de")
+    assert key == "en-de" and other.model.name == "pair-independent" and not other.fitted
+    assert "no model fitted for en-de" in other.why
+    # the pair-independent model reads no words: the same prior for any text, flags lower it
+    free = json.loads(PAIR_FREE.read_text(encoding="utf-8"))
+    prior = free["prior_quality"]
+    assert quality_from_logit(other.model.risk_logit({})) == pytest.approx(prior, abs=1e-4)
+    assert prior >= 0.5  # an unflagged professional translation never scores as garbage
+
+
 def test_bad_model_file_is_one_line_config_error(tmp_path):
     bad = tmp_path / "m.json"
     bad.write_text('{"models": {"single": {"features": ["a"]}}}', encoding="utf-8")
@@ -63,7 +202,26 @@ def test_bad_model_file_is_one_line_config_error(tmp_path):
         load_model(str(tmp_path / "missing.json"))
 
 
-def test_linear_risk_missing_feature_counts_as_its_mean():
-    m = LinearRisk(("a", "b"), (1.0, 2.0), (1.0, 2.0), (0.5, -1.0), 0.25)
-    assert m.logit({"a": 1.0}) == 0.25
-    assert m.logit({"a": 3.0, "b": 4.0}) == 0.25 + 0.5 * 2 - 1.0
+def test_linear_risk_rejects_mismatched_lengths():
+    with pytest.raises(ValueError):
+        LinearRisk.from_json(
+            {"features": ["a", "b"], "mean": [0], "scale": [1, 1], "coef": [1, 1], "intercept": 0}
+        )
+
+
+@pytest.mark.slow
+def test_a_refit_reproduces_the_shipped_files():
+    tool = ROOT / "tools" / "fit_quality.py"
+    data = next((p / "shared" / "qe-dev" for p in ROOT.parents if (p / "shared" / "qe-dev").is_dir()), None)
+    if data is None:
+        pytest.fail("../shared/qe-dev is not here: the fit cannot be checked")
+    proc = subprocess.run(
+        [sys.executable, str(tool), "--check", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "quality_model.json is up to date" in proc.stdout
+    assert "quality_model_any.json is up to date" in proc.stdout
