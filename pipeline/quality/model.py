@@ -91,6 +91,11 @@ class QualityModel:
         return str(self.about.get("name", "custom"))
 
     @property
+    def reads(self) -> frozenset[str]:
+        """Every feature either model reads (what the features need computing)."""
+        return frozenset((*self.single.features, *self.consensus.features))
+
+    @property
     def pairs(self) -> tuple[str, ...]:
         """The language pairs (``zh-en``) it was fitted for; ``*`` stands for any pair."""
         return tuple(self.about.get("pairs", [ANY]))

@@ -270,7 +270,7 @@ class Score(Stage[ScoreConfig]):
             flags = self._flags(row, cand)
             garble = row["garble_score"] if cand["origin"] == "mt" else garble_score(flags, combine)
             feats: dict[str, Any] = (
-                segment_features(cand["text"], row["source"], flags, garble)
+                segment_features(cand["text"], row["source"], flags, garble, model.model.reads)
                 if model.fitted
                 else flag_features(flags, garble)  # the pair-independent model reads no words
             )
