@@ -109,17 +109,31 @@ def print_direction(label: str, m: dict[str, float]) -> list[tuple[str, bool, st
     )
     need = base + TARGETS["over_baseline"]
     return [
-        (f"{label} overall tau >= baseline + 0.05", m["overall_tau"] >= need,
-         f"{m['overall_tau']:.3f} vs {need:.3f}"),
-        (f"{label} within-source tau >= 0.10", m["within_source_tau"] >= TARGETS["within"],
-         f"{m['within_source_tau']:.3f}"),
-        (f"{label} pairwise accuracy >= 0.58", m["pairwise_accuracy"] >= TARGETS["pairwise"],
-         f"{m['pairwise_accuracy']:.3f}"),
-        (f"{label} detection-flagged error-free <= 0.15",
-         m["flagged_error_free"] <= TARGETS["error_free"], f"{m['flagged_error_free']:.3f}"),
-        (f"{label} quality<0.5 error-free <= 0.15",
-         m["low_quality_error_free"] <= TARGETS["error_free"],
-         f"{m['low_quality_error_free']:.3f}"),
+        (
+            f"{label} overall tau >= baseline + 0.05",
+            m["overall_tau"] >= need,
+            f"{m['overall_tau']:.3f} vs {need:.3f}",
+        ),
+        (
+            f"{label} within-source tau >= 0.10",
+            m["within_source_tau"] >= TARGETS["within"],
+            f"{m['within_source_tau']:.3f}",
+        ),
+        (
+            f"{label} pairwise accuracy >= 0.58",
+            m["pairwise_accuracy"] >= TARGETS["pairwise"],
+            f"{m['pairwise_accuracy']:.3f}",
+        ),
+        (
+            f"{label} detection-flagged error-free <= 0.15",
+            m["flagged_error_free"] <= TARGETS["error_free"],
+            f"{m['flagged_error_free']:.3f}",
+        ),
+        (
+            f"{label} quality<0.5 error-free <= 0.15",
+            m["low_quality_error_free"] <= TARGETS["error_free"],
+            f"{m['low_quality_error_free']:.3f}",
+        ),
     ]
 
 
@@ -133,15 +147,27 @@ def whole_process_speed(items: list[fq.Item], tmp: Path) -> dict[str, float]:
         cfg.write_text(f"[run]\nworkers = 1\n{extra}", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        cmd = [sys.executable, "-m", "pipeline", "score", str(src), "--out",
-               str(tmp / f"out-{label.replace(' ', '_')}"), "--config", str(cfg), "-q"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "score",
+            str(src),
+            "--out",
+            str(tmp / f"out-{label.replace(' ', '_')}"),
+            "--config",
+            str(cfg),
+            "-q",
+        ]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         wall = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         out[label] = len(items) / cpu
-        print(f"mtclean score, 1 worker, {label:<12}: {len(items)} segments, {cpu:.1f} CPU-s, "
-              f"{wall:.1f} s wall: {len(items) / cpu:,.0f} segments per CPU-second")
+        print(
+            f"mtclean score, 1 worker, {label:<12}: {len(items)} segments, {cpu:.1f} CPU-s, "
+            f"{wall:.1f} s wall: {len(items) / cpu:,.0f} segments per CPU-second"
+        )
     return out
 
 
@@ -183,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             speed = whole_process_speed(data[0].items, Path(tmp))
         for label, v in speed.items():
             checks.append(
-                (f"mtclean score >= 2,000 segments/CPU-s ({label})", v >= TARGETS["speed"],
-                 f"{v:,.0f}")
+                (
+                    f"mtclean score >= 2,000 segments/CPU-s ({label})",
+                    v >= TARGETS["speed"],
+                    f"{v:,.0f}",
+                )
             )
     print("== targets")
     for label, ok, value in checks:

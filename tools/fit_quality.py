@@ -233,7 +233,7 @@ def load_dataset(path: Path, cache: Path | None = None) -> Dataset:
     items = read_tsv(path)
     if cached and cached.exists():
         with cached.open("rb") as fh:
-            rows, feats = pickle.load(fh)  # noqa: S301  (our own cache file, under --cache)
+            rows, feats = pickle.load(fh)  # our own cache file, under --cache
         return Dataset(path.name, items, rows, feats)
     by_id = detect_flags(items)
     rows = [by_id[it.id] for it in items]
@@ -298,7 +298,11 @@ def fit_score(ds: Dataset, kind: str, l2: float = L2) -> LinearRisk:
     coef[wi] += w_within
     coef[bi] += w_between[1:]
     return LinearRisk(
-        names, tuple(mean.tolist()), tuple(scale.tolist()), tuple(coef.tolist()), float(w_between[0])
+        names,
+        tuple(mean.tolist()),
+        tuple(scale.tolist()),
+        tuple(coef.tolist()),
+        float(w_between[0]),
     )
 
 

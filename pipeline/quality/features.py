@@ -148,8 +148,15 @@ def stem(word: str) -> str:
     """A crude English stem (plural, -ing, -ed, -ly cut), applied alike to glosses and targets:
     enough to match "universe"/"universes" or "explore"/"exploring", no more."""
     w = word.lower()
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""),
-                         ("ly", ""), ("s", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ing", ""),
+        ("ied", "y"),
+        ("ed", ""),
+        ("es", ""),
+        ("ly", ""),
+        ("s", ""),
+    ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             return w[: -len(suffix)] + repl
     return w
@@ -290,7 +297,9 @@ def _zipf_zh(word: str) -> float:
     return math.log10(f) + 9 if f else 0.0
 
 
-def longest_match(text: str, words: Mapping[str, object] | frozenset[str], max_len: int = 6) -> list[str]:
+def longest_match(
+    text: str, words: Mapping[str, object] | frozenset[str], max_len: int = 6
+) -> list[str]:
     """Greedy forward longest-match segmentation of a Han run with a word list."""
     out, i = [], 0
     while i < len(text):
@@ -408,9 +417,7 @@ def analyse_source(source: str) -> SourceInfo:
             if z < FUNCTION_ZIPF and tok not in _COMMON_SINGLES:
                 content.append(tok)
     latin = tuple(m.group().lower() for m in _LATIN_SRC.finditer(source))
-    digits = tuple(
-        d.translate(_FULLWIDTH).lstrip("0") or "0" for d in _DIGITS.findall(source)
-    )
+    digits = tuple(d.translate(_FULLWIDTH).lstrip("0") or "0" for d in _DIGITS.findall(source))
     chars = len("".join(source.split()))
     feats = {
         "src_chars": math.log1p(chars),

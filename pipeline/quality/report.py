@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipeline.quality.model import SHIPPED
 from pipeline.quality.regress import read_segments
 from pipeline.writers import atomic
 
@@ -121,6 +122,44 @@ def grouped_chart(
         "xtitle": x_title,
         "ytitle": y_title,
     }
+
+
+def reliability_chart(bins: list[dict[str, Any]], size: int = 240) -> dict[str, Any]:
+    """Predicted quality against the share rated without a major error, per bin of the dev data
+    (points sized by count) and the diagonal a calibrated score would follow."""
+    pad, plot = 34, size - 44
+    total = sum(b["n"] for b in bins) or 1
+    points = [
+        {
+            "x": round(pad + plot * b["predicted"], 1),
+            "y": round(10 + plot * (1 - b["observed"]), 1),
+            "r": round(2 + 6 * (b["n"] / total) ** 0.5, 1),
+            "label": f"{b['lo']:.1f}-{b['hi']:.1f}: predicted {b['predicted']:.2f}, "
+            f"observed {b['observed']:.2f} ({b['n']} segments)",
+        }
+        for b in bins
+    ]
+    ticks = [
+        (round(pad + plot * t, 1), round(10 + plot * (1 - t), 1), f"{t:.1f}") for t in (0, 0.5, 1)
+    ]
+    return {
+        "width": size + 20,
+        "height": size + 10,
+        "pad": pad,
+        "plot": plot,
+        "points": points,
+        "ticks": ticks,
+        "kind": "rel",
+        "line": [(p["x"], p["y"]) for p in points],
+    }
+
+
+def model_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Which quality model scored each language pair, and why (from the score stage's stats)."""
+    stats = (summary.get("stage_stats") or {}).get("score") or {}
+    return [
+        {"pair": pair, **info} for pair, info in sorted((stats.get("quality_models") or {}).items())
+    ]
 
 
 def highlight(text: str, flags: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
@@ -247,6 +286,9 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
             y_title="segments",
         ),
     }
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    if shipped.get("reliability"):
+        charts["reliability"] = reliability_chart(shipped["reliability"])
     metrics = summary.get("metrics")
     if metrics and "before" in metrics:
         names = ["chrf", "bleu", "ter"]
@@ -279,6 +321,8 @@ def _render(out: Path, summary: dict[str, Any], data: dict[str, Any]) -> Path:
         metrics=metrics,
         file_rows=file_rows(summary),
         check_rows=check_rows(summary, data["checks"]),
+        models=model_rows(summary),
+        shipped={"name": shipped.get("name"), "transfer": shipped.get("transfer", {})},
     )
     path = out / "report.html"
     # A lone surrogate (from a JSON escape or an undecodable byte) cannot be written as UTF-8;

@@ -41,14 +41,20 @@ def quality(target, source=None, flags=(), garble=0.0, consensus=None):
     return quality_from_logit(load_model().risk_logit(f), garble)
 
 
-def by_hand(model: dict, feats: dict) -> float:
-    """``1 - sigmoid(logit)`` from the JSON coefficients, written out without the model code."""
+def _logit(model: dict, feats: dict) -> float:
+    """The risk logit from the JSON coefficients, written out without the model code; every
+    feature the model reads must be in ``feats``."""
     z = model["intercept"]
     for name, m, s, c in zip(
         model["features"], model["mean"], model["scale"], model["coef"], strict=True
     ):
         z += c * (feats[name] - m) / (s or 1.0)
-    return round(1.0 / (1.0 + math.exp(z)), 4)
+    return z
+
+
+def by_hand(model: dict, feats: dict) -> float:
+    """``1 - sigmoid(logit)``, rounded as the tool rounds."""
+    return round(1.0 / (1.0 + math.exp(_logit(model, feats))), 4)
 
 
 def zipf_zh(word: str) -> float:
@@ -128,22 +134,18 @@ def test_source_features_are_the_hand_counts(source, target, feats):
 def test_shipped_model_output_on_our_segments_equals_the_hand_computation():
     obj = json.loads(SHIPPED.read_text(encoding="utf-8"))["models"]
     flag = make_flag("repetition", "major", 1.0, "a loop", 0, 4, "x")
-    for src, tgt, feats in ((SHORT_SRC, SHORT_TGT, short_features), (HARD_SRC, HARD_TGT, hard_features)):
+    for src, tgt, feats in (
+        (SHORT_SRC, SHORT_TGT, short_features),
+        (HARD_SRC, HARD_TGT, hard_features),
+    ):
         f = feats()
         assert quality(tgt, src) == by_hand(obj["single"], f | {"garble": 0.0})
         for cons in (35.0, 80.0):
             expected = by_hand(obj["consensus"], f | {"consensus": cons, "garble": 0.0})
             assert quality(tgt, src, consensus=cons) == expected
         # a flag joins by noisy-OR: quality * (1 - garble)
-        plain = 1.0 / (1.0 + math.exp(_logit(obj["single"], f)))
+        plain = 1.0 / (1.0 + math.exp(_logit(obj["single"], f | {"garble": 0.4})))
         assert quality(tgt, src, [flag], garble=0.4) == round(plain * 0.6, 4)
-
-
-def _logit(model: dict, feats: dict) -> float:
-    return model["intercept"] + sum(
-        c * (feats.get(n, m) - m) / (s or 1.0)
-        for n, m, s, c in zip(model["features"], model["mean"], model["scale"], model["coef"])
-    )
 
 
 def test_harder_source_and_lower_consensus_mean_lower_quality():
@@ -212,7 +214,9 @@ def test_linear_risk_rejects_mismatched_lengths():
 @pytest.mark.slow
 def test_a_refit_reproduces_the_shipped_files():
     tool = ROOT / "tools" / "fit_quality.py"
-    data = next((p / "shared" / "qe-dev" for p in ROOT.parents if (p / "shared" / "qe-dev").is_dir()), None)
+    data = next(
+        (p / "shared" / "qe-dev" for p in ROOT.parents if (p / "shared" / "qe-dev").is_dir()), None
+    )
     if data is None:
         pytest.fail("../shared/qe-dev is not here: the fit cannot be checked")
     proc = subprocess.run(

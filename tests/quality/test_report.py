@@ -69,3 +69,35 @@ def test_inline_tag_placeholders_are_shown_as_numbered_tags():
 
     assert shown("sells \ue000Longjing\ue001 tea") == "sells ⟨1⟩Longjing⟨2⟩ tea"
     assert shown("plain") == "plain"
+
+
+def test_report_says_which_model_scored_each_pair_and_shows_the_reliability_curve(tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    rows = [
+        {"id": "a", "source": "公园免费。", "target": "The parks are free.", "src_lang": "zh"},
+        {
+            "id": "b",
+            "source": "Die Parks sind frei.",
+            "target": "The parks are free.",
+            "src_lang": "de",
+        },
+        {
+            "id": "c",
+            "source": "Les parcs sont gratuits.",
+            "target": "Parks are free.",
+            "src_lang": "fr",
+        },
+    ]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "run"
+    from pipeline.cli_score import prepare_config, score_run
+
+    score_run([str(src)], str(out), prepare_config(None))
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    models = summary["stage_stats"]["score"]["quality_models"]
+    assert models["zh-en"] == {"model": "zh-en", "segments": 1, "why": "fitted for zh-en"}
+    assert models["de-en"]["model"] == "pair-independent"
+    assert "no model fitted for de-en" in models["de-en"]["why"]
+    html = (out / "report.html").read_text("utf-8")
+    assert 'id="chart-reliability"' in html and html.count("<circle") >= 5
+    assert "no model fitted for fr-en" in html and "fitted for zh-en" in html

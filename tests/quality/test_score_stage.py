@@ -173,3 +173,23 @@ def test_metrics_after_cleaning_use_the_output():
     (r,), stats = run_score([row], retranslation_margin=0.0)
     assert decided([r], margin=0.0)[0]["output"] == GOOD
     assert stats["metrics"]["after"]["chrf"] > stats["metrics"]["before"]["chrf"]
+
+
+def test_a_pair_without_a_fitted_model_gets_the_pair_independent_prior_not_a_zh_en_guess():
+    import json
+
+    from pipeline.quality.model import PAIR_FREE
+
+    prior = json.loads(PAIR_FREE.read_text(encoding="utf-8"))["prior_quality"]
+    rows = [
+        bi_row("The parks are open free of charge all year round.", "Die Parks sind frei.", "a"),
+        bi_row("Parks.", "Die Parks sind das ganze Jahr über kostenlos geöffnet.", "b"),
+    ]
+    rows = [r | {"src_lang": "de"} for r in rows]
+    scored, stats = run_score(rows, consensus=False)
+    # no wording is read for de-en: a short or long, any text gets the prior (>= 0.5)
+    assert [r["quality"] for r in scored] == [prior, prior] and prior >= 0.5
+    assert stats["quality_models"]["de-en"]["model"] == "pair-independent"
+    zh = bi_row("The parks are open free of charge all year round.", SRC, "z")
+    (z,), zstats = run_score([zh], consensus=False)
+    assert z["quality"] != prior and zstats["quality_models"]["zh-en"]["model"] == "zh-en"
