@@ -95,6 +95,21 @@ def choice_figures(ds: fq.Dataset, quality: np.ndarray) -> dict[str, float]:
     return out
 
 
+def references_quality(train: fq.Dataset, test: fq.Dataset) -> np.ndarray:
+    """``quality`` of the human references of ``test`` (one per source, scored alone: the single
+    model fitted on ``train``, no flags): professional translations must not score as garbage."""
+    from pipeline.quality.features import segment_features
+    from pipeline.quality.model import quality_from_logit
+
+    model = fq.fit_risk(train, "single")
+    seen: dict[str, float] = {}
+    for it in test.items:
+        if it.group not in seen:
+            f = segment_features(it.reference, it.source, (), 0.0, model.features)
+            seen[it.group] = quality_from_logit(model.logit(f))
+    return np.array(list(seen.values()))
+
+
 def print_direction(label: str, m: dict[str, float]) -> list[tuple[str, bool, str]]:
     base = m["length_baseline_tau"]
     print(
@@ -190,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         m, q = fq.transfer(data[a], data[b])
         checks += print_direction(label, m)
         choices[label] = choice_figures(data[b], q)
+        refs = references_quality(data[a], data[b])
+        print(
+            f"{'':<14} human references ({len(refs)}, scored alone): median quality "
+            f"{np.median(refs):.3f}, share below 0.5 {np.mean(refs < 0.5):.3f}"
+        )
     print("== in-domain: grouped 5-fold CV within one file")
     for ds in data:
         m = fq.cross_validated(ds)
