@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import fit_quality as fq  # noqa: E402
 
 from pipeline.quality.consensus import pair_chrf  # noqa: E402
+from pipeline.quality.model import PairModels, quality_from_logit  # noqa: E402
 
 TARGETS = {
     "over_baseline": 0.05,
@@ -210,6 +211,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{'':<14} human references ({len(refs)}, scored alone): median quality "
             f"{np.median(refs):.3f}, share below 0.5 {np.mean(refs < 0.5):.3f}"
         )
+        checks.append(
+            (
+                f"{label} human references, scored alone: median quality >= 0.5",
+                float(np.median(refs)) >= 0.5,
+                f"{np.median(refs):.3f}",
+            )
+        )
+    # Any other pair: the shipped pair-independent model reads no wording, so an unflagged
+    # professional translation gets its prior (issue 16 item 6: never garbage, never a zh-en guess).
+    other = PairModels().for_key("en-zh")
+    prior = quality_from_logit(other.model.single.logit({}))
+    print(f"other pairs ({other.model.name}): unflagged segment quality {prior:.3f}")
+    checks.append(
+        ("other pairs: quality of an unflagged translation >= 0.5", prior >= 0.5, f"{prior:.3f}")
+    )
     print("== in-domain: grouped 5-fold CV within one file")
     for ds in data:
         m = fq.cross_validated(ds)
