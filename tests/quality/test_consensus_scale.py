@@ -88,3 +88,20 @@ def test_each_shard_state_holds_only_its_own_sources():
         1: ["Parks are free.", "The park is free."],  # the lone rain record has no peers
         2: ["Tea costs little.", "Tea is cheap."],
     }
+
+
+def test_a_workers_cache_holds_the_translations_of_a_dev_sized_file():
+    # 3,000 distinct sentences of about 100 characters (a dev file's 13 systems of 230 sources)
+    # take about 25 MB of n-grams: read twice in file order, as the translations of one source
+    # come back one system's document later, the second pass must find every one (with a
+    # 16 MiB cap the oldest went out and each text was extracted again).
+    stage = Score()
+    texts = [
+        f"Line {i}: the committee of district {i % 97} approved plan {i * 7919} for "
+        f"{i % 13} parks and {i % 31} schools next year."
+        for i in range(3000)
+    ]
+    for _ in range(2):
+        for t in texts:
+            stage._ngrams.get(t)
+    assert stage._ngrams.misses == len(texts) and len(stage._ngrams) == len(texts)
