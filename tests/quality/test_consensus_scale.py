@@ -91,8 +91,8 @@ def test_each_shard_state_holds_only_its_own_sources():
 
 
 def test_a_workers_cache_holds_the_translations_of_a_dev_sized_file():
-    # 3,000 distinct sentences of about 100 characters (a dev file's 13 systems of 230 sources)
-    # take about 25 MB of n-grams: read twice in file order, as the translations of one source
+    # 3,000 distinct sentences of about 100 characters (13 systems of 230 sources, say)
+    # take about 18 MB of n-grams: read twice in file order, as the translations of one source
     # come back one system's document later, the second pass must find every one (with a
     # 16 MiB cap the oldest went out and each text was extracted again).
     stage = Score()
