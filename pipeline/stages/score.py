@@ -116,10 +116,10 @@ class Score(Stage[ScoreConfig]):
         # Character n-grams of the texts scored by this worker, kept across batches and shards
         # (bounded, least recently used out): every translation of a source is compared with
         # all the others, so each is extracted once for the run, not once per peer or batch.
-        # 64 MiB holds about 7,000 sentences: the translations of one source are often far
-        # apart in a file (one system's document after another), and with 16 MiB the TED dev
-        # file (13 systems) extracted each text 8 times (bench/quality_score.py: 347 -> 620
-        # segments per CPU-second on one worker).
+        # 64 MiB holds about 11,000 sentences of 100 characters. The translations of one source
+        # often lie far apart in a file (one system's document after another): with 16 MiB
+        # the TED dev file (13 systems) extracted each text 8 times (bench/quality_score.py:
+        # 347 -> 573 segments per CPU-second on one worker).
         self._ngrams = GramCache(64 * 2**20)
         self._combine: Any = None
 
