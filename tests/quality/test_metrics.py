@@ -61,3 +61,19 @@ def test_chinese_targets_use_the_zh_tokenizer():
     )
     # With 13a a whole Chinese sentence is one token: BLEU would be near zero.
     assert zh["bleu"] > sentence_metrics(ZH_HYPS[0], ZH_REFS[0], "en")["bleu"]
+
+
+def test_sacrebleu_loads_only_when_a_metric_is_computed():
+    """A run without references never pays sacrebleu's memory and import time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pipeline.cli, pipeline.stages.score\n"
+        "assert 'sacrebleu' not in sys.modules, 'imported at start'\n"
+        "from pipeline.quality.metrics import sentence_metrics\n"
+        "assert sentence_metrics('a b c', 'a b c')['chrf'] == 100.0\n"
+        "assert 'sacrebleu' in sys.modules\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
