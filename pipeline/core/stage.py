@@ -94,6 +94,12 @@ class Stage(ABC, Generic[C]):
     def setup(self) -> None:
         """Build heavy resources (models, automata, caches). Called once per process."""
 
+    def before_fork(self) -> None:
+        """Load, once in the driver before local workers fork, what every worker would
+        otherwise load on its own on first use (shared copy-on-write then, instead of built
+        again per worker). Only for what the stage uses lazily, outside ``setup``; the default
+        loads nothing."""
+
     def check(self) -> None:
         """Validate what ``setup`` will need (files exist, parse), cheaply, in the driver
         before any work starts, so a bad resource is one clear error and nothing is written."""

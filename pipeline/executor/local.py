@@ -5,7 +5,8 @@ At most two tasks per worker are in flight, so reading never runs far ahead of t
 
 Where the platform forks (Linux) and no stage runs a model, the stages are set up here, once,
 before the pool forks: every worker inherits the built dictionaries and profiles (wordfreq,
-langdetect, CC-CEDICT) copy-on-write instead of importing and building them again. A run whose
+langdetect, CC-CEDICT) copy-on-write instead of importing and building them again; what a
+stage would load lazily on first use it loads here in ``before_fork``. A run whose
 stages load a model (a ``model`` set in a stage's config) spawns fresh workers, since a forked
 torch/OpenMP runtime can hang.
 """
@@ -66,6 +67,7 @@ class LocalEngine:
             init(*init_args)
             for st in _stages_of(init_args):
                 st.ensure_setup()
+                st.before_fork()
             gc.freeze()  # the collector leaves the shared objects alone: fewer pages copied
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers,

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import langcodes
-
 from pipeline.text.scripts import base_language
 
 
@@ -29,6 +27,8 @@ class LangTokens:
 
 def nllb_codes(lang: str) -> list[str]:
     """FLORES-200 candidates for a BCP-47 tag: ``zh`` -> ``zho_Hans``, ``zh-TW`` -> ``zho_Hant``."""
+    import langcodes  # on first use (a model's languages): no run without a model loads it
+
     try:
         tag = langcodes.get(lang)
     except (ValueError, LookupError):
@@ -45,6 +45,8 @@ def nllb_codes(lang: str) -> list[str]:
 
 def marian_target_token(lang: str) -> list[str]:
     """``>>xxx<<`` candidates for a Marian multi-target model (ISO 639-3 first, then 639-1)."""
+    import langcodes
+
     try:
         alpha3 = langcodes.get(lang).to_alpha3()
     except (ValueError, LookupError):

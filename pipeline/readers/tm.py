@@ -24,8 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-import langcodes
-
 from pipeline.errors import InputError
 from pipeline.readers.registry import Format
 from pipeline.readers.source import Source
@@ -215,6 +213,8 @@ def same_language(a: str | None, b: str | None) -> bool:
     """``en`` matches ``en-US`` and ``en_GB``; ``zh-Hans`` matches ``zh-CN``."""
     if not a or not b:
         return False
+    import langcodes  # on first use: a run over .txt or .jsonl never loads it (4 MB)
+
     try:
         la, lb = langcodes.get(a.replace("_", "-")), langcodes.get(b.replace("_", "-"))
     except (ValueError, LookupError):
