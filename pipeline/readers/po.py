@@ -180,12 +180,13 @@ _NAME_LANG = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 
 
 def language_from_name(path: str) -> str | None:
-    """``zh_TW.po`` -> ``zh-TW``; also ``locale/zh_TW/LC_MESSAGES/app.po``; None otherwise."""
+    """``zh_TW.po`` -> ``zh-TW``; also ``locale/zh_TW/LC_MESSAGES/app.po`` and ``app.zh_TW.po``
+    (a domain before the language, as in ``validators.ja.xlf``); None otherwise."""
     import langcodes
 
     parts = re.split(r"[\\/]", path)
     stem = re.sub(r"\.(?:po|pot)(?:\.(?:gz|bz2|xz))?$", "", parts[-1])
-    candidates = [stem]
+    candidates = [stem, stem.rsplit(".", 1)[-1]] if "." in stem else [stem]
     if len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
         candidates = [parts[-3]]  # the folder names the language; the stem is the domain
     for cand in candidates:
