@@ -93,6 +93,8 @@ def _pofilter(path: Path, tgt: str) -> dict[str, list[str]]:
                     for n in notes.splitlines()
                     if "(pofilter)" in n
                 ]
+                # units without a target are not read as translations by mtclean either
+                tests = [t for t in tests if t != "untranslated"]
                 if tests:
                     found[u.getid()] = tests
         return found
@@ -122,6 +124,10 @@ def _pair(path: Path, opts: list[str]) -> tuple[str, str]:
             for n in store.document.iter("{*}tuv")
         }
         tgt = next(iter(sorted(langs - {src})), "")
+    if not tgt and path.suffix == ".po":  # as the reader does: the name says the language
+        from pipeline.readers.po import language_from_name
+
+        tgt = language_from_name(str(path))
     return src, tgt or ""
 
 

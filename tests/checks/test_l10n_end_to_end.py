@@ -111,10 +111,10 @@ def test_xliff12_en_ja_urls_inline_codes_and_latin_terms(tmp_path):
     }
     assert _checks(by["URL name"]) == []
     assert _checks(by["This value is not a valid ISBN-13."]) == []
-    inline = [s for s in segs if s["source"].startswith("Click")][0]
+    inline = next(s for s in segs if s["source"].startswith("Click"))
     assert "tag_mismatch" in _checks(inline)
     assert summary["stage_stats"]["start_capital"]["skipped_pair"] == 4
-    assert "<g id=\"1\">" not in cleaned.split("<target>", 3)[3]  # the target is as it was
+    assert '<g id="1">' not in cleaned.split("<target>", 3)[3]  # the target is as it was
     assert "詳しくは https://example.org/hlp を参照してください。" in cleaned
 
 
@@ -152,9 +152,11 @@ TMX_ZH_EN = """<?xml version="1.0" encoding="UTF-8"?>
    creationtool="hand" creationtoolversion="1" o-tmf="none"/>
  <body>
   <tu><tuv xml:lang="zh-CN"><seg>我们明天在车站见面，请准时到达。</seg></tuv>
-      <tuv xml:lang="en"><seg>We will meet at the station tomorrow, please be on time.</seg></tuv></tu>
+      <tuv xml:lang="en"><seg>We will meet at the station tomorrow, please be on time.</seg>
+      </tuv></tu>
   <tu><tuv xml:lang="zh-CN"><seg>我们后天在车站见面，请准时到达。</seg></tuv>
-      <tuv xml:lang="en"><seg>We will meet at the station tomorrow, please be on time.</seg></tuv></tu>
+      <tuv xml:lang="en"><seg>We will meet at the station tomorrow, please be on time.</seg>
+      </tuv></tu>
   <tu><tuv xml:lang="zh-CN"><seg>共有 3 个文件等待上传。</seg></tuv>
       <tuv xml:lang="en"><seg>There are 5 files waiting to be uploaded.</seg></tuv></tu>
   <tu><tuv xml:lang="zh-CN"><seg>确定</seg></tuv><tuv xml:lang="en"><seg>OK</seg></tuv></tu>
@@ -209,9 +211,7 @@ msgstr "Supprimer le répertoire"
 
 def test_tbx_glossary_en_fr_fixes_only_the_known_wrong_variant(tmp_path):
     (tmp_path / "terms.tbx").write_text(TBX, encoding="utf-8")
-    summary, segs, cleaned = _run(
-        tmp_path, "fr.po", PO_EN_FR, "--glossary", str(tmp_path / "terms.tbx")
-    )
+    _, segs, cleaned = _run(tmp_path, "fr.po", PO_EN_FR, "--glossary", str(tmp_path / "terms.tbx"))
     by = _by_source(segs)
     kept = by["Open the folder"]
     assert kept["output"] == "Ouvrir le dossier" and "term_missing" not in _checks(kept)
@@ -229,7 +229,7 @@ JSONL_EN_JA = [
 @pytest.mark.parametrize("opts", [("--src-lang", "en", "--tgt-lang", "ja")])
 def test_jsonl_en_ja_newlines_accelerators_and_names(tmp_path, opts):
     text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in JSONL_EN_JA)
-    summary, segs, cleaned = _run(tmp_path, "t.jsonl", text, *opts)
+    _, segs, cleaned = _run(tmp_path, "t.jsonl", text, *opts)
     by = _by_source(segs)
     assert "whitespace_mismatch" in _checks(by["First line\n"])
     assert "accelerator_mismatch" in _checks(by["&File"])
