@@ -45,3 +45,57 @@ def test_placeholders_do_not_make_a_latin_target_english():
         tgt_lang="de",
     )
     assert fl == []
+
+
+# Noise seen on Symfony's XLIFF catalogues (de) and django-constance (zh), as hand-made units.
+DE = [
+    (
+        "Please choose a valid colour from the list below.",
+        "Bitte wählen Sie eine gültige Farbe aus der Liste unten.",
+    ),
+    (
+        "Please choose a valid language from the list below.",
+        "Bitte wählen Sie eine gültige Sprache aus der Liste unten.",
+    ),
+    (
+        "Please choose a valid language from the list below.",
+        "Bitte wählen Sie eine gültige Sprache aus der Liste unten.",
+    ),
+]
+
+
+def test_german_nouns_in_differently_sourced_units_are_no_name_swap():
+    bilingual = [row(t, source=s, tgt_lang="de", record=str(i)) for i, (s, t) in enumerate(DE)]
+    assert [r["flags"] for r in run_stage("inconsistency", bilingual)] == [[], [], []]
+    # the same sentences as monolingual text: the rarer "Farbe" is a name swap
+    mono = [row(t, tgt_lang="de", record=str(i)) for i, (_, t) in enumerate(DE)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("inconsistency", mono)]
+    # "Farbe" is the rarer name: flagged against each of the two "Sprache" sentences
+    assert found == [["inconsistency", "inconsistency"], [], []]
+
+
+def test_one_target_for_short_or_variant_sources_is_no_duplicate():
+    units = [
+        ("Constance模块", "constance"),
+        ("Constance模块", "Constances"),
+        ("Cette valeur n'est pas une date valide.", "This value is not a valid date."),
+        ("Cette valeur n'est pas une date valide.", "This value is not a valid datetime."),
+    ]
+    rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("duplicate", rows)]
+    # "datetime" is not "date": the copied translation loses what the source adds
+    assert found == [[], [], [], ["duplicate"]]
+
+
+def test_latin_names_and_terms_in_cjk_targets_are_not_another_language():
+    for target, source, lang in [
+        ("Constance模块", "constance", "zh"),
+        ("URL名", "URL name", "ja"),
+        ("有効なISBN-13コードではありません。", "This value is not a valid ISBN-13.", "ja"),
+        ("通过 Amazon S3 上传文件", "Upload files via cloud storage", "zh"),
+    ]:
+        assert flags_of("language_id", target, source=source, tgt_lang=lang) == [], target
+    # a sentence left in English is still another language
+    english = "This value should be of the given type and nothing else"
+    fl = flags_of("language_id", english, source="值的类型不对", tgt_lang="zh")
+    assert [f["severity"] for f in fl] == ["critical"]
