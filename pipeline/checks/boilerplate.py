@@ -190,6 +190,9 @@ class KeywordTail(SegmentCheck):
         items = [i.strip() for i in re.split(r"[|｜]", m.group()) if i.strip()]
         if any(len(i.split()) > self.config.max_item_words for i in items):  # type: ignore
             return []
+        source = row.get("source") or ""
+        if items and source.rstrip().endswith(items[-1]):
+            return []  # the source has the same tail: a faithful translation of a keyed message
         return [
             make_flag(
                 self.name,

@@ -11,7 +11,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
-from pipeline.text.scripts import base_language, language_scripts
+from pipeline.text.scripts import base_language, language_scripts, script_counts
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -56,6 +56,12 @@ class SourceCopy(SegmentCheck):
             return []
         if len(_key(translatable(src))) < cfg.min_chars:
             return []  # names, code, placeholders, URLs: copied as they should be
+        src_scripts = set(language_scripts(row["src_lang"])) if row["src_lang"] else set()
+        if src_scripts and not src_scripts & set(script_counts(src)):
+            # The source is not in its language ("secret key" among Chinese msgids): it is
+            # already in the target's language, and a copy is the translation.
+            self.count("skipped_source_not_in_source_language")
+            return []
         if row["src_lang"] and set(language_scripts(row["src_lang"])) & set(
             language_scripts(row["tgt_lang"])
         ):

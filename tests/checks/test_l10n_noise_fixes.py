@@ -99,3 +99,33 @@ def test_latin_names_and_terms_in_cjk_targets_are_not_another_language():
     english = "This value should be of the given type and nothing else"
     fl = flags_of("language_id", english, source="值的类型不对", tgt_lang="zh")
     assert [f["severity"] for f in fl] == ["critical"]
+
+
+def test_a_tail_the_source_has_too_is_no_keyword_tail():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    faithful = "Failed to save the app: it no longer exists | save_app"
+    assert (
+        flags_of("keyword_tail", faithful, source="应用保存失败：应用已不存在 | save_app", **kw)
+        == []
+    )
+    fl = flags_of("keyword_tail", faithful, source="应用保存失败：应用已不存在", **kw)
+    assert [f["evidence"]["text"] for f in fl] == [" | save_app"]
+
+
+def test_a_space_only_the_target_adds_is_minor_a_lost_one_major():
+    kw = {"tgt_lang": "de"}
+    assert [
+        f["severity"] for f in flags_of("whitespace_mismatch", "Name ", source="Name", **kw)
+    ] == ["minor"]
+    assert [
+        f["severity"] for f in flags_of("whitespace_mismatch", "Name", source="Name ", **kw)
+    ] == ["major"]
+    lost_newline = flags_of("whitespace_mismatch", "Zeile", source="Line\n", **kw)
+    assert [f["severity"] for f in lost_newline] == ["major"]
+
+
+def test_a_source_already_in_the_target_language_may_be_copied():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    assert flags_of("source_copy", "secret key", source="secret key", **kw) == []
+    copied = flags_of("source_copy", "任务名称不能为空", source="任务名称不能为空", **kw)
+    assert [f["severity"] for f in copied] == ["critical"]
