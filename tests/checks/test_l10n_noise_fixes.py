@@ -129,3 +129,20 @@ def test_a_source_already_in_the_target_language_may_be_copied():
     assert flags_of("source_copy", "secret key", source="secret key", **kw) == []
     copied = flags_of("source_copy", "任务名称不能为空", source="任务名称不能为空", **kw)
     assert [f["severity"] for f in copied] == ["critical"]
+
+
+def test_checks_count_the_rows_of_pairs_they_do_not_judge():
+    from pipeline.checks.capitals import StartCapital
+    from pipeline.checks.truncation import Truncation
+
+    trunc = Truncation()
+    for lang in ("en", "de", "ja"):
+        r = row("Klicken Sie hier, um die Datei zu öffnen, und dann", tgt_lang=lang)
+        r.update(source="Click here to open the file and then.", line_first=True, line_end=True)
+        trunc.check_row(r)
+    # the dangling-word list is English: German and Japanese rows skip that part
+    assert trunc.take_stats() == {"skipped_pair_dangling_words": 2}
+    caps = StartCapital()
+    for lang in ("de", "zh", "ja"):
+        caps.check_row(row("speichern", source="Save", src_lang="en", tgt_lang=lang))
+    assert caps.take_stats() == {"skipped_pair": 2}
