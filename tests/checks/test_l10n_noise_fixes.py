@@ -146,3 +146,38 @@ def test_checks_count_the_rows_of_pairs_they_do_not_judge():
     for lang in ("de", "zh", "ja"):
         caps.check_row(row("speichern", source="Save", src_lang="en", tgt_lang=lang))
     assert caps.take_stats() == {"skipped_pair": 2}
+
+
+def test_a_target_may_end_a_sentence_its_source_leaves_open():
+    assert (
+        flags_of(
+            "end_punctuation",
+            "Veuillez corriger l'erreur suivante.",
+            source="Please correct the error below",
+        )
+        == []
+    )
+    assert flags_of("end_punctuation", "Séparés par ,", source="以英文逗号分隔") == []
+    # what the source has, the target keeps
+    lost = flags_of("end_punctuation", "Fehler beim Speichern", source="Saving failed: ")
+    assert lost == []  # a colon ending a label is too weak alone
+    cut = flags_of("end_punctuation", "Task parameters set failed", source="任务参数设置失败，")
+    assert [f["evidence"]["reason"] for f in cut] == [
+        "source ends with comma, target with no punctuation"
+    ]
+
+
+def test_latin_words_in_chinese_count_as_words_not_letters():
+    from pipeline.checks.length_ratio import length_units
+
+    # 8 Han characters + one Latin word (2 units)
+    assert length_units("流程实例节点标签 NodeInInstanceAttrLabel", "zh") == 10
+    assert length_units("磁盘 2G 空间", "zh") == 6
+    fl = flags_of(
+        "length_ratio",
+        "Instance node label NodeInInstanceAttrLabel",
+        source="流程实例节点标签 NodeInInstanceAttrLabel",
+        src_lang="zh",
+        tgt_lang="en",
+    )
+    assert fl == []  # 4 words for 10 units: 0.4, within 2.2x of 0.62
