@@ -223,7 +223,9 @@ def main() -> int:
 
 
 def _precision(labels: dict, raised: set) -> None:
-    """Per-check precision over the labelled flags this run raises."""
+    """Per-check precision over the labelled flags this run raises, and overall: the labelled
+    sample is stratified by check (every flag of a rare check, a random share of a frequent
+    one), so the overall figure weights each check's precision by the flags it raised."""
     per: dict[tuple[str, str], Counter] = defaultdict(Counter)
     stale = 0
     for key, lab in labels.items():
@@ -236,20 +238,31 @@ def _precision(labels: dict, raised: set) -> None:
         f"\nlabelled flags raised by this run: {n_labels} (target >= 200); "
         f"labels of flags no longer raised: {stale}"
     )
+    n_raised = Counter((tool, check) for _, _, tool, check in raised)
     for tool in ("mtclean", "pofilter"):
         allc: Counter = Counter()
+        weighted = weight = 0.0
         for (t, check), c in sorted(per.items()):
             if t != tool:
                 continue
             allc.update(c)
             n = c[True] + c[False]
-            print(f"  {tool:8} {check:26} {c[True]:3}/{n:<3} precision {c[True] / n:.2f}")
+            weighted += n_raised[(t, check)] * c[True] / n
+            weight += n_raised[(t, check)]
+            print(
+                f"  {tool:8} {check:26} {c[True]:3}/{n:<3} precision {c[True] / n:.2f}"
+                f"   (labelled {n} of {n_raised[(t, check)]} raised)"
+            )
         n = allc[True] + allc[False]
         target = " (target >= 0.7)" if tool == "mtclean" else ""
         print(
-            f"  {tool:8} {'ALL':26} {allc[True]:3}/{n:<3} precision "
-            f"{allc[True] / max(1, n):.2f}{target}"
+            f"  {tool:8} {'ALL labelled':26} {allc[True]:3}/{n:<3} precision "
+            f"{allc[True] / max(1, n):.2f}; weighted by flags raised in the labelled checks: "
+            f"{weighted / max(1.0, weight):.2f}{target}"
         )
+    unlabelled = {k: v for k, v in n_raised.items() if k[0] == "mtclean" and k not in per}
+    if unlabelled:
+        print(f"  mtclean checks with no label: {dict(unlabelled)}")
 
 
 def _recall(labels: dict, ours_by_unit: dict) -> None:

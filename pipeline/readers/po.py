@@ -158,7 +158,9 @@ class Po(TranslationMemoryFormat):
                     tt=tt,
                     span=(block.start, block.end),
                     line=lines.line(block.start),
-                    source=sources[min(k, len(sources) - 1)],
+                    # One form for every number (nplurals=1: ja, zh, ko...): msgstr[0] renders
+                    # msgid_plural as well, so its source is the general, plural one.
+                    source=sources[-1] if len(blocks) == 1 else sources[min(k, len(sources) - 1)],
                     src_lang=file_src,
                     tgt_lang=file_tgt or tgt_lang,
                     seen=seen,

@@ -237,3 +237,31 @@ def test_jsonl_en_ja_newlines_accelerators_and_names(tmp_path, opts):
     assert [json.loads(x)["target"] for x in cleaned.splitlines()] == [
         x["target"] for x in JSONL_EN_JA
     ]
+
+
+PO_EN_JA_PLURAL = r"""msgid ""
+msgstr ""
+"Language: ja\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+
+#, python-format
+msgid "1 file was deleted."
+msgid_plural "%(count)s files were deleted."
+msgstr[0] "%(count)s 個のファイルを削除しました。"
+
+#, python-format
+msgid "1 folder was moved."
+msgid_plural "%(count)s folders were moved."
+msgstr[0] "フォルダを移動しました。"
+"""
+
+
+def test_po_en_ja_one_plural_form_is_judged_against_msgid_plural(tmp_path):
+    _, segs, cleaned = _run(tmp_path, "ja.po", PO_EN_JA_PLURAL)
+    # msgstr[0] is the only form: it renders "%(count)s files", so %(count)s belongs there
+    assert [(s["source"], _checks(s)) for s in segs] == [
+        ("%(count)s files were deleted.", []),
+        ("%(count)s folders were moved.", ["placeholder_mismatch"]),
+    ]
+    assert 'msgstr[0] "フォルダを移動しました。"' in cleaned
