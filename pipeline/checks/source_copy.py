@@ -54,8 +54,15 @@ class SourceCopy(SegmentCheck):
         s, t = _key(src), _key(row["target"])
         if len(s) < cfg.min_chars or not t:
             return []
-        if len(_key(translatable(src))) < cfg.min_chars:
+        s_text = _key(translatable(src))
+        if len(s_text) < cfg.min_chars:
             return []  # names, code, placeholders, URLs: copied as they should be
+        # Compare what a translator translates: a target that keeps only the source's class or
+        # product name ("环境变量 EnvironmentVariables" -> "EnvironmentVariables") copies a name,
+        # not the text.
+        s, t = s_text, _key(translatable(row["target"]))
+        if not t:
+            return []
         src_scripts = set(language_scripts(row["src_lang"])) if row["src_lang"] else set()
         if src_scripts and not src_scripts & set(script_counts(src)):
             # The source is not in its language ("secret key" among Chinese msgids): it is

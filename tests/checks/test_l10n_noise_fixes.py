@@ -181,3 +181,26 @@ def test_latin_words_in_chinese_count_as_words_not_letters():
         tgt_lang="en",
     )
     assert fl == []  # 4 words for 10 units: 0.4, within 2.2x of 0.62
+
+
+def test_a_target_keeping_only_the_sources_name_is_no_copy():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    assert (
+        flags_of(
+            "source_copy", "EnvironmentVariables", source="环境变量 EnvironmentVariables", **kw
+        )
+        == []
+    )
+    assert (
+        flags_of("source_copy", "Constance模块", source="constance", src_lang="en", tgt_lang="zh")
+        == []
+    )
+    # the text itself copied is still a copy, names or not
+    copied = flags_of(
+        "source_copy",
+        "This value is not a valid week.",
+        source="This value is not a valid week.",
+        src_lang="en",
+        tgt_lang="ja",
+    )
+    assert [f["severity"] for f in copied] == ["critical"]
