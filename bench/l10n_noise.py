@@ -70,8 +70,8 @@ def _units(path: Path) -> list[tuple[str, str, str]]:
     for u in store.units:
         # XLIFF units without approved="yes" count as fuzzy for translate-toolkit: every unit
         # with a target is a translation here
-        if u.isheader() or not str(u.target or "").strip():
-            continue
+        if u.isheader() or u.isobsolete() or not str(u.target or "").strip():
+            continue  # obsolete (#~) PO entries are not used by the program, nor read by us
         out.append((u.getid(), str(u.source), str(u.target)))
     return out
 
@@ -85,7 +85,7 @@ def _pofilter(path: Path, tgt: str) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         if out.exists():
             for u in factory.getobject(str(out)).units:
-                if u.isheader():
+                if u.isheader() or u.isobsolete():
                     continue
                 notes = u.getnotes("translator") if path.suffix == ".po" else u.getnotes()
                 tests = [
