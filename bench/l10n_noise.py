@@ -148,7 +148,8 @@ def main() -> int:
         for lab in map(json.loads, (data / "labels.jsonl").read_text("utf-8").splitlines())
     }
     tot: Counter = Counter()
-    raised: set[tuple[str, str, str, str]] = set()  # (file, source, tool, check) of this run
+    # (file, source, tool, check) of this run -> its most severe flag ("" for pofilter)
+    raised: dict[tuple[str, str, str, str], str] = {}
     ours_by_unit: dict[tuple[str, str], set[str]] = defaultdict(set)
     pairs: Counter = Counter()
     quality: list[float] = []
@@ -169,10 +170,13 @@ def main() -> int:
         pair = f"{re.split('[-_]', src)[0]}-{re.split('[-_]', tgt)[0]}".lower()
         reviewed = sum(1 for s in segs if s["decision"] in ("needs_review", "dropped"))
         for s in segs:
-            checks = {fl["check"] for fl in s["flags"]}
-            ours_by_unit[(f.name, s["source"])] |= checks
-            for c in checks:
-                raised.add((f.name, s["source"], "mtclean", c))
+            ours_by_unit[(f.name, s["source"])] |= {fl["check"] for fl in s["flags"]}
+            for fl in s["flags"]:
+                key = (f.name, s["source"], "mtclean", fl["check"])
+                if raised.get(key) != "major" and raised.get(key) != "critical":
+                    raised[key] = fl["severity"]
+                if fl["severity"] == "critical":
+                    raised[key] = "critical"
             if not s["flags"] and s["decision"] == "kept":
                 if s.get("quality") is None:
                     quality_none += 1
@@ -186,7 +190,7 @@ def main() -> int:
                     dump.write(json.dumps(rec, ensure_ascii=False) + "\n")
         for uid, tests in pf.items():
             for t in tests:
-                raised.add((f.name, src_of.get(uid, ""), "pofilter", t))
+                raised[(f.name, src_of.get(uid, ""), "pofilter", t)] = ""
                 if dump:
                     rec = {"file": f.name, "id": src_of.get(uid, ""), "tool": "pofilter"}
                     rec |= {"check": t, "target": dict((u, tg) for u, _, tg in units).get(uid)}
@@ -222,7 +226,7 @@ def main() -> int:
     return 0
 
 
-def _precision(labels: dict, raised: set) -> None:
+def _precision(labels: dict, raised: dict) -> None:
     """Per-check precision over the labelled flags this run raises, and overall: the labelled
     sample is stratified by check (every flag of a rare check, a random share of a frequent
     one), so the overall figure weights each check's precision by the flags it raised."""
@@ -260,6 +264,14 @@ def _precision(labels: dict, raised: set) -> None:
             f"{allc[True] / max(1, n):.2f}; weighted by flags raised in the labelled checks: "
             f"{weighted / max(1.0, weight):.2f}{target}"
         )
+    severe: Counter = Counter(
+        lab["label"] for key, lab in labels.items() if raised.get(key) in ("major", "critical")
+    )
+    n = severe[True] + severe[False]
+    print(
+        f"  mtclean  major/critical flags (they send a unit to review): {severe[True]}/{n} "
+        f"precision {severe[True] / max(1, n):.2f}"
+    )
     unlabelled = {k: v for k, v in n_raised.items() if k[0] == "mtclean" and k not in per}
     if unlabelled:
         print(f"  mtclean checks with no label: {dict(unlabelled)}")

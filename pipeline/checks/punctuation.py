@@ -38,7 +38,8 @@ _CLASS = {
     "、": "comma",
     "…": "ellipsis",
 }
-_CLOSERS = "\"'”’»」』)）]】》>\u00a0 \t\n"
+_CLOSERS = "\"'`”’»」』)）]】》>\u00a0 \t\n"
+_COMPATIBLE = ({"stop", "ellipsis"}, {"stop", "excl"}, {"comma", "colon"})
 
 
 def ending(text: str) -> tuple[str, int]:
@@ -68,8 +69,10 @@ class EndPunctuation(SegmentCheck):
         te, at = ending(tgt)
         if se == te or (not se and te != "quest"):
             return []
-        # A colon ending a label, or a stop after an abbreviation: too weak alone.
-        if {se, te} <= {"", "colon"} or {se, te} == {"stop", "ellipsis"}:
+        # A colon ending a label, or a stop after an abbreviation: too weak alone. A stop and an
+        # exclamation both end a sentence (languages differ in how loud a notice is), a comma and
+        # a colon both say more follows ("接口异常，" -> "API error:").
+        if {se, te} <= {"", "colon"} or {se, te} in _COMPATIBLE:
             return []
         end = at + (1 if te and te != "ellipsis" else len(tgt.rstrip(_CLOSERS)) - at)
         return [

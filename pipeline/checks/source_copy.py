@@ -73,8 +73,9 @@ class SourceCopy(SegmentCheck):
             language_scripts(row["tgt_lang"])
         ):
             # Same script (en->de): a copied UI term or cognate is often right ("Status",
-            # "Templates (%s gerendert)"): an exact copy is a minor finding, a near copy none.
-            if s != t:
+            # "Templates (%s gerendert)"): an exact copy of several words is a minor finding;
+            # a near copy ("URL name" -> "URL-Name") or one word ("date", "config") is none.
+            if src.strip() != row["target"].strip() or len(src.split()) < 2:
                 return []
             return [
                 make_flag(

@@ -204,3 +204,57 @@ def test_a_target_keeping_only_the_sources_name_is_no_copy():
         tgt_lang="ja",
     )
     assert [f["severity"] for f in copied] == ["critical"]
+
+
+def test_one_target_for_plural_and_spacing_variants_is_consistent():
+    units = [
+        ("シグナル", "Signal"),
+        ("シグナル", "Signals"),
+        ("BK-Net ID", "管控区域 ID"),
+        ("BK-Net ID", "管控区域ID"),
+        ("Signal", "信号"),
+        ("Signale", "信号们"),
+    ]
+    rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("translation_inconsistency", rows)]
+    assert found == [[], [], [], [], [], []]
+    # "Signal" and "Signals" are still two sources: two targets for them are no finding either,
+    # but one source with two targets is
+    rows = [row(t, source="Signals", record=str(i)) for i, t in enumerate(["Signale", "Signals"])]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("translation_inconsistency", rows)]
+    assert found == [[], ["translation_inconsistency"]]
+
+
+def test_class_names_written_with_spaces_are_kept_names():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    assert (
+        flags_of("entity_mismatch", "Common Template", source="公共流程模板 CommonTemplate", **kw)
+        == []
+    )
+    lost = flags_of("entity_mismatch", "Set Attribute", source="集群属性ID", **kw)
+    assert [f["evidence"]["reason"] for f in lost] == ["source name(s) ID missing from the target"]
+
+
+def test_a_stop_for_an_exclamation_and_a_colon_for_a_comma_are_fine():
+    assert (
+        flags_of(
+            "end_punctuation",
+            "Sorry, that word is not allowed here!",
+            source="Watch your words. That word is not allowed here.",
+        )
+        == []
+    )
+    assert flags_of("end_punctuation", "API error:", source="接口异常，") == []
+    assert flags_of("end_punctuation", "Separated by `,`", source="默认使用 ,") == []
+
+
+def test_same_script_copies_of_one_word_or_with_changed_spelling_are_fine():
+    kw = {"src_lang": "en", "tgt_lang": "fr"}
+    assert flags_of("source_copy", "date", source="date", **kw) == []
+    assert (
+        flags_of("source_copy", "URL-Name", source="URL name", src_lang="en", tgt_lang="de") == []
+    )
+    fl = flags_of(
+        "source_copy", "Read committed", source="Read committed", src_lang="en", tgt_lang="de"
+    )
+    assert [f["severity"] for f in fl] == ["minor"]
