@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 MIRROR=${MIRROR:-/work/.mirror}
 tab="$(printf '\t')"
 status=0
-tail -n +2 PROVENANCE.tsv | while IFS="$tab" read -r repo commit path licence local langs note; do
+# (a here-document, not a pipe: the loop runs in this shell, so $status survives it)
+while IFS="$tab" read -r repo commit path licence local langs note; do
     g="$MIRROR/$(echo "$repo" | tr / +)/repo"
     [ -d "$g/.git" ] && g="$g/.git"
     out="files/$(basename "$local")"
@@ -29,6 +30,8 @@ tail -n +2 PROVENANCE.tsv | while IFS="$tab" read -r repo commit path licence lo
         status=1
     fi
     mv "$tmp" "$out"
-done
+done <<EOF
+$(tail -n +2 PROVENANCE.tsv)
+EOF
 echo "corpus in $(pwd)/files"
 exit $status
