@@ -222,7 +222,7 @@ def main() -> int:
         )
     print(f"rows skipped as pair not supported, per check: {dict(skipped)}")
     _precision(labels, raised)
-    _recall(labels, ours_by_unit)
+    _recall(labels, ours_by_unit, raised)
     return 0
 
 
@@ -277,12 +277,16 @@ def _precision(labels: dict, raised: dict) -> None:
         print(f"  mtclean checks with no label: {dict(unlabelled)}")
 
 
-def _recall(labels: dict, ours_by_unit: dict) -> None:
-    """Of pofilter's formal findings judged real, the share mtclean flags with a formal check."""
+def _recall(labels: dict, ours_by_unit: dict, raised: dict) -> None:
+    """Of pofilter's formal findings in this run judged real, the share mtclean flags with a
+    formal check."""
     real_pf = {
         (lab["file"], lab["id"])
-        for lab in labels.values()
-        if lab["tool"] == "pofilter" and lab["label"] and lab["check"] in PF_FORMAL
+        for key, lab in labels.items()
+        if lab["tool"] == "pofilter"
+        and lab["label"]
+        and lab["check"] in PF_FORMAL
+        and key in raised
     }
     hit = sum(1 for k in real_pf if ours_by_unit.get(k, set()) & OURS_FORMAL)
     print(

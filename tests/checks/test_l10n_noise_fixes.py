@@ -258,3 +258,11 @@ def test_same_script_copies_of_one_word_or_with_changed_spelling_are_fine():
         "source_copy", "Read committed", source="Read committed", src_lang="en", tgt_lang="de"
     )
     assert [f["severity"] for f in fl] == ["minor"]
+
+
+def test_a_doubled_numeral_is_an_adverb_not_a_number():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    target = "Must correspond one to one with the inner IPs"
+    assert flags_of("number_mismatch", target, source="需与内网IP一一对应", **kw) == []
+    lost = flags_of("number_mismatch", "Average load", source="15分钟平均负载", **kw)
+    assert [f["check"] for f in lost] == ["number_mismatch"]
