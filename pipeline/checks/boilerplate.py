@@ -22,6 +22,7 @@ from pipeline.stages.base import Batch, StageConfig, register
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"[^\W\d_\u3400-\u9fff]+")
 
 
 class DuplicateConfig(StageConfig):
@@ -31,6 +32,11 @@ class DuplicateConfig(StageConfig):
     )
     near_threshold: float = Field(0.8, description="word 3-gram Jaccard for a near-duplicate")
     max_shingle_df: int = Field(50, description="shingles in more segments are ignored")
+    min_source_words: int = Field(
+        4,
+        description="bilingual units: one target for different sources shorter than this (in "
+        'words; CJK: characters / 2) is normal ("Yes", "Delete") and not flagged',
+    )
 
 
 def _key(text: str) -> str:
@@ -49,6 +55,22 @@ def _shingles(key: str) -> set[str]:
 def _same_source(a: DocSegment, b: DocSegment) -> bool:
     """Both segments are translations of one repeated source sentence."""
     return bool(a.source and b.source and _key(a.source) == _key(b.source))
+
+
+def _source_words(text: str) -> float:
+    """Words of a source, counting two CJK characters as one word."""
+    return len(_WORDS.findall(text)) + len(_CJK.findall(text)) / 2
+
+
+def _variant_sources(a: DocSegment, b: DocSegment) -> bool:
+    """The two sources are one message in two forms ("constance" / "Constance" / "constances",
+    "Save" / "Save..."): the same words after folding case, punctuation and a plural -s. Sources
+    that differ in a word ("明天" / "后天") are different messages even when nearly equal."""
+
+    def words(text: str) -> list[str]:
+        return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _key(text).split()]
+
+    return words(a.source or "") == words(b.source or "")
 
 
 @register
@@ -72,6 +94,19 @@ class Duplicate(DocCheck):
             first = exact.get(key)
             if first is not None and (_same_source(seg, first) or same_unit(seg, first)):
                 continue  # the source repeats too: a faithful repeat, not boilerplate
+            # Bilingual: the question is not boilerplate but whether the target says what both
+            # sources say. Short UI strings and variants of one message share targets
+            # legitimately; a long message whose target repeats another one's is worth a look
+            # (a copied translation loses what the source adds).
+            if (
+                first is not None
+                and seg.source
+                and first.source
+                and (
+                    _source_words(seg.source) < cfg.min_source_words or _variant_sources(seg, first)
+                )
+            ):
+                continue
             if first is not None:
                 flags.setdefault((seg.file, seg.seq), []).append(
                     make_flag(
@@ -88,6 +123,8 @@ class Duplicate(DocCheck):
                 )
                 continue
             exact[key] = seg
+            if seg.source:
+                continue  # near-duplicate targets of different sources: templates, not repeats
             sh = _shingles(key)
             hits: dict[int, int] = {}
             for h in sh:
@@ -153,6 +190,9 @@ class KeywordTail(SegmentCheck):
         items = [i.strip() for i in re.split(r"[|｜]", m.group()) if i.strip()]
         if any(len(i.split()) > self.config.max_item_words for i in items):  # type: ignore
             return []
+        source = row.get("source") or ""
+        if items and source.rstrip().endswith(items[-1]):
+            return []  # the source has the same tail: a faithful translation of a keyed message
         return [
             make_flag(
                 self.name,

@@ -22,6 +22,9 @@ _ENTITY = re.compile(
 )
 
 
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
 class EntityMismatchConfig(StageConfig):
     min_chars: int = Field(2, description="shorter tokens are not checked")
 
@@ -46,10 +49,16 @@ class EntityMismatch(SegmentCheck):
         if src.isascii():
             return []
         target = row["target"].casefold()
+        # "CommonTemplate" written "Common Template", "WechatWork" as "Wechat Work": the same
+        # name with separators, so names are also looked up without spaces, hyphens, underscores.
+        joined = _SEPARATORS.sub("", target)
         missing = []
         for m in _ENTITY.finditer(src):
             name = m.group().rstrip(".")
-            if len(name) >= self.config.min_chars and name.casefold() not in target:  # type: ignore
+            folded = name.casefold()
+            if len(name) < self.config.min_chars:  # type: ignore[attr-defined]
+                continue
+            if folded not in target and _SEPARATORS.sub("", folded) not in joined:
                 missing.append(name)
         if not missing:
             return []

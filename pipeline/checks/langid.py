@@ -30,10 +30,18 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Tokens that are not language: strftime fields, code (snake_case, camelCase, with digits),
 # acronyms and units (CSS, GB, km/h), HTML tags.
+# Boundaries are ASCII ones: in "URL名" or "Constance模块" the Latin word ends where the CJK
+# text starts, although both are \w.
+_A = "A-Za-z0-9_"
 _NOT_LANGUAGE = re.compile(
-    r"%[A-Za-z]|</?[A-Za-z][^<>]*>|\b\w*[\d_]\w*\b|\b[A-Z]{2,}s?\b|\b[a-z]+[A-Z]\w*\b"
+    rf"%[A-Za-z]|</?[A-Za-z][^<>]*>|(?<![{_A}])[{_A}]*[\d_][{_A}]*(?![{_A}])"
+    rf"|(?<![{_A}])[A-Z]{{2,}}s?(?![{_A}])|(?<![{_A}])[a-z]+[A-Z][{_A}]*"
 )
-_LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.+#-]*")
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’.+#-]*")
+# In a CJK target, a run of one or two Latin words between CJK text is a name or a term kept in
+# its own script ("Constance模块", "通过 Amazon S3 上传"); three or more are a sentence.
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.+#-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’.+#-]*)*")
+_CJK_LANGS = frozenset({"zh", "ja", "ko"})
 
 
 def discount(text: str, source: str | None) -> str:
@@ -61,7 +69,9 @@ def discount(text: str, source: str | None) -> str:
 class LanguageIdConfig(StageConfig):
     min_letters: int = Field(4, description="fewer letters than this: not judged (names, numbers)")
     min_words_for_model: int = Field(
-        5, description="Latin text shorter than this is not sent to langdetect"
+        8,
+        description="Latin text shorter than this is not sent to langdetect (it calls short "
+        "English UI strings Catalan or French with p=1.00)",
     )
     english_function_share: float = Field(
         0.12, description="share of English function words that settles a text as English"
@@ -118,6 +128,8 @@ class LanguageId(SegmentCheck):
         text, lang = row["target"], base_language(row["tgt_lang"])
         # Placeholders, code, URLs and names kept from the source are no language: judge the rest.
         text = discount(text, row.get("source"))
+        if lang in _CJK_LANGS:
+            text = _LATIN_RUN.sub(lambda m: m.group() if len(m.group().split()) >= 3 else " ", text)
         counts = script_counts(text)
         letters = sum(counts.values())
         if letters < cfg.min_letters:

@@ -23,10 +23,19 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CHAR = re.compile(r"\w", re.UNICODE)
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z0-9_]+")
+
+
 def length_units(text: str, lang: str) -> int:
-    """Characters (word characters only) for unspaced languages, words for the rest."""
-    pattern = _CHAR if base_language(lang) in UNSPACED else _WORD
-    return len(pattern.findall(text))
+    """Characters (word characters only) for unspaced languages, words for the rest.
+
+    In unspaced text a Latin word or number ("NodeInInstanceAttrLabel", "CMDB", "2G") is one
+    word of the other language, not one unit per letter: it counts as two units, about a
+    two-character Chinese word."""
+    if base_language(lang) not in UNSPACED:
+        return len(_WORD.findall(text))
+    latin = _LATIN_RUN.findall(text)
+    return len(_CHAR.findall(text)) - sum(map(len, latin)) + 2 * len(latin)
 
 
 class LengthRatioConfig(StageConfig):

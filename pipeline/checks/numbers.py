@@ -185,7 +185,10 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
         kind = "approx" if m.group(2) or m.group(4) else "exact"
         found.append((value, m.group(), "times" if m.group(5) else kind))
     for m in _CN_NUM.finditer(text):
-        v = parse_chinese_numeral(m.group())
+        g = m.group()
+        if len(g) == 2 and g[0] == g[1] and g[0] in "一两":
+            continue  # 一一对应 (one-to-one), 两两 (in pairs): a doubled numeral is an adverb
+        v = parse_chinese_numeral(g)
         if v is None:
             continue
         if _CN_RANGE.match(m.group()):  # a range is approximate; its first number stands for it

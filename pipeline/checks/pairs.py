@@ -7,6 +7,8 @@ not judge skips the row and counts it (``skipped_pair`` in the check's stats in 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pipeline.text.scripts import base_language, language_scripts
 
 SUPPORT: dict[str, tuple[str, str]] = {
@@ -42,3 +44,25 @@ def cased(lang: str | None) -> bool:
 
 def pair(src_lang: str | None, tgt_lang: str | None) -> str:
     return f"{base_language(src_lang) or '?'}-{base_language(tgt_lang) or '?'}"
+
+
+def token_diff(
+    source: list[tuple[str, int, int]], target: list[tuple[str, int, int]]
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    """What the target lost and added, comparing tokens as multisets.
+
+    ``source`` and ``target`` are ``(normalised token, start, end)``. Returns ``missing``:
+    ``(token, how many)`` for tokens of the source the target has fewer of (in source order), and
+    ``added``: ``(token, start, end)`` for each surplus occurrence in the target (the first ones,
+    in target order), so that a flag can point at its span.
+    """
+    s_count = Counter(t[0] for t in source)
+    t_count = Counter(t[0] for t in target)
+    missing = list((s_count - t_count).items())
+    extra = t_count - s_count
+    added = []
+    for token, start, end in target:
+        if extra.get(token, 0) > 0:
+            extra[token] -= 1
+            added.append((token, start, end))
+    return missing, added

@@ -11,10 +11,10 @@ A literal ``%%`` and a percent sign before a space ("50 % of") are not placehold
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from pipeline.checks.base import Row, SegmentCheck
+from pipeline.checks.pairs import token_diff
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
@@ -64,35 +64,25 @@ class PlaceholderMismatch(SegmentCheck):
         sp, tp = placeholders(src), placeholders(tgt)
         if not sp and not tp:
             return []
-        s_count, t_count = Counter(p[0] for p in sp), Counter(p[0] for p in tp)
-        flags = []
-        for token, n in (s_count - t_count).items():
-            flags.append(
-                make_flag(
-                    self.name,
-                    "major",
-                    1.0,
-                    f"placeholder {token} of the source missing" + (f" ({n}x)" if n > 1 else ""),
-                    None,
-                    None,
-                    token,
-                )
+        missing, added = token_diff([p[:3] for p in sp], [p[:3] for p in tp])
+        flags = [
+            make_flag(
+                self.name,
+                "major",
+                1.0,
+                f"placeholder {token} of the source missing" + (f" ({n}x)" if n > 1 else ""),
+                None,
+                None,
+                token,
             )
-        extra = t_count - s_count
-        for token, start, end, _ in tp:
-            if extra.get(token, 0) > 0:
-                extra[token] -= 1
-                flags.append(
-                    make_flag(
-                        self.name,
-                        "major",
-                        1.0,
-                        f"placeholder {token} not in the source",
-                        start,
-                        end,
-                        token,
-                    )
-                )
+            for token, n in missing
+        ]
+        flags += [
+            make_flag(
+                self.name, "major", 1.0, f"placeholder {token} not in the source", a, b, token
+            )
+            for token, a, b in added
+        ]
         if not flags:
             s_seq = [p[0] for p in sp if p[3] == "printf" and "$" not in p[0] and "(" not in p[0]]
             t_seq = [p for p in tp if p[3] == "printf" and "$" not in p[0] and "(" not in p[0]]

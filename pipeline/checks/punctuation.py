@@ -5,6 +5,11 @@ Punctuation is compared by its function, so a language's own forms count as equa
 ``…``/``...``/``……`` are one ellipsis. A source ending in a full stop whose target ends in a
 letter (or the reverse) is flagged; a target that only adds or drops closing quotes or brackets
 is compared by what stands before them. CJK targets of one word or less are not judged (labels).
+A source without final punctuation is judged only against a question mark the target adds (it
+changes the meaning): translators end a sentence-like label with their language's stop ("Please
+correct the error below" -> "Veuillez corriger l'erreur suivante."), or the text ends in a
+character it names ("separated with ,"); what a target must keep is the punctuation the source
+has.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ _CLASS = {
     "、": "comma",
     "…": "ellipsis",
 }
-_CLOSERS = "\"'”’»」』)）]】》>\u00a0 \t\n"
+_CLOSERS = "\"'`”’»」』)）]】》>\u00a0 \t\n"
+_COMPATIBLE = ({"stop", "ellipsis"}, {"stop", "excl"}, {"comma", "colon"})
 
 
 def ending(text: str) -> tuple[str, int]:
@@ -61,10 +67,12 @@ class EndPunctuation(SegmentCheck):
             return []
         se, _ = ending(src)
         te, at = ending(tgt)
-        if se == te:
+        if se == te or (not se and te != "quest"):
             return []
-        # A colon ending a label, or a stop after an abbreviation: too weak alone.
-        if {se, te} <= {"", "colon"} or {se, te} == {"stop", "ellipsis"}:
+        # A colon ending a label, or a stop after an abbreviation: too weak alone. A stop and an
+        # exclamation both end a sentence (languages differ in how loud a notice is), a comma and
+        # a colon both say more follows ("接口异常，" -> "API error:").
+        if {se, te} <= {"", "colon"} or {se, te} in _COMPATIBLE:
             return []
         end = at + (1 if te and te != "ellipsis" else len(tgt.rstrip(_CLOSERS)) - at)
         return [

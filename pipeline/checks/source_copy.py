@@ -11,7 +11,7 @@ from pydantic import Field
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
-from pipeline.text.scripts import base_language, language_scripts
+from pipeline.text.scripts import base_language, language_scripts, script_counts
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -54,14 +54,28 @@ class SourceCopy(SegmentCheck):
         s, t = _key(src), _key(row["target"])
         if len(s) < cfg.min_chars or not t:
             return []
-        if len(_key(translatable(src))) < cfg.min_chars:
+        s_text = _key(translatable(src))
+        if len(s_text) < cfg.min_chars:
             return []  # names, code, placeholders, URLs: copied as they should be
+        # Compare what a translator translates: a target that keeps only the source's class or
+        # product name ("环境变量 EnvironmentVariables" -> "EnvironmentVariables") copies a name,
+        # not the text.
+        s, t = s_text, _key(translatable(row["target"]))
+        if not t:
+            return []
+        src_scripts = set(language_scripts(row["src_lang"])) if row["src_lang"] else set()
+        if src_scripts and not src_scripts & set(script_counts(src)):
+            # The source is not in its language ("secret key" among Chinese msgids): it is
+            # already in the target's language, and a copy is the translation.
+            self.count("skipped_source_not_in_source_language")
+            return []
         if row["src_lang"] and set(language_scripts(row["src_lang"])) & set(
             language_scripts(row["tgt_lang"])
         ):
             # Same script (en->de): a copied UI term or cognate is often right ("Status",
-            # "Templates (%s gerendert)"): an exact copy is a minor finding, a near copy none.
-            if s != t:
+            # "Templates (%s gerendert)"): an exact copy of several words is a minor finding;
+            # a near copy ("URL name" -> "URL-Name") or one word ("date", "config") is none.
+            if src.strip() != row["target"].strip() or len(src.split()) < 2:
                 return []
             return [
                 make_flag(

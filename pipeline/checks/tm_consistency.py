@@ -21,10 +21,19 @@ from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
 _FOLD = re.compile(r"[\s&_~.…:：。!！?？]+")
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\u3040-\u30ff])\s+|\s+(?=[\u3400-\u9fff\u3040-\u30ff])")
 
 
-def _key(text: str) -> str:
-    return _FOLD.sub(" ", text.casefold()).strip()
+def _key(text: str, plural: bool = False) -> str:
+    """Case, punctuation and accelerators folded; spaces next to CJK dropped ("管控区域 ID" is
+    "管控区域ID"). With ``plural``, an English plural -s is dropped too: sources "Signal" and
+    "Signals" are one message to a target language without plural forms."""
+    key = _CJK_SPACE.sub("", _FOLD.sub(" ", text.casefold()).strip())
+    if not plural:
+        return key
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and w.isascii() else w for w in key.split()
+    )
 
 
 class TranslationInconsistencyConfig(StageConfig):
@@ -55,15 +64,17 @@ class TranslationInconsistency(DocCheck):
         for members in groups.values():
             if len(members) < 2:
                 continue
-            forms = Counter(_key(other(s)) for s in members)
+            # one target for "Signal" and "Signals" is no inconsistency; two targets are
+            fold = what == "target"
+            forms = Counter(_key(other(s), fold) for s in members)
             if len(forms) < 2:
                 continue
             top = forms.most_common(1)[0][0]
-            first = next(s for s in members if _key(other(s)) == top)
+            first = next(s for s in members if _key(other(s), fold) == top)
             the_other = "is translated as" if what == "source" else "translates"
             for s in members:
-                if _key(other(s)) == top or any(
-                    same_unit(s, m) for m in members if m is not s and _key(other(m)) == top
+                if _key(other(s), fold) == top or any(
+                    same_unit(s, m) for m in members if m is not s and _key(other(m), fold) == top
                 ):
                     continue
                 flags.setdefault((s.file, s.seq), []).append(

@@ -81,7 +81,9 @@ class Truncation(SegmentCheck):
         m = _LAST_WORD.search(text)
         last = m.group(1).lower() if m else ""
         english = base_language(row.get("tgt_lang")) in ("en", "")
-        if english and last in DANGLING and len(words) >= 2:
+        if not english:
+            self.count("skipped_pair_dangling_words")  # the word list is English
+        elif last in DANGLING and len(words) >= 2:
             return [make_flag(self.name, "major", 1.0, f"ends with {last!r}, mid-sentence", *ev)]
         if not row["line_first"] and len(words) >= cfg.min_words:
             return [

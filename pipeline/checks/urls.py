@@ -9,10 +9,10 @@ is not part of a URL.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from pipeline.checks.base import Row, SegmentCheck
+from pipeline.checks.pairs import token_diff
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
@@ -49,19 +49,14 @@ class UrlMismatch(SegmentCheck):
         sl, tl = locators(src), locators(tgt)
         if not sl and not tl:
             return []
-        sc, tc = Counter(x[0] for x in sl), Counter(x[0] for x in tl)
         kinds = {x[0]: x[3] for x in sl + tl}
+        missing, added = token_diff([x[:3] for x in sl], [x[:3] for x in tl])
         flags = [
             make_flag(self.name, "major", 1.0, f"{kinds[s]} {s} of the source missing", text=s)
-            for s in sc - tc
+            for s, _ in missing
         ]
-        extra = tc - sc
-        for s, start, end, kind in tl:
-            if extra.get(s, 0) > 0:
-                extra[s] -= 1
-                flags.append(
-                    make_flag(
-                        self.name, "major", 0.9, f"{kind} {s} not in the source", start, end, s
-                    )
-                )
+        flags += [
+            make_flag(self.name, "major", 0.9, f"{kinds[s]} {s} not in the source", a, b, s)
+            for s, a, b in added
+        ]
         return flags

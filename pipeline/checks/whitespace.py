@@ -50,12 +50,16 @@ class WhitespaceMismatch(SegmentCheck):
         for where, pat in (("start", _LEAD), ("end", _TRAIL)):
             s_ws, t_m = pat.search(src).group(), pat.search(tgt)  # type: ignore[union-attr]
             t_ws = t_m.group()  # type: ignore[union-attr]
-            if _kinds(s_ws, cjk) != _kinds(t_ws, cjk):
+            sk, tk = _kinds(s_ws, cjk), _kinds(t_ws, cjk)
+            if sk != tk:
                 at = t_m.start() if where == "end" else 0  # type: ignore[union-attr]
+                # A space only the target has is cosmetic; a newline, a tab, or a space the
+                # source has (the program concatenates it) lost or added changes the output.
+                added_space = tk.replace(" ", "") == sk and " " not in sk
                 flags.append(
                     make_flag(
                         self.name,
-                        "major",
+                        "minor" if added_space else "major",
                         1.0,
                         f"source has {_show(s_ws)} at the {where}, target {_show(t_ws)}",
                         at,

@@ -158,7 +158,9 @@ class Po(TranslationMemoryFormat):
                     tt=tt,
                     span=(block.start, block.end),
                     line=lines.line(block.start),
-                    source=sources[min(k, len(sources) - 1)],
+                    # One form for every number (nplurals=1: ja, zh, ko...): msgstr[0] renders
+                    # msgid_plural as well, so its source is the general, plural one.
+                    source=sources[-1] if len(blocks) == 1 else sources[min(k, len(sources) - 1)],
                     src_lang=file_src,
                     tgt_lang=file_tgt or tgt_lang,
                     seen=seen,
@@ -180,12 +182,13 @@ _NAME_LANG = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 
 
 def language_from_name(path: str) -> str | None:
-    """``zh_TW.po`` -> ``zh-TW``; also ``locale/zh_TW/LC_MESSAGES/app.po``; None otherwise."""
+    """``zh_TW.po`` -> ``zh-TW``; also ``locale/zh_TW/LC_MESSAGES/app.po`` and ``app.zh_TW.po``
+    (a domain before the language, as in ``validators.ja.xlf``); None otherwise."""
     import langcodes
 
     parts = re.split(r"[\\/]", path)
     stem = re.sub(r"\.(?:po|pot)(?:\.(?:gz|bz2|xz))?$", "", parts[-1])
-    candidates = [stem]
+    candidates = [stem, stem.rsplit(".", 1)[-1]] if "." in stem else [stem]
     if len(parts) >= 3 and parts[-2] == "LC_MESSAGES":
         candidates = [parts[-3]]  # the folder names the language; the stem is the domain
     for cand in candidates:

@@ -19,8 +19,10 @@ def test_fullwidth_stop_equals_stop():
 def test_stop_lost_has_a_span():
     fl = flags_of("end_punctuation", "文件已保存", source="The file was saved.")
     assert fl[0]["evidence"]["reason"] == "source ends with stop, target with no punctuation"
-    fl = flags_of("end_punctuation", "Fertig!", source="Done")
-    assert fl[0]["evidence"]["text"] == "!"
+    # a question the source does not ask changes the meaning (an added stop or "!" does not)
+    fl = flags_of("end_punctuation", "Fertig?", source="Done")
+    assert fl[0]["evidence"]["text"] == "?"
+    assert flags_of("end_punctuation", "Fertig!", source="Done") == []
 
 
 def test_label_colon_is_not_judged():

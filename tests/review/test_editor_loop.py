@@ -30,14 +30,15 @@ msgstr "Checkout checkout"
 msgid "老城的每个摊位上，游客都要糟鱼。"
 msgstr "At every stall in the old town visitors ask for bad fish."
 
-msgid "nginx"
-msgstr "nginx"
+msgid "轻应用 AppMaker"
+msgstr "Mini-APP"
 
 msgid "点击<b>保存</b>以保存 %s。"
 msgstr "Click <b>Save</b> to save %s."
 """
 
 OFFICIALS = "喀什的官员访问了乌鲁木齐。"
+APP = "轻应用 AppMaker"
 FISH = "老城的每个摊位上，游客都要糟鱼。"
 
 
@@ -56,14 +57,15 @@ def test_run_review_apply_export_rerun_and_regress(browser, tmp_path):
     assert cli("run", "news.po", "--out", "run1", "-q", "--glossary", glossary).returncode == 0
     run1 = tmp_path / "run1"
     by = {s["record"]: s for s in read_jsonl(run1 / "segments.jsonl")}
-    # A lowercase name: a false alarm (a capitalised one, GitHub, is no longer flagged at all).
-    assert [f["check"] for f in by["nginx"]["flags"]] == ["source_copy"]
+    # A class name rendered by the product's English name: a false alarm (a name copied from a
+    # source that is not Chinese, "nginx", is no longer flagged at all).
+    assert [f["check"] for f in by[APP]["flags"]] == ["entity_mismatch"]
     assert "Wulumuqi" in by[OFFICIALS]["target"]  # a name no termbase knows yet
     assert cli("review", "run1").returncode == 0
 
     # 2. review in the browser
     page, errors = open_page(browser, run1, accept_downloads=True)
-    github, _ = card_of(page, run1, "nginx")
+    github, _ = card_of(page, run1, APP)
     github.locator("[data-role=flag] [data-action=reject]").click()  # "False alarm"
     officials, _ = card_of(page, run1, OFFICIALS)
     officials.locator("[data-action=edit]").click()
@@ -98,7 +100,7 @@ def test_run_review_apply_export_rerun_and_regress(browser, tmp_path):
     )
     assert check.returncode == 0, check.stderr
     sup = [json.loads(x) for x in (run1 / "suppressions.jsonl").read_text("utf-8").splitlines()]
-    assert [(e["record"], e["check"]) for e in sup] == [("nginx", "source_copy")]
+    assert [(e["record"], e["check"]) for e in sup] == [(APP, "entity_mismatch")]
 
     # 4. export terms (and the decisions as gold labels)
     r = cli(
@@ -123,7 +125,7 @@ def test_run_review_apply_export_rerun_and_regress(browser, tmp_path):
         for x in (tmp_path / "editor-gold" / "news.gold.jsonl").read_text().splitlines()
     ]
     labels = {g["id"]: g["gold_garbled"] for g in gold}
-    assert labels == {"nginx": False, OFFICIALS: True, "heading\x04结算": True, FISH: True}
+    assert labels == {APP: False, OFFICIALS: True, "heading\x04结算": True, FISH: True}
 
     # 5. re-run with the suppressions and the new terms
     r = cli(
@@ -141,7 +143,7 @@ def test_run_review_apply_export_rerun_and_regress(browser, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     by2 = {s["record"]: s for s in read_jsonl(tmp_path / "run2" / "segments.jsonl")}
-    assert by2["nginx"]["flags"] == [] and by2["nginx"]["decision"] == "kept"
+    assert by2[APP]["flags"] == [] and by2[APP]["decision"] == "kept"
     assert ("Wulumuqi", "flagged") in {
         (h["match"], h["action"]) for h in by2[OFFICIALS]["glossary"]
     }
