@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -23,6 +24,13 @@ class SourceCopyConfig(StageConfig):
 
 def _key(s: str) -> str:
     return _NOISE.sub("", s.casefold())
+
+
+def _ratio_bound(a: str, b: str) -> float:
+    """An upper bound of ``SequenceMatcher(None, a, b).ratio()`` (its ``quick_ratio``: the
+    characters both share, as a multiset), computed without building the matcher."""
+    common = sum((Counter(a) & Counter(b)).values())
+    return 2.0 * common / (len(a) + len(b))
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.+#-]*")
@@ -100,6 +108,8 @@ class SourceCopy(SegmentCheck):
                     row["target"],
                 )
             ]
+        if _ratio_bound(s, t) < cfg.near_ratio:
+            return []  # not even the shared characters make a near copy (a zh->en pair)
         ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()
         if ratio >= cfg.near_ratio:
             return [

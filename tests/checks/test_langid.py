@@ -66,3 +66,12 @@ def test_cjk_target_with_product_names_placeholders_and_strftime():
     assert lid("cpu package {} temperature", "cpu package {} temperature reading") == []
     fl = lid("Please restart your computer afterwards", "Restart")
     assert [f["severity"] for f in fl] == ["critical"]
+
+
+def test_before_fork_loads_the_langdetect_profiles_for_the_workers_to_share():
+    from langdetect import detector_factory
+
+    detector_factory._factory = None  # as in a fresh driver that has not judged a text yet
+    LanguageId().before_fork()
+    assert detector_factory._factory is not None
+    assert len(detector_factory._factory.langlist) == 55  # every shipped profile

@@ -57,3 +57,10 @@ def test_monolingual_row_is_skipped():
 
 def test_named_printf_may_be_reordered():
     assert _reasons("%(n)d call in %(t).2fms", "%(t).2fms 内 %(n)d 次调用") == []
+
+
+def test_placeholders_skip_text_without_percent_or_brace_and_still_find_both():
+    from pipeline.checks.placeholders import placeholders
+
+    assert placeholders("50 per cent of the plain text") == []
+    assert [t for t, *_ in placeholders("%s and {0}")] == ["%s", "{0}"]

@@ -31,3 +31,14 @@ def test_names_code_urls_placeholders_may_be_copied():
     assert checks_of(
         "source_copy", "Open the file", source="Open the file", src_lang="en", tgt_lang="zh"
     ) == ["source_copy"]
+
+
+def test_ratio_bound_is_the_shared_characters_and_never_below_the_ratio():
+    from difflib import SequenceMatcher
+
+    from pipeline.checks.source_copy import _ratio_bound
+
+    assert _ratio_bound("abcd", "abce") == 0.75  # 3 shared of 8: 2 * 3 / 8
+    assert _ratio_bound("今天天气", "todaysweather") == 0.0
+    for a, b in (("abcd", "dcba"), ("hello world", "world hello"), ("aab", "abb")):
+        assert _ratio_bound(a, b) >= SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -31,3 +31,13 @@ def test_email_and_path():
 
 def test_a_slash_is_not_a_path():
     assert _r("and/or 5 km/h", "und/oder 5 km/h") == []
+
+
+def test_locators_skip_text_without_a_marker_and_still_find_each_kind():
+    from pipeline.checks.urls import locators
+
+    assert locators("A plain sentence, with no link: 50 km, 3.5 m.") == []
+    assert [k for *_, k in locators("www.example.org/a")] == ["url"]
+    assert [k for *_, k in locators("mail me: a.b@example.org")] == ["email"]
+    assert [k for *_, k in locators(r"in C:\Users\me\x.txt")] == ["path"]
+    assert [k for *_, k in locators("see /etc/nginx/nginx.conf")] == ["path"]
