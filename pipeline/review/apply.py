@@ -32,6 +32,7 @@ from pipeline.decisions import remap
 from pipeline.errors import ConfigError, InputError, UsageError
 from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
+from pipeline.readers.tm import TargetText
 from pipeline.records import Record
 from pipeline.registry import STAGES
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
@@ -361,6 +362,10 @@ def rebuild_cleaned(
             mine = [k for k in keys if k in edits]
             if nt is not None and mine:
                 problem = edit_problem(rec, nt)
+                if problem is None and not isinstance(rec.extra, TargetText):
+                    # Plain formats have no source check; what the format cannot hold (a tab
+                    # or line break in a TSV cell) is refused here, as for the run's fixes.
+                    problem = fmt.render_problem(rec, nt)
                 if problem is None:
                     trusted.add(rec.id)
                 else:  # the edit is skipped; the unit gets what it had without it
@@ -370,8 +375,13 @@ def rebuild_cleaned(
             if nt is not None and rec.id not in trusted:
                 problem = fmt.render_problem(rec, nt)
                 if problem is not None:
+                    hint = (
+                        " (keep every inline tag ⟨n⟩ and placeholder)"
+                        if isinstance(rec.extra, TargetText)
+                        else ""
+                    )
                     skipped.extend(
-                        (k, f"{problem} (keep every inline tag ⟨n⟩ and placeholder)")
+                        (k, f"{problem}{hint}")
                         for k, r in zip(keys, rows, strict=True)
                         if texts[k] != r["target"]
                     )

@@ -1,0 +1,106 @@
+"""Reliability, second round (issue 19), the items left after the first pass: each through the
+real entry point (``python -m pipeline ...`` in a subprocess), each a one-line exit 2 (or a
+working run) where the hostile run found a traceback, a hang or silent wrong output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mtclean
+from tests.test_reliability import STRACE, _stopped, one_line
+
+# -- 5. review apply: TSV cells, and the folder lock
+
+
+def _finished_tsv(tmp: Path) -> tuple[Path, Path, str]:
+    """A finished run over a two-row TSV; its input, folder and fingerprint."""
+    src = tmp / "a.tsv"
+    src.write_text("id\ttarget\n1\tThe museum opened today.\n2\tThe shop closed.\n", encoding="utf-8")
+    out = tmp / "o"
+    assert mtclean("run", str(src), "--out", str(out), "-q").returncode == 0
+    fp = json.loads((out / "summary.json").read_text(encoding="utf-8"))["fingerprint"]
+    return src, out, fp
+
+
+def _decisions(tmp: Path, fp: str, edits: dict[str, str]) -> Path:
+    d = tmp / "d.json"
+    d.write_text(json.dumps({"fingerprint": fp, "edits": edits}), encoding="utf-8")
+    return d
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    """The cleaned TSV read back the way the TSV reader reads it: one row a line, cells split
+    on tabs, no quoting."""
+    return [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("bad", ["The museum\topened today.", "The museum\nopened today.", "a\rb"])
+def test_review_apply_never_writes_a_tab_or_line_break_into_a_tsv_cell(tmp_path, bad):
+    src, out, fp = _finished_tsv(tmp_path)
+    d = _decisions(tmp_path, fp, {json.dumps([str(src), "1", 0]): bad})
+    proc = mtclean("review", "apply", str(out), str(d))
+    assert proc.returncode == 3, proc  # the edit is skipped and said so; the rest is applied
+    assert "SKIPPED" in proc.stdout and "TSV cell" in proc.stdout, proc.stdout
+    # The cleaned copy still reads back as the same three rows of two cells.
+    assert (out / "cleaned" / "a.tsv").read_bytes() == src.read_bytes()
+    assert _tsv_rows(out / "cleaned" / "a.tsv") == [
+        ["id", "target"],
+        ["1", "The museum opened today."],
+        ["2", "The shop closed."],
+    ]
+
+
+def test_review_apply_tsv_edit_round_trips_through_the_reader(tmp_path):
+    src, out, fp = _finished_tsv(tmp_path)
+    edit = 'The "museum", opened — today.'  # quotes and commas are plain text in TSV
+    d = _decisions(tmp_path, fp, {json.dumps([str(src), "1", 0]): edit})
+    proc = mtclean("review", "apply", str(out), str(d))
+    assert proc.returncode == 0, proc
+    assert _tsv_rows(out / "cleaned" / "a.tsv")[1] == ["1", edit]
+    # A second run over the cleaned copy reads the edit back as the record's target.
+    again = mtclean("run", str(out / "cleaned" / "a.tsv"), "--out", str(tmp_path / "o2"), "-q")
+    assert again.returncode == 0, again.stderr
+    segs = [json.loads(ln) for ln in (tmp_path / "o2" / "segments.jsonl").read_text().splitlines()]
+    assert [s["target"] for s in segs if s["record"] == "1"] == [edit]
+
+
+def test_review_apply_is_refused_while_a_run_holds_the_folder(tmp_path):
+    """A second run into the folder is stopped (SIGSTOP injected at its first rename, when it
+    holds the lock and has not swapped yet); review apply then refuses in one line and leaves
+    cleaned/ alone; the run, continued, completes."""
+    src, out, fp = _finished_tsv(tmp_path)
+    before = (out / "cleaned" / "a.tsv").read_bytes()
+    d = _decisions(tmp_path, fp, {json.dumps([str(src), "1", 0]): "The museum opened."})
+    log = tmp_path / "strace.log"
+    cmd = [STRACE, "-qq", "-o", str(log), "-e", "trace=rename"]
+    cmd += ["-e", "inject=rename:signal=SIGSTOP:when=1"]
+    cmd += [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out)]
+    cmd += ["-q", "-j1", "--overwrite"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        child = 0
+        for _ in range(100_000):  # until the traced python stops (no sleeping on a timer)
+            kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            child = int(kids[0]) if kids else 0
+            if child and log.exists() and "stopped by SIGSTOP" in log.read_text():
+                break
+            os.sched_yield()
+        assert child and _stopped(child), log.read_text()
+        applied = mtclean("review", "apply", str(out), str(d))
+        one_line(applied, 2, str(out), "another mtclean run is writing there")
+        assert (out / "cleaned" / "a.tsv").read_bytes() == before
+        os.kill(child, signal.SIGCONT)
+        _, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    # Once the run is done the same decisions apply (the lock was the only obstacle).
+    assert mtclean("review", "apply", str(out), str(d)).returncode == 0
