@@ -22,7 +22,9 @@ from tests.test_reliability import STRACE, _stopped, one_line
 def _finished_tsv(tmp: Path) -> tuple[Path, Path, str]:
     """A finished run over a two-row TSV; its input, folder and fingerprint."""
     src = tmp / "a.tsv"
-    src.write_text("id\ttarget\n1\tThe museum opened today.\n2\tThe shop closed.\n", encoding="utf-8")
+    src.write_text(
+        "id\ttarget\n1\tThe museum opened today.\n2\tThe shop closed.\n", encoding="utf-8"
+    )
     out = tmp / "o"
     assert mtclean("run", str(src), "--out", str(out), "-q").returncode == 0
     fp = json.loads((out / "summary.json").read_text(encoding="utf-8"))["fingerprint"]
