@@ -106,3 +106,42 @@ def test_review_apply_is_refused_while_a_run_holds_the_folder(tmp_path):
     assert proc.returncode == 0, err
     # Once the run is done the same decisions apply (the lock was the only obstacle).
     assert mtclean("review", "apply", str(out), str(d)).returncode == 0
+
+
+# -- 9./10. the config: stage order, combine weights, languages; refused alike by `mtclean
+# config` and by a run
+
+
+@pytest.mark.parametrize(
+    "toml, needles",
+    [
+        # combine before the check it weighs: garble_score would ignore that check's flags
+        ('[run]\nstages = ["normalize", "combine", "repetition", "decide"]\n', ["'repetition'"]),
+        ('[run]\nstages = ["decide", "normalize", "combine"]\n', ["'normalize'", "'decide'"]),
+        ('[run]\nstages = ["normalize", "score", "retranslate"]\n', ["'retranslate'"]),
+        ("[combine]\nweights = { repetition = -5.0 }\n", ["weights.repetition", "0"]),
+        ("[combine]\nseverity = { minor = inf }\n", ["severity.minor", "finite"]),
+        ('[input]\ntgt_lang = "zz"\n', ["tgt_lang", "'zz'", "BCP 47"]),
+        ('[input]\nsrc_lang = "english"\n', ["src_lang", "'english'", "BCP 47"]),
+    ],
+)
+def test_a_config_a_run_would_misuse_is_refused_by_config_and_run(tmp_path, toml, needles):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    one_line(mtclean("config", "--config", str(cfg)), 2, "c.toml", *needles)
+    src = tmp_path / "a.txt"
+    src.write_text("The museum opened opened today.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    one_line(mtclean("run", str(src), "--out", str(out), "--config", str(cfg)), 2, *needles)
+    assert not (out / "summary.json").exists()
+
+
+def test_a_config_language_is_standardised_like_the_option(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[input]\ntgt_lang = "zh_CN"\nsrc_lang = ""\n', encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("博物馆今天开放。\n", encoding="utf-8")
+    proc = mtclean("run", str(src), "--out", str(tmp_path / "o"), "-q", "--config", str(cfg))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["effective_config"]["input"] == {"src_lang": None, "tgt_lang": "zh-CN"}
