@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -145,3 +146,106 @@ def test_a_config_language_is_standardised_like_the_option(tmp_path):
     assert proc.returncode == 0, proc.stderr
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert summary["effective_config"]["input"] == {"src_lang": None, "tgt_lang": "zh-CN"}
+
+
+# -- 9. a corrupted segments.jsonl or summary.json under review / review apply
+
+
+def _rewrite_jsonl_row(path: Path, n: int, change) -> None:
+    rows = path.read_text(encoding="utf-8").splitlines()
+    row = json.loads(rows[n])
+    change(row)
+    rows[n] = json.dumps(row)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _rewrite_json(path: Path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _truncate(path: Path) -> None:
+    """Cut the file inside its last line (as a full disk or a kill would)."""
+    data = path.read_bytes()
+    path.write_bytes(data[:-40])
+
+
+SEG = "segments.jsonl"
+SUM = "summary.json"
+CORRUPTIONS = {
+    # name: (file, how, what the one line names besides the file)
+    "seg-truncated": (SEG, _truncate, ":2: malformed JSON"),
+    "seg-not-json": (SEG, lambda p: p.write_text("{nope\n"), ":1: malformed JSON"),
+    "seg-not-utf8": (SEG, lambda p: p.write_bytes(p.read_bytes() + b"\xff\n"), ":3: not UTF-8"),
+    "seg-array": (SEG, lambda p: p.write_text(p.read_text() + "[1, 2]\n"), ":3: not a segment"),
+    "seg-empty-object": (SEG, lambda p: p.write_text(p.read_text() + "{}\n"), ":3: not a segment row: record"),
+    "seg-index-string": (
+        SEG,
+        lambda p: _rewrite_jsonl_row(p, 0, lambda r: r.update(index="0")),
+        ":1: not a segment row: index",
+    ),
+    "seg-flags-number": (
+        SEG,
+        lambda p: _rewrite_jsonl_row(p, 1, lambda r: r.update(flags=5)),
+        ":2: not a segment row: flags",
+    ),
+    "seg-hit-missing-keys": (
+        SEG,
+        lambda p: _rewrite_jsonl_row(p, 0, lambda r: r.update(glossary=[{}])),
+        ":1: not a segment row: glossary.0",
+    ),
+    "seg-target-null": (
+        SEG,
+        lambda p: _rewrite_jsonl_row(p, 0, lambda r: r.update(target=None)),
+        ":1: not a segment row: target",
+    ),
+    "sum-truncated": (SUM, _truncate, "unreadable summary"),
+    "sum-deep": (SUM, lambda p: p.write_text("[" * 100_000), "unreadable summary"),
+    "sum-outputs-list": (
+        SUM,
+        lambda p: _rewrite_json(p, lambda d: d.update(outputs=[1])),
+        "outputs",
+    ),
+    "sum-inputs-null": (
+        SUM,
+        lambda p: _rewrite_json(p, lambda d: d.update(inputs=[None])),
+        "inputs.0",
+    ),
+    "sum-effective-config-number": (
+        SUM,
+        lambda p: _rewrite_json(p, lambda d: d.update(effective_config={"input": 5})),
+        "effective_config.input",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("corrupt")
+    _, out, fp = _finished_tsv(tmp)
+    return out, _decisions(tmp, fp, {})
+
+
+@pytest.mark.parametrize("command", ["review", "review apply"])
+@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+def test_a_corrupted_run_folder_is_one_line_naming_the_file(finished_run, tmp_path, case, command):
+    base, decisions = finished_run
+    out = tmp_path / "o"
+    shutil.copytree(base, out)
+    name, corrupt, needle = CORRUPTIONS[case]
+    corrupt(out / name)
+    args = ["review", str(out)] if command == "review" else ["review", "apply", str(out)]
+    args += [] if command == "review" else [str(decisions)]
+    one_line(mtclean(*args), 2, str(out / name), needle)
+
+
+def test_review_apply_refuses_a_summary_without_outputs(finished_run, tmp_path):
+    base, decisions = finished_run
+    out = tmp_path / "o"
+    shutil.copytree(base, out)
+    _rewrite_json(out / SUM, lambda d: d.pop("outputs"))
+    before = (out / "cleaned" / "a.tsv").read_bytes()
+    proc = mtclean("review", "apply", str(out), str(decisions))
+    one_line(proc, 2, str(out / SUM), "'inputs' and 'outputs'")
+    assert (out / "cleaned" / "a.tsv").read_bytes() == before

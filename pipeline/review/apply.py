@@ -330,8 +330,13 @@ def rebuild_cleaned(
     summary = load_summary(out_dir)
     # Inputs as named in segments.jsonl, their absolute paths (so this works from any folder)
     # and their cleaned copies.
-    outputs: dict[str, str] = summary.get("outputs") or {}
-    inputs = list(zip(outputs, summary.get("inputs") or [], outputs.values(), strict=False))
+    outputs: dict[str, str] | None = summary.get("outputs")
+    if outputs is None or len(outputs) != len(summary.get("inputs") or []):
+        raise UsageError(
+            f"{Path(out_dir) / 'summary.json'}: unreadable summary: "
+            "'inputs' and 'outputs' must name the same files"
+        )
+    inputs = list(zip(outputs, summary["inputs"], outputs.values(), strict=True))
     tgt_lang = (summary.get("effective_config") or {}).get("input", {}).get("tgt_lang", "en")
     by_file: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for s in segs:
