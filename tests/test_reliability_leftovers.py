@@ -179,7 +179,11 @@ CORRUPTIONS = {
     "seg-not-json": (SEG, lambda p: p.write_text("{nope\n"), ":1: malformed JSON"),
     "seg-not-utf8": (SEG, lambda p: p.write_bytes(p.read_bytes() + b"\xff\n"), ":3: not UTF-8"),
     "seg-array": (SEG, lambda p: p.write_text(p.read_text() + "[1, 2]\n"), ":3: not a segment"),
-    "seg-empty-object": (SEG, lambda p: p.write_text(p.read_text() + "{}\n"), ":3: not a segment row: record"),
+    "seg-empty-object": (
+        SEG,
+        lambda p: p.write_text(p.read_text() + "{}\n"),
+        ":3: not a segment row: record",
+    ),
     "seg-index-string": (
         SEG,
         lambda p: _rewrite_jsonl_row(p, 0, lambda r: r.update(index="0")),
@@ -249,3 +253,35 @@ def test_review_apply_refuses_a_summary_without_outputs(finished_run, tmp_path):
     proc = mtclean("review", "apply", str(out), str(decisions))
     one_line(proc, 2, str(out / SUM), "'inputs' and 'outputs'")
     assert (out / "cleaned" / "a.tsv").read_bytes() == before
+
+
+# -- 9. a symlink loop in an input folder; a single 10 MiB token
+
+
+def test_a_symlink_loop_in_an_input_folder_is_one_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The museum opened today.\n", encoding="utf-8")
+    (folder / "b.txt").symlink_to("c.txt")
+    (folder / "c.txt").symlink_to("b.txt")
+    out = tmp_path / "o"
+    one_line(mtclean("run", str(folder), "--out", str(out)), 2, "b.txt", "symbolic link loop")
+    # Left out with --exclude, the rest of the folder runs.
+    proc = mtclean("run", str(folder), "--out", str(out), "-q", "--exclude", "[bc].txt")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "cleaned").iterdir()) == ["a.txt"]
+
+
+@pytest.mark.slow
+def test_a_single_10_mib_token_is_cleaned_like_any_record(tmp_path):
+    """Before: the score stage raised MemoryError (wordfreq tokenizing the 10 MiB "word") and
+    the url/e-mail search was quadratic in it; now every stage is linear in a long word."""
+    src = tmp_path / "a.jsonl"
+    token = json.dumps({"id": 1, "target": "a" * (10 << 20)})
+    src.write_text(token + "\n" + json.dumps({"id": 2, "target": "The museum opened.\n"}) + "\n")
+    out = tmp_path / "o"
+    proc = mtclean("run", str(src), "--out", str(out), "-q", "-j1")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "cleaned" / "a.jsonl").read_bytes() == src.read_bytes()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["records"] == {"in": 2, "out": 2, "rejected": 0, "dropped": 0}
