@@ -285,3 +285,31 @@ def test_a_single_10_mib_token_is_cleaned_like_any_record(tmp_path):
     assert (out / "cleaned" / "a.jsonl").read_bytes() == src.read_bytes()
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["records"] == {"in": 2, "out": 2, "rejected": 0, "dropped": 0}
+
+
+# -- 10. input names that take the whole 255 bytes of a file name
+
+
+def test_an_input_name_of_250_bytes_runs_reviews_and_applies(tmp_path):
+    """Before: the temp file beside ``cleaned/<name>`` (``.<name>.XXXXXXXX.tmp``) went over
+    the 255-byte limit, exit 2 'File name too long'. The cleaned copy keeps the input's name
+    (it fits, as the input's does); summary.json maps the input to it."""
+    name = "n" * 246 + ".tsv"  # 250 bytes
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = folder / name
+    src.write_text("id\ttarget\n1\tThe museum opened today.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    for args in ([str(src)], [str(folder)]):  # a file given directly, and found in a folder
+        proc = mtclean("run", *args, "--out", str(out), "-q", "--overwrite")
+        assert proc.returncode == 0, proc.stderr
+        assert (out / "cleaned" / name).read_bytes() == src.read_bytes()
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert list(summary["outputs"].values()) == [f"cleaned/{name}"]
+    assert mtclean("review", str(out)).returncode == 0
+    key = json.loads((out / "segments.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    d = _decisions(tmp_path, summary["fingerprint"], {json.dumps([key["file"], "1", 0]): "Hi."})
+    proc = mtclean("review", "apply", str(out), str(d))
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert (out / "cleaned" / name).read_text(encoding="utf-8") == "id\ttarget\n1\tHi.\n"
+    assert not list(out.rglob("*.tmp"))
