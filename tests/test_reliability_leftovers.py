@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, mtclean
-from tests.test_reliability import STRACE, _stopped, one_line
+from tests.test_reliability import STRACE, _stopped, count_calls, one_line
 
 # -- 5. review apply: TSV cells, and the folder lock
 
@@ -313,3 +313,48 @@ def test_an_input_name_of_250_bytes_runs_reviews_and_applies(tmp_path):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert (out / "cleaned" / name).read_text(encoding="utf-8") == "id\ttarget\n1\tHi.\n"
     assert not list(out.rglob("*.tmp"))
+
+
+# -- 10. a full disk names the file that could not be written
+
+
+@pytest.mark.slow
+def test_a_full_disk_names_the_file_at_every_fsync(tmp_path):
+    """ENOSPC injected (strace) at each fsync of a run in turn, as a full disk reports it on
+    the first write-back: every time one line naming the output file, exit 2, no summary."""
+    src = tmp_path / "a.tsv"
+    src.write_text("id\ttarget\n1\tThe museum opened today.\n2\tEditor: Wang\n", encoding="utf-8")
+    out = tmp_path / "o"
+    n = count_calls("fsync", "run", str(src), "--out", str(tmp_path / "ref"), "-q", "-j1")
+    assert n >= 5
+    for when in range(1, n + 1):
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [STRACE, "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync"]
+        cmd += ["-e", f"inject=fsync:error=ENOSPC:when={when}"]
+        cmd += [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out), "-q", "-j1"]
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, stdin=subprocess.DEVNULL
+        )
+        line = one_line(proc, 2, "No space left on device")
+        assert line.startswith(f"mtclean: error: {out}/"), (when, line)
+        assert not (out / "summary.json").exists()
+
+
+# -- 9./10. UTF-32 named as UTF-32, a TOML config nested too deeply (through the CLI)
+
+
+@pytest.mark.parametrize(
+    "encoding, needle",
+    [("utf-32", "file is UTF-32"), ("utf-32-le", "UTF-32LE"), ("utf-32-be", "UTF-32BE")],
+)
+def test_utf32_input_is_named_utf32(tmp_path, encoding, needle):
+    src = tmp_path / "a.txt"
+    src.write_bytes("Hello there, a longer line.\n".encode(encoding))
+    line = one_line(mtclean("run", str(src), "--out", str(tmp_path / "o")), 2, "a.txt", needle)
+    assert "UTF-16" not in line
+
+
+def test_a_deeply_nested_toml_config_is_one_line(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    one_line(mtclean("config", "--config", str(cfg)), 2, "c.toml", "nested too deeply")

@@ -3,6 +3,7 @@ the destination, so a crash never leaves a half-written output."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -27,6 +28,8 @@ def fit_name(name: str, limit: int = NAME_MAX) -> str:
     return head + tag
 
 
+# What a write can fail with because of the disk, not the data (full, quota, read-only, I/O).
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
 GOLD_SUFFIX = ".gold.jsonl"
 
 
@@ -55,6 +58,12 @@ def atomic_open(path: str | Path, mode: str = "w", fsync: bool = True) -> Iterat
             if fsync:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        if err.filename is None and err.errno in _WRITE_ERRORS:
+            # A write or fsync on an open file names no file: say which output it was.
+            raise OSError(err.errno, err.strerror, str(path)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
