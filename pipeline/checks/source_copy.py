@@ -86,7 +86,11 @@ class SourceCopy(SegmentCheck):
                     row["target"],
                 )
             ]
-        ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()
+        # The length bound and the character-count bound first (difflib's own idiom): the full
+        # ratio is quadratic, minutes for a long target, and is never above either bound.
+        sm = SequenceMatcher(None, s, t, autojunk=False)
+        near = sm.real_quick_ratio() >= cfg.near_ratio and sm.quick_ratio() >= cfg.near_ratio
+        ratio = sm.ratio() if near else 0.0
         if ratio >= cfg.near_ratio:
             return [
                 make_flag(
