@@ -273,12 +273,23 @@ def test_a_symlink_loop_in_an_input_folder_is_one_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_single_10_mib_token_is_cleaned_like_any_record(tmp_path):
-    """Before: the score stage raised MemoryError (wordfreq tokenizing the 10 MiB "word") and
-    the url/e-mail search was quadratic in it; now every stage is linear in a long word."""
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": 1, "target": "a" * (10 << 20)},
+        # 3 Mi Han characters (9 MiB) in an English target, with a source: source_copy compared
+        # them with the quadratic difflib ratio (minutes per 30 K characters)
+        {"id": 1, "source": "博物馆今天开放。" * 100, "target": "博" * (3 << 20)},
+    ],
+    ids=["latin", "han"],
+)
+def test_a_single_10_mib_token_is_cleaned_like_any_record(tmp_path, record):
+    """Before: the score stage raised MemoryError (wordfreq tokenizing the 10 MiB "word"), the
+    url/e-mail search was quadratic in it, and source_copy in a long Han target."""
     src = tmp_path / "a.jsonl"
-    token = json.dumps({"id": 1, "target": "a" * (10 << 20)})
-    src.write_text(token + "\n" + json.dumps({"id": 2, "target": "The museum opened.\n"}) + "\n")
+    token = json.dumps(record, ensure_ascii=False)
+    other = json.dumps({"id": 2, "target": "The museum opened."})
+    src.write_text(token + "\n" + other + "\n", encoding="utf-8")
     out = tmp_path / "o"
     proc = mtclean("run", str(src), "--out", str(out), "-q", "-j1")
     assert proc.returncode == 0, proc.stderr
