@@ -122,6 +122,8 @@ def test_review_apply_is_refused_while_a_run_holds_the_folder(tmp_path):
         ('[run]\nstages = ["normalize", "score", "retranslate"]\n', ["'retranslate'"]),
         ("[combine]\nweights = { repetition = -5.0 }\n", ["weights.repetition", "0"]),
         ("[combine]\nseverity = { minor = inf }\n", ["severity.minor", "finite"]),
+        ("[combine]\nweights = { nope = 0.5 }\n", ["[combine] weights", "unknown check 'nope'"]),
+        ('[decide]\ndrop_checks = ["nope"]\n', ["[decide] drop_checks", "unknown check 'nope'"]),
         ('[input]\ntgt_lang = "zz"\n', ["tgt_lang", "'zz'", "BCP 47"]),
         ('[input]\nsrc_lang = "english"\n', ["src_lang", "'english'", "BCP 47"]),
     ],
