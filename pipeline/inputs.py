@@ -27,8 +27,7 @@ def _resolved(q: Path) -> Path:
         return q.resolve()
     except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop
         raise UsageError(
-            f"{quote_path(str(q))}: symbolic link loop; "
-            "remove it or leave it out with --exclude"
+            f"{quote_path(str(q))}: symbolic link loop; remove it or leave it out with --exclude"
         ) from None
 
 
