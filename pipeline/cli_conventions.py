@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config, config_from_table, load_config
+from pipeline.config import Config, config_from_table, language_tag, load_config
 from pipeline.errors import ConfigError, UsageError
 from pipeline.glossary.termbase import (
     TermbaseError,
@@ -36,13 +36,11 @@ HELP_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 def validate_language(code: str, option: str = "--tgt-lang") -> str:
     """``code`` as a standard BCP 47 tag (``zh_CN`` -> ``zh-CN``); UsageError if it is not one
-    (``zz``, ``english``)."""
-    import langcodes
-
-    tag = code.strip().replace("_", "-")
-    if not tag or not langcodes.tag_is_valid(tag):
-        raise UsageError(f"{option} {code!r}: not a valid BCP 47 language tag (e.g. en, zh-CN)")
-    return str(langcodes.standardize_tag(tag))
+    (``zz``, ``english``). The config file's ``[input]`` languages follow the same rule."""
+    try:
+        return language_tag(code, option)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 # -- checks

@@ -15,7 +15,7 @@ import json
 import os
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pipeline.core.context import ContextSpec
 from pipeline.core.stage import SegmentCheck, Stage
@@ -38,6 +38,14 @@ DEFAULT_STAGES: list[str] = [
 ]
 
 
+def _phase(name: str) -> int | None:
+    """Where ``name`` stands in the run order (the checks share one place, in any order among
+    themselves); None for a stage outside the default list, which may go anywhere."""
+    if name in CHECKS:
+        return DEFAULT_STAGES.index(next(iter(CHECKS)))
+    return DEFAULT_STAGES.index(name) if name in DEFAULT_STAGES else None
+
+
 class RunSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES))
@@ -57,10 +65,29 @@ class RunSection(BaseModel):
     )
 
 
+def language_tag(code: str, option: str = "--tgt-lang") -> str:
+    """``code`` as a standard BCP 47 tag (``zh_CN`` -> ``zh-CN``); ValueError naming ``option``
+    when it is not one (``zz``, ``english``). One rule for the options and the config file."""
+    import langcodes
+
+    tag = code.strip().replace("_", "-")
+    if not tag or not langcodes.tag_is_valid(tag):
+        named = f"{option} {code!r}" if option else repr(code)
+        raise ValueError(f"{named}: not a valid BCP 47 language tag (e.g. en, zh-CN)")
+    return str(langcodes.standardize_tag(tag))
+
+
 class InputSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     src_lang: str | None = None
     tgt_lang: str = "en"
+
+    @field_validator("src_lang", "tgt_lang")
+    @classmethod
+    def _bcp47(cls, code: str | None, info: ValidationInfo) -> str | None:
+        if code is None or (code == "" and info.field_name == "src_lang"):
+            return None  # unset (``mtclean config`` prints an unset src_lang as "")
+        return language_tag(code, "")
 
 
 class Config(BaseModel):
@@ -111,6 +138,7 @@ class Config(BaseModel):
                 raise ConfigError(
                     f"{self.source}: unknown stage {name!r} (known: {', '.join(sorted(STAGES))})"
                 )
+        self._validate_order(names or self.run.stages)
         for table, key in sorted(DERIVED_KEYS):
             if key in self.stage_options.get(table, {}):
                 raise ConfigError(f"{self.source}: [{table}] {key}: {DERIVED_KEYS[(table, key)]}")
@@ -122,6 +150,23 @@ class Config(BaseModel):
             except ValidationError as err:
                 raise ConfigError(f"{self.source}: [{name}] {_first_error(err)}") from None
         self._validate_flag_names()
+
+    def _validate_order(self, names: list[str]) -> None:
+        """Stages run in the order listed, and each reads what the ones before it wrote (combine
+        weighs the checks' flags, decide reads garble_score), so an order against the run order
+        would give silently wrong outputs: it is refused, by ``mtclean config`` as by a run."""
+        last: tuple[int, str] | None = None
+        for name in names:
+            phase = _phase(name)
+            if phase is None:
+                continue
+            if last is not None and phase < last[0]:
+                raise ConfigError(
+                    f"{self.source}: [run] stages: {name!r} must come before {last[1]!r} "
+                    "(run order: normalize, the checks, suppress, glossary, combine, "
+                    "retranslate, score, decide)"
+                )
+            last = (phase, name)
 
     def _validate_flag_names(self) -> None:
         """Settings that name checks name registered flags (see ``mtclean checks``)."""
@@ -179,6 +224,8 @@ FLAG_NAME_KEYS = (
 
 def _first_error(err: ValidationError) -> str:
     e = err.errors()[0]
+    if e["type"] == "value_error":  # the validators' own words, after the key
+        e["msg"] = str(e["msg"]).removeprefix("Value error, ")
     loc = ".".join(str(p) for p in e["loc"])
     return f"{loc}: {e['msg']}" if loc else e["msg"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, quote_path
 from pipeline.readers import COMPRESSION_SUFFIXES, FORMATS, split_suffix
 from pipeline.runner import Input
 
@@ -18,6 +18,17 @@ def _supported(path: Path) -> bool:
 def _match(rel: str, patterns: list[str]) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return any(fnmatchcase(rel, p) or fnmatchcase(name, p) for p in patterns)
+
+
+def _resolved(q: Path) -> Path:
+    """``q`` with its links followed; a link that loops (``a -> b -> a``) is a usage error
+    naming it, which ``--exclude`` can leave out."""
+    try:
+        return q.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop
+        raise UsageError(
+            f"{quote_path(str(q))}: symbolic link loop; remove it or leave it out with --exclude"
+        ) from None
 
 
 def expand_inputs(
@@ -38,17 +49,16 @@ def expand_inputs(
             continue
         files = []
         for q in sorted(p.rglob("*")):
-            if out_real is not None and (
-                q.resolve() == out_real or out_real in q.resolve().parents
-            ):
-                continue
             rel = q.relative_to(p).as_posix()
-            if not q.is_file() or not _supported(q) or q.name.endswith(".gold.jsonl"):
-                continue  # gold-label sidecars belong to their sample, they are not inputs
             if include and not _match(rel, include):
                 continue
             if exclude and _match(rel, exclude):
                 continue
+            real = _resolved(q)
+            if out_real is not None and (real == out_real or out_real in real.parents):
+                continue
+            if not q.is_file() or not _supported(q) or q.name.endswith(".gold.jsonl"):
+                continue  # gold-label sidecars belong to their sample, they are not inputs
             files.append(Input(str(q), rel))
         if not files:
             kinds = ", ".join(sorted(FORMATS))

@@ -108,6 +108,11 @@ class SourceCopy(SegmentCheck):
                     row["target"],
                 )
             ]
+        # Two exact upper bounds of the ratio first (difflib's real_quick_ratio, then
+        # quick_ratio's shared characters, without building the matcher): the full ratio is
+        # quadratic, minutes for a long target, and is never above either bound.
+        if 2.0 * min(len(s), len(t)) / (len(s) + len(t)) < cfg.near_ratio:
+            return []
         if _ratio_bound(s, t) < cfg.near_ratio:
             return []  # not even the shared characters make a near copy (a zh->en pair)
         ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()

@@ -17,7 +17,10 @@ from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
 _URL = r"(?:https?|ftp)://[^\s<>\"'`{}|\\^，。、；：！？（）「」【】]+|www\.[\w-]+(?:\.[\w-]+)+[^\s<>\"'，。、；：！？（）]*"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# The lookbehind starts an address only where a run of its characters starts: without it the
+# search rescans the run from every position, quadratic in a long word (a 10 MiB token, or a
+# Chinese paragraph, all ``\w``); a leftmost match starts there anyway, so matches are the same.
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _PATH = r"(?<![\w/.])(?:~|\.{1,2})?/(?:[\w.-]+/)+[\w.-]*|[A-Za-z]:\\(?:[\w .-]+\\)*[\w.-]+"
 _ANY = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<path>{_PATH})")
 _TRAIL = ".,;:!?)]'\""

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.mt.backend import Translator
 from pipeline.mt.ct2 import CTranslate2Translator
 from pipeline.mt.hf import TransformersTranslator
-from pipeline.mt.modeldir import inspect_dir
+from pipeline.mt.modeldir import ModelDir, ModelError, inspect_dir
 
 LOADS = 0
 _CACHE: dict[tuple[object, ...], Translator] = {}
@@ -39,6 +39,8 @@ def load_translator(
     """A ready translator for ``src_lang -> tgt_lang``; any problem is one ModelError line."""
     global LOADS
     model = inspect_dir(path, allow_pickle=allow_pickle)
+    if device == "cuda":
+        _require_cuda(model)
     n = threads_per_worker(workers, threads)
     translator: Translator
     if model.backend == "ctranslate2":
@@ -52,6 +54,27 @@ def load_translator(
         )
     LOADS += 1
     return translator
+
+
+def _require_cuda(model: ModelDir) -> None:
+    """``--device cuda`` where the backend has no CUDA device is one line, not a traceback
+    from deep inside torch (a CPU-only wheel) or CTranslate2."""
+    if model.backend == "ctranslate2":
+        import ctranslate2
+
+        have = ctranslate2.get_cuda_device_count() > 0
+        what = "CTranslate2 sees no CUDA device"
+    else:
+        import torch
+
+        have = torch.cuda.is_available()
+        what = (
+            "this torch is a CPU-only build"
+            if torch.version.cuda is None
+            else "torch sees no CUDA device"
+        )
+    if not have:
+        raise ModelError(model.path, f"--device cuda: {what}; use --device cpu")
 
 
 def cached_translator(

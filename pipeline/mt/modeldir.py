@@ -8,12 +8,19 @@ the problem, everything that cannot work or is unsafe:
   they are refused unless ``allow_pickle`` is set; safetensors are preferred whenever present;
 - no tokenizer files; an architecture that is not a text sequence-to-sequence model (an
   encoder-only BERT cannot translate); ``config.json`` missing or not JSON;
-- safetensors files whose header is corrupt or whose data is cut short.
+- safetensors files whose header is corrupt or whose data is cut short;
+- anything in the folder that is not a regular file or a folder (a FIFO named
+  ``model.safetensors`` would block the first read for ever, a device never ends);
+- a ``config.json`` whose dimensions describe a model far larger than its weights or than this
+  machine's memory: the parameter memory is estimated from the config before anything is built
+  (a hostile config would otherwise allocate until the machine runs out).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +80,10 @@ class ModelDir:
 def _read_json(path: Path, what: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(path.parent, f"{path.name} is not readable JSON ({what}): {err}") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+        # ValueError covers malformed JSON and an integer over Python's 4,300-digit limit.
+        why = str(err).splitlines()[0].split(";")[0] if str(err) else "nested too deeply"
+        raise ModelError(path.parent, f"{path.name} is not readable JSON ({what}): {why}") from None
     if not isinstance(data, dict):
         raise ModelError(path.parent, f"{path.name} is not a JSON object")
     return data
@@ -116,11 +125,126 @@ def check_safetensors(path: Path) -> None:
         )
 
 
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _only_files(p: Path) -> None:
+    """Refuse entries that are not regular files or folders (links followed) before any is
+    opened: opening a FIFO blocks until a writer comes, reading a device never ends."""
+    for f in sorted(p.iterdir()):
+        try:
+            mode = f.stat().st_mode
+        except OSError as err:
+            raise ModelError(p, f"{f.name}: {err.strerror or err} (a broken link?)") from None
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise ModelError(p, f"{f.name} is {kind}; a model folder holds only regular files")
+
+
+# Per-parameter bytes the estimate assumes (float32, as transformers builds a model before it
+# loads the weights into it), and how far the estimate may exceed the weights on disk (fp16
+# weights are half the estimate; the estimate counts position tables a checkpoint may omit).
+_PARAM_BYTES = 4
+_SLACK = 4
+_SLACK_BYTES = 256 << 20
+
+
+# What transformers assumes for a dimension config.json leaves out (the larger of the Marian
+# and M2M100 defaults), so leaving a key out cannot hide a size from the estimate.
+_DEFAULT_DIMS = {
+    "d_model": 1024,
+    "vocab_size": 128112,
+    "max_position_embeddings": 1024,
+    "encoder_layers": 12,
+    "decoder_layers": 12,
+    "num_experts": 1,
+}
+
+
+def _dim(config: dict[str, Any], *keys: str, default: int | None = None) -> int:
+    for key in keys:
+        if key in config:
+            v = config[key]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ModelError("config.json", f"{key} must be a non-negative integer, not {v!r}")
+            return v
+    return _DEFAULT_DIMS[keys[0]] if default is None else default
+
+
+def estimate_parameter_bytes(config: dict[str, Any]) -> int:
+    """Bytes of float32 parameters an encoder-decoder transformer with ``config``'s dimensions
+    holds (Marian, M2M100/NLLB, NLLB-MoE): embeddings (encoder and decoder counted apart),
+    position tables, attention (4 d^2 per self- or cross-attention block), feed-forward
+    (2 d ffn, times the experts of a mixture-of-experts layer). An upper-side estimate: tied
+    embeddings are counted twice."""
+    d = _dim(config, "d_model", "hidden_size")
+    vocab = _dim(config, "vocab_size")
+    dec_vocab = _dim(config, "decoder_vocab_size", default=vocab)
+    positions = _dim(config, "max_position_embeddings")
+    enc, dec = _dim(config, "encoder_layers"), _dim(config, "decoder_layers")
+    ffn_e = _dim(config, "encoder_ffn_dim", default=4 * d)
+    ffn_d = _dim(config, "decoder_ffn_dim", default=4 * d)
+    experts = max(1, _dim(config, "num_experts"))
+    params = (vocab + dec_vocab + 2 * positions) * d
+    params += enc * (4 * d * d + 2 * d * ffn_e * experts)
+    params += dec * (8 * d * d + 2 * d * ffn_d * experts)
+    return params * _PARAM_BYTES
+
+
+def _memory_bytes() -> int:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 1 << 62  # unknown: only the weights comparison applies
+
+
+def _size(n: int) -> str:
+    """``n`` bytes for a message; an absurd integer from a hostile config stays short."""
+    if n >= 10**21:
+        return ">1,000 EB"
+    for unit, scale in (("EB", 10**18), ("PB", 10**15), ("TB", 10**12), ("GB", 10**9)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n / 10**6:.1f} MB"
+
+
+def check_model_size(p: Path, config: dict[str, Any], weights: list[Path]) -> None:
+    """Refuse a config whose estimated parameter memory exceeds this machine's memory or is far
+    beyond what the safetensors weights on disk hold, saying the estimate and the limit."""
+    try:
+        need = estimate_parameter_bytes(config)
+    except ModelError as err:
+        raise ModelError(p, f"config.json: {err.reason}") from None
+    on_disk = sum(w.stat().st_size for w in weights)
+    memory = _memory_bytes()
+    if need > memory:
+        raise ModelError(
+            p,
+            f"config.json describes ~{_size(need)} of parameters (estimated), more than this "
+            f"machine's {_size(memory)} of memory; refused before building the model",
+        )
+    limit = _SLACK * on_disk + _SLACK_BYTES
+    if need > limit and all(w.suffix == ".safetensors" for w in weights):
+        # (pickle weights, allowed only when trusted, are not compared: only safetensors
+        # are checked to hold what their header says)
+        raise ModelError(
+            p,
+            f"config.json describes ~{_size(need)} of parameters (estimated) but the weights hold "
+            f"{_size(on_disk)} (limit {_size(limit)}); the config does not match its weights",
+        )
+
+
 def inspect_dir(path: str | Path, allow_pickle: bool = False) -> ModelDir:
     """Check a model directory without loading weights; every problem is a ModelError."""
     p = Path(path)
     if not p.is_dir():
         raise ModelError(p, "no such model directory")
+    _only_files(p)
     names = {f.name for f in p.iterdir() if f.is_file()}
     if "config.json" not in names:
         raise ModelError(p, "no config.json: not a transformers or CTranslate2 model directory")
@@ -177,6 +301,7 @@ def inspect_dir(path: str | Path, allow_pickle: bool = False) -> ModelDir:
     else:
         raise ModelError(p, "no weights (*.safetensors)")
     _require_tokenizer(p, names)
+    check_model_size(p, config, weights)
     return ModelDir(
         p, "transformers", model_type, config, weights, pickle=is_pickle,
         languages=languages, smoke_test_only=smoke,

@@ -117,11 +117,16 @@ _FINALS = (
 _PINYIN = re.compile(rf"(?:(?:{_INITIALS})?(?:{_FINALS})){{1,3}}")
 
 
+# No word is longer; wordfreq would tokenize a 10 MiB "word" with a regex until memory runs
+# out, only to call it unknown (Zipf 0), which is what a longer one gets straight away.
+MAX_WORD_CHARS = 1000
+
+
 @cache
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    return zipf_frequency(word, "en") if len(word) <= MAX_WORD_CHARS else 0.0
 
 
 # CC-CEDICT entry kinds (bits)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
+from pipeline.writers.atomic import gold_name
 
 FORMAT_VERSION = 1
 
@@ -46,7 +47,7 @@ def gold_sidecar(sample: str | Path, extra_dirs: Iterable[Path] = ()) -> Path | 
     p = Path(sample)
     stem = p.name[: -len(p.suffix)] if p.suffix else p.name
     for folder in (p.parent, *extra_dirs):
-        cand = folder / f"{stem}.gold.jsonl"
+        cand = folder / gold_name(stem)
         if cand.is_file():
             return cand
     return None

@@ -97,6 +97,14 @@ class Tsv(_Table):
         cells[row.header.index("target")] = target
         return "\t".join(cells)
 
+    def render_problem(self, record: Record, target: str) -> str | None:
+        """A TSV cell cannot hold a tab or a line break: the reader takes cells as they are
+        (no quoting, no escapes), so such a target would shift columns or split the row."""
+        for ch, name in (("\t", "a tab"), ("\n", "a line break"), ("\r", "a line break")):
+            if ch in target:
+                return f"a TSV cell cannot hold {name} (the format has no quoting)"
+        return None
+
 
 @register_format
 class Csv(_Table):

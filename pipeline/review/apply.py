@@ -32,6 +32,7 @@ from pipeline.decisions import remap
 from pipeline.errors import ConfigError, InputError, UsageError
 from pipeline.readers import format_for, iter_records
 from pipeline.readers.source import check_regular
+from pipeline.readers.tm import TargetText
 from pipeline.records import Record
 from pipeline.registry import STAGES
 from pipeline.review.page import load_segments, load_summary, run_fingerprint
@@ -329,8 +330,13 @@ def rebuild_cleaned(
     summary = load_summary(out_dir)
     # Inputs as named in segments.jsonl, their absolute paths (so this works from any folder)
     # and their cleaned copies.
-    outputs: dict[str, str] = summary.get("outputs") or {}
-    inputs = list(zip(outputs, summary.get("inputs") or [], outputs.values(), strict=False))
+    outputs: dict[str, str] | None = summary.get("outputs")
+    if outputs is None or len(outputs) != len(summary.get("inputs") or []):
+        raise UsageError(
+            f"{Path(out_dir) / 'summary.json'}: unreadable summary: "
+            "'inputs' and 'outputs' must name the same files"
+        )
+    inputs = list(zip(outputs, summary["inputs"], outputs.values(), strict=True))
     tgt_lang = (summary.get("effective_config") or {}).get("input", {}).get("tgt_lang", "en")
     by_file: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for s in segs:
@@ -361,6 +367,10 @@ def rebuild_cleaned(
             mine = [k for k in keys if k in edits]
             if nt is not None and mine:
                 problem = edit_problem(rec, nt)
+                if problem is None and not isinstance(rec.extra, TargetText):
+                    # Plain formats have no source check; what the format cannot hold (a tab
+                    # or line break in a TSV cell) is refused here, as for the run's fixes.
+                    problem = fmt.render_problem(rec, nt)
                 if problem is None:
                     trusted.add(rec.id)
                 else:  # the edit is skipped; the unit gets what it had without it
@@ -370,8 +380,13 @@ def rebuild_cleaned(
             if nt is not None and rec.id not in trusted:
                 problem = fmt.render_problem(rec, nt)
                 if problem is not None:
+                    hint = (
+                        " (keep every inline tag ⟨n⟩ and placeholder)"
+                        if isinstance(rec.extra, TargetText)
+                        else ""
+                    )
                     skipped.extend(
-                        (k, f"{problem} (keep every inline tag ⟨n⟩ and placeholder)")
+                        (k, f"{problem}{hint}")
                         for k, r in zip(keys, rows, strict=True)
                         if texts[k] != r["target"]
                     )

@@ -21,9 +21,11 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NotRequired
 
 import jinja2
+from pydantic import Field, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from pipeline.decisions import text_hash
 from pipeline.errors import UsageError
@@ -64,33 +66,140 @@ def segment_key(seg: dict[str, Any]) -> str:
     return key_of(seg.get("file") or "", seg["record"], seg["index"])
 
 
+# What the review commands read from a finished run, typed, so a corrupted or hand-edited
+# segments.jsonl or summary.json is one line naming the file (and line), never a traceback.
+# Keys a run always writes are required; others are typed when present. Extra keys are kept.
+
+
+class _Evidence(TypedDict, total=False):
+    start: int | None
+    end: int | None
+    text: str
+    reason: str
+
+
+class _Flag(TypedDict):
+    check: str
+    severity: str
+    score: float
+    evidence: NotRequired[_Evidence | None]
+
+
+class _Hit(TypedDict):
+    term: str
+    match: str
+    start: int | None
+    end: int | None
+    action: str
+    replacement: str | None
+
+
+class _Candidate(TypedDict):
+    text: str
+    origin: NotRequired[str]
+    score: NotRequired[float | None]
+    logprob: NotRequired[float | None]
+    guards: NotRequired[list[str]]
+    reasons: NotRequired[list[str]]
+
+
+class _Segment(TypedDict):
+    record: str
+    index: Annotated[int, Field(ge=0)]
+    start: Annotated[int, Field(ge=0)]
+    end: Annotated[int, Field(ge=0)]
+    target: str
+    output: str
+    decision: str
+    flags: list[_Flag]
+    glossary: list[_Hit]
+    garble_score: NotRequired[float]
+    garbled: NotRequired[bool]
+    quality: NotRequired[float | None]
+    candidates: NotRequired[list[_Candidate] | None]
+    metrics: NotRequired[dict[str, Any] | None]
+    file: NotRequired[str | None]
+    doc: NotRequired[str | None]
+    source: NotRequired[str | None]
+    glossary_base: NotRequired[str | None]
+
+
+class _Summary(TypedDict, total=False):
+    mtclean: str
+    fingerprint: str
+    config: str
+    effective_config: dict[str, dict[str, Any]]
+    stages: list[str]
+    inputs: list[str]
+    outputs: dict[str, str]
+    records: dict[str, int]
+    segments: int
+    checks: dict[str, int]
+    decisions: dict[str, int]
+    files: dict[str, dict[str, Any]]
+
+
+_SEGMENT = TypeAdapter(_Segment)
+_SUMMARY = TypeAdapter(_Summary)
+
+
+def _first_problem(err: ValidationError) -> str:
+    e = err.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in e["loc"])
+    return f"{loc}: {e['msg']}" if loc else e["msg"]
+
+
 def load_segments(run_dir: str) -> list[dict[str, Any]]:
     """Every row of ``run_dir/segments.jsonl``; a missing or malformed file is a UsageError."""
     return list(iter_segments(run_dir))
 
 
 def iter_segments(run_dir: str) -> Iterator[dict[str, Any]]:
+    """The rows of ``run_dir/segments.jsonl``, each checked against the segment schema: a
+    truncated line, invalid JSON or UTF-8, a wrong type or a missing key is a UsageError
+    naming the file and line."""
     path = Path(run_dir) / "segments.jsonl"
     if not path.is_file():
         raise UsageError(f"{json.dumps(run_dir)}: not a finished run (no segments.jsonl)")
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
             try:
-                yield json.loads(line)
+                row = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                raise UsageError(f"{path}:{n}: not UTF-8 (byte {err.start})") from None
             except (json.JSONDecodeError, RecursionError, ValueError) as err:
-                raise UsageError(f"{path}:{n}: malformed JSON: {err}") from None
+                msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+                raise UsageError(f"{path}:{n}: malformed JSON: {msg}") from None
+            if not isinstance(row, dict):
+                raise UsageError(f"{path}:{n}: not a segment row (a JSON object)")
+            try:
+                _SEGMENT.validate_python(row, strict=True)
+            except ValidationError as err:
+                raise UsageError(f"{path}:{n}: not a segment row: {_first_problem(err)}") from None
+            if row["start"] > row["end"]:
+                raise UsageError(f"{path}:{n}: not a segment row: start is after end")
+            yield row
 
 
 def load_summary(run_dir: str) -> dict[str, Any]:
+    """``run_dir/summary.json``, its keys checked for their types (a UsageError naming the
+    file otherwise)."""
     path = Path(run_dir) / "summary.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{json.dumps(run_dir)}: not a finished run (no summary.json)") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: unreadable summary: not UTF-8 (byte {err.start})") from None
     except (OSError, ValueError, RecursionError) as err:
-        raise UsageError(f"{path}: unreadable summary: {err}") from None
+        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UsageError(f"{path}: unreadable summary: {msg}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: unreadable summary: not a JSON object")
+    try:
+        _SUMMARY.validate_python(data, strict=True)
+    except ValidationError as err:
+        raise UsageError(f"{path}: unreadable summary: {_first_problem(err)}") from None
     return data
 
 

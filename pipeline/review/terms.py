@@ -35,6 +35,7 @@ from pipeline.errors import UsageError
 from pipeline.review.apply import Decisions, SegKey, load_decisions
 from pipeline.review.page import load_segments, load_summary
 from pipeline.writers import atomic
+from pipeline.writers.atomic import gold_name
 
 MAX_TERM_WORDS = 4
 MAX_CONTEXTS = 5
@@ -153,7 +154,7 @@ def write_gold(folder: Path, labels: dict[str, dict[str, dict[str, Any]]]) -> li
     written = []
     for name, records in sorted(labels.items()):
         stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
-        path = folder / f"{stem}.gold.jsonl"
+        path = folder / gold_name(stem)
         lines = [
             json.dumps({"id": rid, **lab, "labelled_by": "review"}, ensure_ascii=False)
             for rid, lab in sorted(records.items())

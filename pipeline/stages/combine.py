@@ -8,7 +8,7 @@ threshold live in the ``[combine]`` config table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -23,11 +23,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+# A weight or severity factor scales evidence: a negative one (a garble_score below 0), NaN or
+# infinity would make the noisy-OR meaningless, so the config refuses them.
+Factor = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+
+
 class CombineConfig(StageConfig):
     threshold: float = Field(0.5, ge=0.0, le=1.0)
     default_weight: float = Field(1.0, ge=0.0, le=1.0)
-    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    severity: dict[str, float] = Field(
+    weights: dict[str, Factor] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    severity: dict[str, Factor] = Field(
         default_factory=lambda: {"minor": 0.35, "major": 0.75, "critical": 1.0}
     )
     # Problems a stage already repaired in ``output`` (e.g. a keyword tail cut off): they make
