@@ -37,6 +37,16 @@ def cli():
     return mtclean
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives the browser is ``slow`` (and ``browser``) whether or not its file says
+    so: ``make test`` leaves the slow tests out and does not install chromium."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
