@@ -86,6 +86,8 @@ TESTS = [
     "tests/test_run_survivors.py",
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
+    "tests/mt/test_guard_bounds.py",
+    "tests/test_samples_by_hand.py",
 ]
 # ``--per-module``: each module mutated on its own against only the tests that cover it, so a
 # run can be spread over time (or machines) and the score read per module.
@@ -131,7 +133,11 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/runner.py": _RUN,
     "pipeline/executor/driver.py": _RUN,
     "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py"],
-    "pipeline/stages/guards.py": ["tests/mt/test_retranslate_terms.py", "tests/mt/test_parts.py"],
+    "pipeline/stages/guards.py": [
+        "tests/mt/test_retranslate_terms.py",
+        "tests/mt/test_parts.py",
+        "tests/mt/test_guard_bounds.py",
+    ],
 }
 PYTEST_ARGS = [
     "-m",
