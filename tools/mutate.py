@@ -87,7 +87,6 @@ TESTS = [
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
     "tests/mt/test_guard_bounds.py",
-    "tests/test_samples_by_hand.py",
 ]
 # ``--per-module``: each module mutated on its own against only the tests that cover it, so a
 # run can be spread over time (or machines) and the score read per module.
