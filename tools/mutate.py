@@ -79,6 +79,7 @@ TESTS = [
     "tests/review/test_apply.py",
     "tests/review/test_apply_hits.py",
     "tests/quality/test_regress.py",
+    "tests/quality/test_regress_directions.py",
     "tests/quality/test_consensus.py",
     "tests/quality/test_score_peers.py",
     "tests/quality/test_score_stage.py",
@@ -123,6 +124,7 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/quality/regress.py": [
         "tests/quality/test_regress.py",
         "tests/quality/test_regress_gate.py",
+        "tests/quality/test_regress_directions.py",
     ],
     "pipeline/quality/consensus.py": [
         "tests/quality/test_consensus.py",
