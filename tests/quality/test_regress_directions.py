@@ -75,3 +75,23 @@ def test_scores_tolerate_an_absolute_tenth(key, old, ok, bad, better):
     assert change(key, old, ok) == (False, False)
     assert change(key, old, bad) == (True, False)
     assert change(key, old, better) == (False, True)
+
+
+def test_a_junk_baseline_is_one_line_naming_the_file_and_what_is_missing():
+    from pipeline.errors import UsageError
+    from pipeline.quality.regress import check_baseline
+
+    current = {"checks": {}, "segments": 1, "detection": None}
+    with pytest.raises(UsageError) as err:
+        check_baseline("b.json", [1, 2, 3], current)
+    assert str(err.value) == "b.json: not a regress baseline (expected a JSON object)"
+    with pytest.raises(UsageError) as err:
+        check_baseline("b.json", {"segments": 1}, current)
+    assert str(err.value) == (
+        "b.json: not a regress baseline (no checks, detection); write one with --update"
+    )
+    with pytest.raises(UsageError) as err:
+        check_baseline("b.json", {"checks": 5, "segments": 1, "detection": None}, current)
+    assert str(err.value) == "b.json: not a regress baseline ('checks' is not an object)"
+    ok = {"checks": {"x": 1}, "segments": 1, "detection": None}
+    assert check_baseline("b.json", ok, current) is ok
