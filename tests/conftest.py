@@ -40,10 +40,14 @@ def cli():
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that drives the browser is ``slow`` (and ``browser``) whether or not its file says
-    so: ``make test`` leaves the slow tests out and does not install chromium."""
+    so: ``make test`` leaves the slow tests out and does not install chromium. So is one that
+    builds the tiny model (tests/mt/conftest.py: tens of seconds on two cores)."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        if names & {"tiny_model", "tiny_ct2", "tiny_any"}:
             item.add_marker(pytest.mark.slow)
 
 
