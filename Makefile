@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/samples
 
-.PHONY: install gettext browser strace run test regress lint bench mutate mutate-ci clean
+.PHONY: install gettext browser strace run test test-slow test-all regress lint bench mutate mutate-ci clean
 
 install: $(STAMP) gettext
 
@@ -47,7 +47,17 @@ strace:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq strace >/dev/null; \
 	fi
 
-test: $(STAMP) gettext browser strace
+# The default suite: everything but the tests marked `slow` (browser, kill injection, model
+# builds, wheel install, big corpora), a few minutes on two cores. It needs msgfmt (gettext).
+test: $(STAMP) gettext
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# The slow part alone, with what it needs (chromium and a CJK font, strace); CI runs it after
+# `make test`. `make test-all` runs both in one pytest.
+test-slow: $(STAMP) gettext browser strace
+	$(BIN)/python -m pytest -q -m slow
+
+test-all: $(STAMP) gettext browser strace
 	$(BIN)/python -m pytest -q
 
 # The regression gate on our samples (and on the user's archive when ../shared is there).
@@ -57,10 +67,13 @@ regress: $(STAMP)
 	  $(BIN)/mtclean regress ../shared/samples/kashgar-aid-news.en.txt \
 	    --baseline tests/baselines/shared-samples.json --glossary glossary/xinjiang-aid.tsv; fi
 
-# Mutation testing: minutes, not for every CI run. Run it before merging a change to a core
-# module or its tests, and weekly. Prints "mutation score: X%" and each surviving mutant.
+# Mutation testing: an hour or more on two cores, not for every CI run. Run it before merging a
+# change to a core module or its tests, and weekly. Each module against the tests that cover it
+# (tools/mutate.py TESTS_FOR): one table row per module, "mutation score: X%" overall, and each
+# surviving mutant's diff. `make mutate MODULES="pipeline/shards.py"` narrows it.
+MODULES ?=
 mutate: $(STAMP)
-	$(BIN)/python tools/mutate.py --diffs
+	$(BIN)/python tools/mutate.py --per-module --diffs $(if $(MODULES),--modules $(MODULES))
 
 # The fixed subset CI runs, so a drop in test strength shows up there (about a minute).
 mutate-ci: $(STAMP)

@@ -37,6 +37,20 @@ def cli():
     return mtclean
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives the browser is ``slow`` (and ``browser``) whether or not its file says
+    so: ``make test`` leaves the slow tests out and does not install chromium. So is one that
+    builds the tiny model (tests/mt/conftest.py: tens of seconds on two cores)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        if names & {"tiny_model", "tiny_ct2", "tiny_any"}:
+            item.add_marker(pytest.mark.slow)
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -45,7 +59,7 @@ def browser():
     """Debian's headless Chromium through playwright, shared by the page and report tests.
     ``make test`` installs it (``make browser``); without it these tests fail, never skip."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: run `make test` (it installs chromium)")
+        pytest.fail("chromium is not installed: run `make test-slow` (it installs chromium)")
     from playwright import sync_api
 
     with sync_api.sync_playwright() as p:

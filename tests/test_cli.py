@@ -81,6 +81,7 @@ def test_folder_input_expands(tmp_path):
     assert sorted(p.name for p in (tmp_path / "o" / "cleaned").iterdir()) == ["a.txt"]
 
 
+@pytest.mark.slow  # test_samples_by_hand.py runs the samples at -j1 and -j2 by default
 def test_two_runs_are_byte_identical(tmp_path):
     samples = sorted(str(p) for p in (ROOT / "samples").iterdir())
     for n in (1, 2):

@@ -259,6 +259,7 @@ def test_fuzz_readers_through_the_whole_run(tmp_path_factory, case):
             assert isinstance(now["target"], str)
 
 
+@pytest.mark.slow  # one CLI run per file of the hostile corpus
 def test_hostile_corpus_files_all_end_cleanly(tmp_path):
     files = sorted(p for p in HOSTILE.iterdir() if p.is_file())
     assert len(files) >= 8

@@ -98,6 +98,7 @@ def run_cfg(tmp: Path, corpus: Path, name: str, *extra: str, toml: str = "") -> 
     return out
 
 
+@pytest.mark.slow  # three corpus runs; test_multishard.py covers the shapes in process
 def test_bytes_do_not_depend_on_workers_or_shard_size(tmp_path, corpus):
     ref = outputs(run_cfg(tmp_path, corpus, "a", "--workers", "1"))
     assert b"dropped" in ref["segments.jsonl"] and b"keyword_tail" in ref["segments.jsonl"]

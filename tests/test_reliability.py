@@ -169,6 +169,7 @@ def _stopped(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_an_input_changed_in_place_during_the_run_is_refused_before_the_swap(tmp_path):
     """The run is stopped (SIGSTOP injected at its first rename, after the fingerprint was taken
     and before the shards are read), the input edited in place, then the run continued."""
@@ -336,6 +337,7 @@ def test_a_toml_config_with_a_bom_is_read(tmp_path):
     assert "valid" in proc.stdout
 
 
+@pytest.mark.slow
 def test_summary_is_the_same_for_any_worker_count_outside_run_info(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text(archive(20, seed=6), encoding="utf-8")

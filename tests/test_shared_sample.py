@@ -6,7 +6,12 @@ import pytest
 
 from tests.conftest import KASHGAR, mtclean, read_jsonl
 
-pytestmark = pytest.mark.skipif(not KASHGAR.exists(), reason="../shared/samples not present")
+# The user's whole archive: slow. Each behaviour is also guarded on our own text by default
+# (test_samples_by_hand.py, test_accounting.py; precision/recall: test_evaluate.py's bench).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not KASHGAR.exists(), reason="../shared/samples not present"),
+]
 
 
 def test_every_paragraph_is_accounted_for(tmp_path):

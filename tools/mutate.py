@@ -56,6 +56,9 @@ MODULES = [
     "pipeline/executor/work.py",
     "pipeline/runner.py",
     "pipeline/stages/guards.py",
+    # the runner was split: assembly.py, executor/driver.py and resume.py
+    "pipeline/executor/driver.py",
+    "pipeline/resume.py",
 ]
 # Fast, in-process tests that exercise those modules (subprocess CLI tests and slow ones are
 # left out: mutmut runs the tests that cover each mutated function, many times over).
@@ -76,6 +79,7 @@ TESTS = [
     "tests/review/test_apply.py",
     "tests/review/test_apply_hits.py",
     "tests/quality/test_regress.py",
+    "tests/quality/test_regress_directions.py",
     "tests/quality/test_consensus.py",
     "tests/quality/test_score_peers.py",
     "tests/quality/test_score_stage.py",
@@ -83,7 +87,59 @@ TESTS = [
     "tests/test_run_survivors.py",
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
+    "tests/mt/test_guard_bounds.py",
 ]
+# ``--per-module``: each module mutated on its own against only the tests that cover it, so a
+# run can be spread over time (or machines) and the score read per module.
+# (in-process runs only: a CLI subprocess per mutant is too slow for two cores)
+_RUN = ["tests/test_multishard.py", "tests/test_accounting.py"]
+_TM = ["tests/readers", "tests/test_accounting.py"]
+TESTS_FOR: dict[str, list[str]] = {
+    "pipeline/stages/combine.py": ["tests/stages/test_combine.py", "tests/test_cases.py"],
+    "pipeline/stages/decide.py": ["tests/stages/test_decide.py", "tests/test_cases.py"],
+    "pipeline/glossary/stage.py": ["tests/glossary/test_stage.py"],
+    "pipeline/glossary/matcher.py": [
+        "tests/glossary/test_matcher.py",
+        "tests/glossary/test_stage.py",
+    ],
+    "pipeline/glossary/termbase.py": [
+        "tests/glossary/test_termbase.py",
+        "tests/glossary/test_hostile_termbases.py",
+    ],
+    "pipeline/checks/truncation.py": ["tests/checks/test_truncation.py", "tests/test_cases.py"],
+    "pipeline/checks/boilerplate.py": ["tests/checks/test_boilerplate.py"],
+    "pipeline/checks/glossary_hook.py": ["tests/checks/test_glossary_hook.py"],
+    "pipeline/text/segment.py": ["tests/text/test_segment.py"],
+    "pipeline/readers/text.py": _TM,
+    "pipeline/readers/jsonl.py": _TM,
+    "pipeline/readers/table.py": _TM,
+    "pipeline/writers/cleaned.py": _TM,
+    "pipeline/shards.py": [*_TM, "tests/test_multishard.py"],
+    "pipeline/readers/tm.py": _TM,
+    "pipeline/readers/tmx.py": _TM,
+    "pipeline/readers/xliff.py": _TM,
+    "pipeline/readers/xmltm.py": _TM,
+    "pipeline/readers/po.py": _TM,
+    "pipeline/review/apply.py": ["tests/review/test_apply.py", "tests/review/test_apply_hits.py"],
+    "pipeline/quality/regress.py": [
+        "tests/quality/test_regress.py",
+        "tests/quality/test_regress_gate.py",
+        "tests/quality/test_regress_directions.py",
+    ],
+    "pipeline/quality/consensus.py": [
+        "tests/quality/test_consensus.py",
+        "tests/quality/test_score_peers.py",
+    ],
+    "pipeline/executor/work.py": _RUN,
+    "pipeline/runner.py": _RUN,
+    "pipeline/executor/driver.py": _RUN,
+    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py"],
+    "pipeline/stages/guards.py": [
+        "tests/mt/test_retranslate_terms.py",
+        "tests/mt/test_parts.py",
+        "tests/mt/test_guard_bounds.py",
+    ],
+}
 PYTEST_ARGS = [
     "-m",
     "not slow",
@@ -137,40 +193,85 @@ def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def score_of(stats: dict[str, int]) -> tuple[float, int]:
+    """Percent killed of the mutants that ran (mutmut's skipped ones left out), and that count."""
+    tested = stats["total"] - stats["skipped"]
+    return (100.0 * stats["killed"] / tested if tested else 0.0), tested
+
+
+def run_once(
+    work: Path, modules: list[str], tests: list[str], max_children: int
+) -> tuple[dict[str, int], list[tuple[str, str]]] | None:
+    """Mutate ``modules`` against ``tests`` in ``work``: mutmut's counts and the mutants not
+    killed, or None (with mutmut's output on stderr) when mutmut itself failed."""
+    prepare(work, modules, tests)
+    run = mutmut(work, "run", "--max-children", str(max_children))
+    if run.returncode != 0 and "killed" not in run.stdout + run.stderr:
+        sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
+        return None
+    mutmut(work, "export-cicd-stats")
+    stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
+    listing = mutmut(work, "results").stdout
+    rows = [ln.strip().rsplit(": ", 1) for ln in listing.splitlines() if ": " in ln]
+    return stats, [(name, status) for name, status in rows if status != "killed"]
+
+
+def print_not_killed(work: Path, not_killed: list[tuple[str, str]], diffs: bool) -> None:
+    if not_killed:
+        print("not killed:")
+    for name, status in not_killed:
+        print(f"  {name}: {status}")
+        if diffs:
+            diff = mutmut(work, "show", name).stdout
+            print("\n".join("    " + ln for ln in diff.splitlines()[1:]))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", nargs="+", default=MODULES)
-    ap.add_argument("--tests", nargs="+", default=TESTS)
+    ap.add_argument("--tests", nargs="+", default=None, help="default: TESTS, or TESTS_FOR")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "mtclean-mutate")
     ap.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2) - 1))
     ap.add_argument("--diffs", action="store_true", help="print each survivor's diff")
     ap.add_argument("--target", type=float, default=85.0, help="exit 1 below this score")
+    ap.add_argument(
+        "--per-module",
+        action="store_true",
+        help="each module alone against its tests (TESTS_FOR): one row each",
+    )
     args = ap.parse_args()
 
-    prepare(args.workdir, args.modules, args.tests)
-    run = mutmut(args.workdir, "run", "--max-children", str(args.max_children))
-    if run.returncode != 0 and "killed" not in run.stdout + run.stderr:
-        sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
+    if args.per_module:
+        total = {"killed": 0, "tested": 0}
+        print(f"{'module':40} {'killed':>7} {'of':>5} {'score':>7}")
+        for mod in args.modules:
+            tests = args.tests or TESTS_FOR.get(mod, TESTS)
+            work = args.workdir / mod.replace("/", "_").removesuffix(".py")
+            got = run_once(work, [mod], tests, args.max_children)
+            if got is None:
+                print(f"{mod:40} mutmut failed")
+                continue
+            stats, not_killed = got
+            score, tested = score_of(stats)
+            total["killed"] += stats["killed"]
+            total["tested"] += tested
+            print(f"{mod:40} {stats['killed']:>7} {tested:>5} {score:>6.1f}%", flush=True)
+            print_not_killed(work, not_killed, args.diffs)
+        overall = 100.0 * total["killed"] / total["tested"] if total["tested"] else 0.0
+        print(f"mutation score: {overall:.1f}% ({total['killed']} killed of {total['tested']})")
+        return 0 if overall >= args.target else 1
+
+    got = run_once(args.workdir, args.modules, args.tests or TESTS, args.max_children)
+    if got is None:
         return 2
-    mutmut(args.workdir, "export-cicd-stats")
-    stats = json.loads((args.workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
-    tested = stats["total"] - stats["skipped"]
-    score = 100.0 * stats["killed"] / tested if tested else 0.0
+    stats, not_killed = got
+    score, tested = score_of(stats)
     print(
         f"mutation score: {score:.1f}% ({stats['killed']} killed of {tested}; "
         f"{stats['survived']} survived, {stats['timeout']} timeout, "
         f"{stats['no_tests']} no tests, {stats['suspicious']} suspicious)"
     )
-    listing = mutmut(args.workdir, "results").stdout
-    survivors = [ln.strip().rsplit(": ", 1) for ln in listing.splitlines() if ": " in ln]
-    not_killed = [(name, status) for name, status in survivors if status != "killed"]
-    if not_killed:
-        print("not killed:")
-    for name, status in not_killed:
-        print(f"  {name}: {status}")
-        if args.diffs:
-            diff = mutmut(args.workdir, "show", name).stdout
-            print("\n".join("    " + ln for ln in diff.splitlines()[1:]))
+    print_not_killed(args.workdir, not_killed, args.diffs)
     return 0 if score >= args.target else 1
 
 

@@ -20,7 +20,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     # id, file, old text, new text, tests
     (
         "R1-resume-size-only",
-        "pipeline/runner.py",
+        "pipeline/resume.py",
         "        if o != f:\n",
         '        if o["size"] != f["size"]:\n',
         ["tests/test_run_survivors.py::test_resume_refuses_an_input_edited_to_the_same_size"],
@@ -222,8 +222,10 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "Q5-vanished-figure-ignored",
         "pipeline/quality/regress.py",
-        "elif d and a is not None and b is None:\n            bad = True",
-        "elif d and a is not None and b is None:\n            bad = False",
+        'elif d and a is not None and b is None and key != "glossary.compliance":\n'
+        "            bad = True",
+        'elif d and a is not None and b is None and key != "glossary.compliance":\n'
+        "            bad = False",
         ["tests/quality/test_regress.py::test_a_scored_figure_that_vanishes_is_a_regression"],
     ),
     (

@@ -16,7 +16,7 @@ from pipeline.errors import InputError
 from pipeline.readers import po, tmx, xliff
 from pipeline.readers.registry import format_for
 from pipeline.readers.source import Limits, Source
-from pipeline.readers.tm import PO_PLACEHOLDER
+from pipeline.readers.tm import PO_PLACEHOLDER, TEXT_PLACEHOLDER
 from pipeline.records import Record, Reject
 from tests.conftest import ROOT
 
@@ -327,8 +327,8 @@ def test_xliff_any_text_round_trips(tmp_path_factory, text):
     import re
 
     text = re.sub("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
-    if not text.strip():
-        return
+    if not text.strip() or TEXT_PLACEHOLDER.search(text):
+        return  # an edit adding a placeholder ("{{", "%s") keeps the original, by design
     tmp = tmp_path_factory.mktemp("x")
     new = rewrite(tmp, XLF, {"title": text})
     assert by_id(new)["title"].target == text
