@@ -47,13 +47,13 @@ strace:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq strace >/dev/null; \
 	fi
 
-# The default suite: everything but the tests marked `slow` (browser, kill injection, model
-# builds, wheel install, big corpora), a few minutes on two cores. It needs msgfmt (gettext).
-test: $(STAMP) gettext
+# Installs everything any test needs (the venv, gettext's msgfmt, Debian chromium and a CJK
+# font, strace), then runs the default suite: everything but the tests marked `slow` (browser,
+# kill injection, model builds, wheel install, big corpora), a few minutes on two cores.
+test: $(STAMP) gettext browser strace
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# The slow part alone, with what it needs (chromium and a CJK font, strace); CI runs it after
-# `make test`. `make test-all` runs both in one pytest.
+# The slow part alone; CI runs it after `make test`. `make test-all` runs both in one pytest.
 test-slow: $(STAMP) gettext browser strace
 	$(BIN)/python -m pytest -q -m slow
 

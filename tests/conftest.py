@@ -40,7 +40,7 @@ def cli():
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that drives the browser is ``slow`` (and ``browser``) whether or not its file says
-    so: ``make test`` leaves the slow tests out and does not install chromium. So is one that
+    so: ``make test`` leaves the slow tests out (it installs chromium all the same). So is one that
     builds the tiny model (tests/mt/conftest.py: tens of seconds on two cores)."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
@@ -59,7 +59,7 @@ def browser():
     """Debian's headless Chromium through playwright, shared by the page and report tests.
     ``make test`` installs it (``make browser``); without it these tests fail, never skip."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: run `make test-slow` (it installs chromium)")
+        pytest.fail("chromium is not installed: run `make test` or `make test-slow` (both install chromium)")
     from playwright import sync_api
 
     with sync_api.sync_playwright() as p:
