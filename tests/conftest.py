@@ -59,7 +59,7 @@ def browser():
     """Debian's headless Chromium through playwright, shared by the page and report tests.
     ``make test`` installs it (``make browser``); without it these tests fail, never skip."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: run `make test` or `make test-slow` (both install chromium)")
+        pytest.fail("chromium is not installed: run `make test` (it installs chromium)")
     from playwright import sync_api
 
     with sync_api.sync_playwright() as p:

@@ -34,7 +34,7 @@ def one_line(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -
 
 def traced(syscall: str, when: int, *args: str) -> subprocess.CompletedProcess[str]:
     """``mtclean ARGS`` killed (SIGKILL) on entering the ``when``-th ``syscall``."""
-    assert STRACE, "strace is not installed: run `make test` or `make test-slow` (both install strace)"
+    assert STRACE, "strace is not installed: run `make test` (it installs strace)"
     cmd = [STRACE, "-f", "-qq", "-o", "/dev/null"]
     cmd += ["-e", f"trace={syscall}", "-e", f"inject={syscall}:signal=SIGKILL:when={when}"]
     cmd += [sys.executable, "-m", "pipeline", *args]

@@ -39,7 +39,8 @@ def test_header_tu_override_case_and_tmx11_lang(tmp_path):
             '<tu tuid="b" srclang="de"><tuv xml:lang="zh-CN"><seg>水</seg></tuv>'
             '<tuv xml:lang="de"><seg>Wasser</seg></tuv></tu>\n'
             # TMX 1.1: lang, not xml:lang
-            '<tu tuid="c"><tuv lang="zh-CN"><seg>山</seg></tuv><tuv lang="en"><seg>Mountain</seg></tuv>'
+            '<tu tuid="c"><tuv lang="zh-CN"><seg>山</seg></tuv>'
+            '<tuv lang="en"><seg>Mountain</seg></tuv>'
             "</tu>\n"
         )
         + TAIL
@@ -58,7 +59,8 @@ def test_the_exact_tag_wins_over_the_same_base_language(tmp_path):
         HEAD.format(s="zh-TW")
         + (
             '<tu tuid="d"><tuv xml:lang="zh-CN"><seg>简</seg></tuv>'
-            '<tuv xml:lang="zh-TW"><seg>繁</seg></tuv><tuv xml:lang="en"><seg>Script</seg></tuv></tu>\n'
+            '<tuv xml:lang="zh-TW"><seg>繁</seg></tuv>'
+            '<tuv xml:lang="en"><seg>Script</seg></tuv></tu>\n'
         )
         + TAIL
     )
