@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline import __version__
-from pipeline.checks.rules import rules_listing
 from pipeline.cli_conventions import (
     HELP_SETTINGS,
     cli_config,
@@ -25,15 +24,16 @@ from pipeline.cli_conventions import (
 )
 from pipeline.cli_models import models_app
 from pipeline.cli_score import register as _register_scoring
-from pipeline.config import config_from_table, defaults_toml, load_config
 from pipeline.errors import MtcleanError, quote_path
-from pipeline.glossary.termbase import load_termbases, stats_lines
-from pipeline.inputs import expand_inputs
-from pipeline.progress import ProgressReporter
 from pipeline.review.cli import review_app
 from pipeline.review.export import register as _register_export
-from pipeline.runner import RunOptions, RunResult, run
-from pipeline.stages import suppress
+
+if TYPE_CHECKING:
+    from pipeline.runner import RunOptions, RunResult
+
+# What a command needs (the runner, the config and with it every stage: numpy, ftfy, all the
+# checks) is imported in the command itself: ``--help``, ``checks``, ``glossary``, ``review``
+# and ``models`` start without it (issue 20; tests/test_startup.py).
 
 use_conventional_metavars()
 
@@ -167,6 +167,11 @@ def _execute(
     allow_pickle: bool = False,
     suppressions: str | None = None,
 ) -> int:
+    from pipeline.inputs import expand_inputs
+    from pipeline.progress import ProgressReporter
+    from pipeline.runner import run
+    from pipeline.stages import suppress
+
     cfg = cli_config(
         config,
         glossary=glossary,
@@ -241,6 +246,8 @@ def run_cmd(
     suppressions: SuppressOpt = None,
 ) -> int:
     """Clean INPUT files: normalise, run the configured stages, write outputs to --out."""
+    from pipeline.runner import RunOptions
+
     opts = RunOptions(resume=resume, overwrite=overwrite)
     return _execute(
         inputs,
@@ -289,6 +296,8 @@ def detect_cmd(
     suppressions: SuppressOpt = None,
 ) -> int:
     """Detect garbled passages only: the same outputs as run, but nothing is rewritten."""
+    from pipeline.runner import RunOptions
+
     opts = RunOptions(rewrite=False, resume=resume, overwrite=overwrite)
     return _execute(
         inputs,
@@ -319,6 +328,9 @@ def checks_cmd(config: ConfigOpt = None) -> int:
     typer.echo(format_checks(), nl=False)
     choice = discover_config(config)
     if choice.table is not None:
+        from pipeline.checks.rules import rules_listing
+        from pipeline.config import config_from_table
+
         for line in rules_listing(config_from_table(choice.table, choice.source)):
             typer.echo(line)
     return 0
@@ -356,8 +368,9 @@ def _pair(src_lang: str | None, tgt_lang: str | None) -> tuple[str | None, str |
 @glossary_app.command("stats")
 def glossary_stats(files: TermbasesArg, src_lang: SrcOpt = None, tgt_lang: TgtOpt = None) -> int:
     """Counts of terms by domain and by language pair (of one pair with the options)."""
-    src, tgt = _pair(src_lang, tgt_lang)
+    from pipeline.glossary.termbase import load_termbases, stats_lines
 
+    src, tgt = _pair(src_lang, tgt_lang)
     for line in stats_lines(load_termbases(files, src_lang=src, tgt_lang=tgt)):
         typer.echo(line)
     return 0
@@ -369,6 +382,8 @@ app.add_typer(review_app, name="review")
 @app.command("config")
 def config_cmd(config: ConfigOpt = None) -> int:
     """Print the built-in defaults as TOML (or validate --config and print its stages)."""
+    from pipeline.config import defaults_toml, load_config
+
     if config:
         cfg = load_config(config)
         typer.echo(f"{config}: valid; stages: {', '.join(cfg.run.stages)}")

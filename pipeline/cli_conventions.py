@@ -15,18 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.config import Config, config_from_table, language_tag, load_config
+from pipeline.core.registry import CHECK_NAMES, FLAG_TABLE
 from pipeline.errors import ConfigError, UsageError
-from pipeline.glossary.termbase import (
-    TermbaseError,
-    check_conflicts,
-    for_pair,
-    load_termbase,
-)
-from pipeline.registry import CHECKS, FLAG_DOCS, STAGES, flag_owners
 from pipeline.tomlfile import read_toml
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+
+# The config, the registry and the termbase reader are imported where a command needs them:
+# importing the registry imports every stage (numpy, ftfy, ...), which ``--help``, ``checks``
+# and the glossary commands never use (start-up cost of every invocation, issue 20).
 
 HELP_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
@@ -37,6 +37,8 @@ HELP_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 def validate_language(code: str, option: str = "--tgt-lang") -> str:
     """``code`` as a standard BCP 47 tag (``zh_CN`` -> ``zh-CN``); UsageError if it is not one
     (``zz``, ``english``). The config file's ``[input]`` languages follow the same rule."""
+    from pipeline.config import language_tag
+
     try:
         return language_tag(code, option)
     except ValueError as err:
@@ -49,15 +51,8 @@ def validate_language(code: str, option: str = "--tgt-lang") -> str:
 def list_checks() -> list[tuple[str, str, str]]:
     """Every registered flag name with its owner and what it flags: the checks in run order
     (owner ``check``, the first line of the check's docstring), then the flags other stages
-    declare."""
-    out = []
-    for name, owner in flag_owners().items():
-        if owner == "check":
-            doc = (STAGES[name].__doc__ or "").strip().splitlines()
-            out.append((name, owner, doc[0].strip() if doc else ""))
-        else:
-            out.append((name, owner, FLAG_DOCS.get(name, f"added by {owner}")))
-    return out
+    declare. Read from the static table, so no stage is imported."""
+    return [tuple(row) for row in FLAG_TABLE]  # type: ignore[misc]
 
 
 def format_checks() -> str:
@@ -72,10 +67,11 @@ def _names(value: str | None, option: str, known: list[str]) -> list[str]:
     if value is None:
         return []
     names = [n.strip() for n in value.split(",") if n.strip()]
+    owners = {name: owner for name, owner, _ in FLAG_TABLE}
     if not names:
         raise UsageError(f"{option}: give check names separated by commas")
     for n in names:
-        owner = flag_owners().get(n)
+        owner = owners.get(n)
         if n not in known and owner is not None:
             raise UsageError(f"{option}: {n!r} is a flag of stage {owner}, not a check to select")
         if n not in known:
@@ -89,16 +85,17 @@ def select_stages(stages: list[str], checks: str | None, skip: str | None) -> li
     """``stages`` with only the checks named in ``checks`` (comma-separated; other stages stay)
     and without those in ``skip``. A check named in ``checks`` but not configured is added in
     the registry's order, before the non-check stages that follow the checks."""
-    keep = _names(checks, "--checks", CHECKS)
-    drop = set(_names(skip, "--skip-checks", CHECKS))
+    known = list(CHECK_NAMES)
+    keep = _names(checks, "--checks", known)
+    drop = set(_names(skip, "--skip-checks", known))
     out = list(stages)
     if keep:
-        configured = [s for s in out if s in CHECKS]
-        wanted = [c for c in CHECKS if c in keep]
+        configured = [s for s in out if s in known]
+        wanted = [c for c in known if c in keep]
         if configured:
             first = out.index(configured[0])
-            rest = [s for s in out if s not in CHECKS]
-            before = [s for s in out[:first] if s not in CHECKS]
+            rest = [s for s in out if s not in known]
+            before = [s for s in out[:first] if s not in known]
             out = before + wanted + rest[len(before) :]
         else:
             out = wanted + out
@@ -159,6 +156,8 @@ def glossary_check_report(
 ) -> tuple[list[str], list[str], int]:
     """(stdout lines, stderr lines, exit status) of ``mtclean glossary check FILES``: the
     ``valid`` lines only when every file and their combination are valid, else only errors."""
+    from pipeline.glossary.termbase import TermbaseError, check_conflicts, for_pair, load_termbase
+
     ok: list[str] = []
     errors: list[str] = []
     terms: list[Any] = []
@@ -218,6 +217,8 @@ def use_conventional_metavars() -> None:
 def discovered_config(explicit: str | None) -> Config:
     """``--config``, ``./mtclean.toml``, ``[tool.mtclean]`` in ``./pyproject.toml``, defaults;
     ``cfg.source`` (written to summary.json as ``config``) names the one used."""
+    from pipeline.config import config_from_table, load_config
+
     choice = discover_config(explicit)
     if choice.table is None:
         return load_config(None)

@@ -12,10 +12,8 @@ from typing import Annotated
 import typer
 
 from pipeline.errors import UsageError
-from pipeline.mt.convert import convert
-from pipeline.mt.load import load_translator
-from pipeline.mt.registry import STORE, load_registry
-from pipeline.mt.tiny import build_tiny
+
+# The model modules are imported by the command that uses them (start-up of every command).
 
 models_app = typer.Typer(
     name="models",
@@ -41,6 +39,8 @@ def _size(n: int) -> str:
 @models_app.command("list")
 def list_cmd() -> int:
     """The known models, and which are present in models/store/."""
+    from pipeline.mt.registry import STORE, load_registry
+
     known = load_registry()
     for m in known:
         missing = m.missing()
@@ -71,6 +71,7 @@ def check_cmd(
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
 ) -> int:
     """Load a model folder and print its architecture, languages, size and backend."""
+    from pipeline.mt.load import load_translator
 
     if device not in ("cpu", "cuda"):
         raise UsageError(f"--device must be cpu or cuda, not {device!r}")
@@ -101,6 +102,8 @@ def convert_cmd(
     force: Annotated[bool, typer.Option("--force", help="Overwrite a non-empty OUT.")] = False,
 ) -> int:
     """Convert a transformers model folder to CTranslate2."""
+    from pipeline.mt.convert import convert
+
     path = convert(model_dir, out, quantize, allow_pickle=allow_pickle, force=force)
     typer.echo(f"{model_dir} -> {path} (CTranslate2, {quantize})")
     return 0
@@ -112,6 +115,8 @@ def tiny_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the weights.")] = 0,
 ) -> int:
     """Build a tiny random-weight Marian model for smoke tests (not for translation)."""
+    from pipeline.mt.tiny import build_tiny
+
     path = build_tiny(Path(model_dir), seed=seed)
     typer.echo(f"{path}: tiny random-weight Marian model (zh-en), for smoke tests only")
     return 0

@@ -16,18 +16,20 @@ import json
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pipeline.cli_conventions import cli_config
-from pipeline.config import Config
 from pipeline.errors import UsageError
-from pipeline.inputs import expand_inputs
-from pipeline.progress import ProgressReporter
-from pipeline.quality import regress as regress_mod
-from pipeline.runner import Input, RunOptions, RunResult, run
 from pipeline.writers import atomic
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.runner import Input, RunResult
+
+# The runner, the config and the regression tables are imported by the functions that use
+# them: importing them imports every stage, which the other commands' start-up does without.
 
 InputsArg = Annotated[
     list[str],
@@ -79,12 +81,16 @@ def with_score(stages: Iterable[str]) -> list[str]:
 
 def expand(inputs: list[str], out: str | None = None) -> list[Input]:
     """Folders to their input files (gold-label sidecars are never inputs)."""
+    from pipeline.inputs import expand_inputs
+
     return expand_inputs(inputs, out=out)
 
 
 def score_run(inputs: list[Input], out: str, cfg: Config, progress: Any = None) -> RunResult:
     """Score without rewriting: detection stages + ``score`` with candidate choice off (its
     detect options), so every output is written but no text changes."""
+    from pipeline.runner import RunOptions, run
+
     opts = RunOptions(
         stages=with_score(cfg.run.stages), rewrite=False, progress=progress, overwrite=True
     )
@@ -93,6 +99,8 @@ def score_run(inputs: list[Input], out: str, cfg: Config, progress: Any = None) 
 
 def clean_run(inputs: list[Input], out: str, cfg: Config, progress: Any = None) -> RunResult:
     """A cleaning run (``mtclean run``) with ``score`` in the stage list."""
+    from pipeline.runner import RunOptions, run
+
     opts = RunOptions(
         stages=with_score(cfg.run.stages), rewrite=True, progress=progress, overwrite=True
     )
@@ -112,6 +120,8 @@ def run_regress(
     """Run the samples, compare with ``baseline``; (exit status, table text). Gold labels
     come from the samples, ``gold/`` beside the baseline and the ``gold`` folders (where
     ``review export-terms --gold`` writes the editors' decisions)."""
+    from pipeline.quality import regress as regress_mod
+
     base_path = Path(baseline)
     gold_dirs = [base_path.parent / "gold", *(Path(g) for g in gold or [])]
     if not update and not base_path.is_file():
@@ -163,6 +173,8 @@ def score_cmd(
     suppressions: SuppressOpt = None,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
+    from pipeline.progress import ProgressReporter
+
     cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
     reporter = ProgressReporter(enabled=not quiet)
     try:

@@ -35,6 +35,20 @@ FLAG_DOCS: dict[str, str] = {
 }
 
 
+def flag_table() -> list[tuple[str, str, str]]:
+    """Every flag name with its owner and what it flags, as the imported stages say it: the
+    checks in run order (owner ``check``, the first line of the check's docstring), then the
+    flags other stages declare. ``pipeline.core.registry.FLAG_TABLE`` must equal it."""
+    out = []
+    for name, owner in flag_owners().items():
+        if owner == "check":
+            doc = (STAGES[name].__doc__ or "").strip().splitlines()
+            out.append((name, owner, doc[0].strip() if doc else ""))
+        else:
+            out.append((name, owner, FLAG_DOCS.get(name, f"added by {owner}")))
+    return out
+
+
 def unknown_flag_names(names: list[str] | dict[str, object]) -> list[str]:
     """The names in ``names`` that are not registered flag names."""
     known = flag_owners()
@@ -49,6 +63,7 @@ __all__ = [
     "combine",
     "decide",
     "flag_owners",
+    "flag_table",
     "glossary_stage",
     "normalize",
     "retranslate",

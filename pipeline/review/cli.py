@@ -15,9 +15,8 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from pipeline.outdir import opened
-from pipeline.review.apply import apply_decisions, report_lines
-from pipeline.review.page import write_review
+# Each command imports what it uses: ``review apply`` needs the registry (every stage), which
+# ``review DIR`` and every ``--help`` do without (start-up cost, issue 20).
 
 HELP = {"help_option_names": ["-h", "--help"]}
 
@@ -48,6 +47,7 @@ def page_cmd(run_dir: RunDir) -> int:
     """Write DIR/review.html (and its data file DIR/review.data.js). This is also what
     'mtclean review DIR' does."""
     from pipeline.outdir import opened
+    from pipeline.review.page import write_review
 
     with opened(run_dir):  # locked, and an interrupted swap finished before anything is read
         path, n = write_review(run_dir)
@@ -77,6 +77,9 @@ def apply_cmd(
     and skipped (exit 3), the rest applied. Decisions exported from another run of the same
     files are placed by content; those whose text changed are reported as stale. Rejected
     flags are written as suppressions for later runs."""
+    from pipeline.outdir import opened
+    from pipeline.review.apply import apply_decisions, report_lines
+
     # The run's lock: a run swapping in a new set cannot meet these rewrites of cleaned/.
     with opened(run_dir):
         result = apply_decisions(run_dir, decisions, suppressions)
