@@ -6,7 +6,10 @@ Sources and targets are compared after folding case and collapsing whitespace, s
 "Save...") are one source too. Every unit of the group whose text is not the group's most
 frequent one is flagged (ties: all but the first seen), with the other unit named in the
 evidence. Findings are ``minor``: context may justify two renderings (PO ``msgctxt``), so they
-are for a reviewer, never a reason to drop or blank anything.
+are for a reviewer, never a reason to drop or blank anything. One target for two Chinese labels
+where one is the other with a modifier before it ("时间" / "操作时间": "Time") is not flagged:
+the head comes last in Chinese, so a short label fits both; a different head ("集群" /
+"集群ID") or an action before it ("服务模板" / "筛选服务模板") is still flagged.
 """
 
 from __future__ import annotations
@@ -34,6 +37,45 @@ def _key(text: str, plural: bool = False) -> str:
     return " ".join(
         w[:-1] if len(w) > 3 and w.endswith("s") and w.isascii() else w for w in key.split()
     )
+
+
+# An action or a request before a shared head ("筛选服务模板" / "服务模板"): another message.
+_ACTION_PREFIX = (
+    "请",
+    "选择",
+    "筛选",
+    "输入",
+    "填写",
+    "修改",
+    "删除",
+    "添加",
+    "新增",
+    "新建",
+    "创建",
+    "获取",
+    "查看",
+    "编辑",
+    "更新",
+    "搜索",
+    "查询",
+    "取消",
+    "确认",
+    "批量",
+)
+
+
+def _same_head(a: str, b: str) -> bool:
+    """Whether one Chinese source is the other with a modifier before it: the head comes last,
+    so "操作时间" is a kind of "时间" and "Time" may serve both labels; "集群ID" is not a kind
+    of "集群", nor is "筛选服务模板" (an action) a kind of "服务模板"."""
+    short, long_ = sorted((a, b), key=len)
+    if not short or short == long_ or not long_.endswith(short):
+        return False
+    extra = long_[: len(long_) - len(short)]
+    return bool(_HAN.search(extra)) and not extra.startswith(_ACTION_PREFIX)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class TranslationInconsistencyConfig(StageConfig):
@@ -77,6 +119,8 @@ class TranslationInconsistency(DocCheck):
                     same_unit(s, m) for m in members if m is not s and _key(other(m), fold) == top
                 ):
                     continue
+                if what == "target" and _same_head(_key(other(s)), _key(other(first))):
+                    continue  # "目标模块" and "模块" may share "Module"
                 flags.setdefault((s.file, s.seq), []).append(
                     make_flag(
                         self.name,
