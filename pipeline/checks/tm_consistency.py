@@ -1,15 +1,16 @@
 """Check ``translation_inconsistency`` (document level, bilingual): one file or TM translates
 the same source several ways, or gives one translation to several different sources.
 
-Sources and targets are compared after folding case and collapsing whitespace, so "Save" and
-"save " are one source; sources that differ only in punctuation or an accelerator ("&Save",
-"Save...") are one source too. Every unit of the group whose text is not the group's most
-frequent one is flagged (ties: all but the first seen), with the other unit named in the
-evidence. Findings are ``minor``: context may justify two renderings (PO ``msgctxt``), so they
-are for a reviewer, never a reason to drop or blank anything. One target for two Chinese labels
-where one is the other with a modifier before it ("时间" / "操作时间": "Time") is not flagged:
-the head comes last in Chinese, so a short label fits both; a different head ("集群" /
-"集群ID") or an action before it ("服务模板" / "筛选服务模板") is still flagged.
+Sources and targets are compared after folding case, collapsing whitespace and commas and
+dropping a 的 between Chinese words, so "Save" and "save " are one source; sources that differ
+only in punctuation or an accelerator ("&Save", "Save...") are one source too. Every unit of
+the group whose text is not the group's most frequent one is flagged (ties: all but the first
+seen), with the other unit named in the evidence. Findings are ``minor``: context may justify
+two renderings (PO ``msgctxt``), so they are for a reviewer, never a reason to drop or blank
+anything. One target for two Chinese labels where one is the other with a modifier before it
+("时间" / "操作时间": "Time") is not flagged: the head comes last in Chinese, so a short label
+fits both; a different head ("集群" / "集群ID") or an action before it ("服务模板" /
+"筛选服务模板") is still flagged.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
-_FOLD = re.compile(r"[\s&_~.…:：。!！?？]+")
+_FOLD = re.compile(r"[\s&_~.…:：。!！?？,，、]+")
+_CJK_DE = re.compile(r"(?<=[\u3400-\u9fff])的(?=[\u3400-\u9fff])")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\u3040-\u30ff])\s+|\s+(?=[\u3400-\u9fff\u3040-\u30ff])")
 
 
@@ -32,6 +34,7 @@ def _key(text: str, plural: bool = False) -> str:
     "管控区域ID"). With ``plural``, an English plural -s is dropped too: sources "Signal" and
     "Signals" are one message to a target language without plural forms."""
     key = _CJK_SPACE.sub("", _FOLD.sub(" ", text.casefold()).strip())
+    key = _CJK_DE.sub("", key)  # 屏蔽持续的时间 is 屏蔽持续时间
     if not plural:
         return key
     return " ".join(

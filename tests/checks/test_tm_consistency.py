@@ -32,3 +32,12 @@ def test_one_target_for_a_chinese_label_and_its_modified_form():
         [("服务模板", "Template"), ("服务模板", "Template"), ("筛选服务模板", "Template")]
     )
     assert got[2] == ["same target as u0#0, which translates '服务模板'"]
+
+
+def test_a_de_or_a_comma_more_is_one_source():
+    got = _reasons([("屏蔽持续时间", "Duration"), ("屏蔽持续的时间", "Duration")])
+    assert got == [[], []]
+    got = _reasons(
+        [("多个用逗号，或换行分隔", "Comma or newline"), ("多个用逗号或换行分隔", "Comma")]
+    )
+    assert got == [[], ["same source as u0#0, which is translated as 'Comma or newline'"]]
