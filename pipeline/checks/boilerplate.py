@@ -77,6 +77,10 @@ def _variant_sources(a: DocSegment, b: DocSegment) -> bool:
     # placeholders and spaces, is most of the longer one and inside it.
     # Whole words only: "a valid date" is not "a valid datetime".
     short, long_ = sorted((_compact(a.source or ""), _compact(b.source or "")), key=len)
+    from pipeline.checks.tm_consistency import one_small_insertion
+
+    if one_small_insertion(short.replace(" ", ""), long_.replace(" ", "")):
+        return True  # "请帮忙跟进吗" / "请帮忙跟进一下吗"
     if not short or len(short) < 0.7 * len(long_):
         return False
     at = long_.find(short)

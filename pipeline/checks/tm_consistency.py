@@ -10,7 +10,8 @@ two renderings (PO ``msgctxt``), so they are for a reviewer, never a reason to d
 anything. One target for two Chinese labels where one is the other with a modifier before it
 ("时间" / "操作时间": "Time") is not flagged: the head comes last in Chinese, so a short label
 fits both; a different head ("集群" / "集群ID") or an action before it ("服务模板" /
-"筛选服务模板") is still flagged.
+"筛选服务模板") is still flagged. Nor are two Chinese sources one of which has a character or two
+more, not a negation ("谢谢" / "谢谢你").
 """
 
 from __future__ import annotations
@@ -75,10 +76,35 @@ def _same_head(a: str, b: str) -> bool:
     if not short or short == long_ or not long_.endswith(short):
         return False
     extra = long_[: len(long_) - len(short)]
-    return bool(_HAN.search(extra)) and not extra.startswith(_ACTION_PREFIX)
+    return (
+        bool(_HAN.search(extra))
+        and not extra.startswith(_ACTION_PREFIX)
+        and not set(extra) & _NEGATION
+    )
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_NEGATION = frozenset("不没沒无無非别別未勿否")
+
+
+def one_small_insertion(a: str, b: str) -> bool:
+    """Whether one Chinese text is the other with one or two characters put in, none of them a
+    negation: "谢谢" / "谢谢你", "帮忙跟进吗" / "帮忙跟进一下吗" say one thing; "可以" / "不可以"
+    do not, nor do texts with a character changed ("明天" / "后天")."""
+    short, long_ = sorted((a, b), key=len)
+    d = len(long_) - len(short)
+    if not short or not 1 <= d <= 2:
+        return False
+    p = 0
+    while p < len(short) and short[p] == long_[p]:
+        p += 1
+    inserted = long_[p : p + d]
+    return (
+        p > 0  # a word put before the text is a modifier or an action: _same_head judges it
+        and long_[p + d :] == short[p:]
+        and all(_HAN.match(c) for c in inserted)
+        and not set(inserted) & _NEGATION
+    )
 
 
 class TranslationInconsistencyConfig(StageConfig):
@@ -122,8 +148,13 @@ class TranslationInconsistency(DocCheck):
                     same_unit(s, m) for m in members if m is not s and _key(other(m), fold) == top
                 ):
                     continue
-                if what == "target" and _same_head(_key(other(s)), _key(other(first))):
-                    continue  # "目标模块" and "模块" may share "Module"
+                if what == "target" and (
+                    _same_head(_key(other(s)), _key(other(first)))
+                    or one_small_insertion(
+                        _key(other(s)).replace(" ", ""), _key(other(first)).replace(" ", "")
+                    )
+                ):
+                    continue  # "目标模块" and "模块" may share "Module", "谢谢你" and "谢谢" too
                 flags.setdefault((s.file, s.seq), []).append(
                     make_flag(
                         self.name,

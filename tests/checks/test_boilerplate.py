@@ -135,3 +135,17 @@ def test_one_target_for_a_message_with_a_value_or_lead_in_more_is_no_duplicate()
     rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
     found = [[f["check"] for f in r["flags"]] for r in run_stage("duplicate", rows)]
     assert found == [[], [], [], [], [], ["duplicate"]]
+
+
+def test_one_target_for_sources_a_particle_apart_is_no_duplicate():
+    from tests.checks.helpers import row, run_stage
+
+    units = [
+        ("Could you help me look into the parcel?", "请问可以帮忙查一下包裹吗？"),
+        ("Could you help me look into the parcel?", "请问可以帮忙查一下这个包裹吗？"),
+        ("The parcel can be opened before signing.", "签收前可以打开包裹。"),
+        ("The parcel can be opened before signing.", "签收前不可以打开包裹。"),
+    ]
+    rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("duplicate", rows)]
+    assert found == [[], [], [], ["duplicate"]]

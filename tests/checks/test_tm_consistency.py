@@ -41,3 +41,9 @@ def test_a_de_or_a_comma_more_is_one_source():
         [("多个用逗号，或换行分隔", "Comma or newline"), ("多个用逗号或换行分隔", "Comma")]
     )
     assert got == [[], ["same source as u0#0, which is translated as 'Comma or newline'"]]
+
+
+def test_one_target_for_sources_a_particle_apart_but_not_a_negation_apart():
+    assert _reasons([("谢谢", "Thanks"), ("谢谢", "Thanks"), ("谢谢你", "Thanks")]) == [[], [], []]
+    got = _reasons([("可以", "Allowed"), ("可以", "Allowed"), ("不可以", "Allowed")])
+    assert got[2] == ["same target as u0#0, which translates '可以'"]
