@@ -70,7 +70,40 @@ def _variant_sources(a: DocSegment, b: DocSegment) -> bool:
     def words(text: str) -> list[str]:
         return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _key(text).split()]
 
-    return words(a.source or "") == words(b.source or "")
+    if words(a.source or "") == words(b.source or ""):
+        return True
+    # One message with a value or a lead-in clause more ("所在省份【{}】校验失败" / "所在省份校验
+    # 失败", "模块文本路径，请输入完整路径…" / "请输入完整路径…"): the shorter source, without its
+    # placeholders and spaces, is most of the longer one and inside it.
+    # Whole words only: "a valid date" is not "a valid datetime".
+    short, long_ = sorted((_compact(a.source or ""), _compact(b.source or "")), key=len)
+    from pipeline.checks.tm_consistency import one_small_insertion
+
+    if one_small_insertion(short.replace(" ", ""), long_.replace(" ", "")):
+        return True  # "请帮忙跟进吗" / "请帮忙跟进一下吗"
+    if not short or len(short) < 0.7 * len(long_):
+        return False
+    at = long_.find(short)
+    while at >= 0:
+        before, after = long_[at - 1 : at], long_[at + len(short) : at + len(short) + 1]
+        cut_before = before.isalnum() and short[0].isascii()
+        cut_after = after.isalnum() and short[-1].isascii()
+        if not (cut_before or cut_after):
+            return True
+        at = long_.find(short, at + 1)
+    return False
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff]) | (?=[\u3400-\u9fff])")
+
+
+def _compact(text: str) -> str:
+    """The source without placeholders, case and punctuation; no spaces beside Chinese."""
+    from pipeline.checks.placeholders import placeholders
+
+    for _, start, end, _ in sorted(placeholders(text), key=lambda p: -p[1]):
+        text = text[:start] + text[end:]
+    return _CJK_GAP.sub("", _key(text))
 
 
 @register

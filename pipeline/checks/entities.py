@@ -1,6 +1,8 @@
 """Check ``entity_mismatch`` (bilingual): names written in Latin script in the source (acronyms,
 brands, product and model names: 5G, SAIC, APEC, iPhone, COVID-19) must reach the target as
-written. Names written in the source's own script are the glossary's job (``term_missing``).
+written. Names written in the source's own script are the glossary's job (``term_missing``). A
+class name of several words (``TimeoutNodeConfig``) may be rendered by its words ("Node Timeout
+Configuration"): all its words but one, and at least two, must be there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,23 @@ _ENTITY = re.compile(
 
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
+_CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _rendered_as_words(name: str, target_words: list[str]) -> bool:
+    """Whether a class name of several words (``AutoRetryNodeStrategy``) is rendered by its
+    words in another order or form ("Node Automatic Retry Strategy"): all of its words but one,
+    and at least two, of three letters or more begin a target word or are begun by one."""
+    parts = [p.casefold() for p in _CAMEL_PART.findall(name)]
+    if len(parts) < 2 or not all(p.isalpha() for p in parts):
+        return False
+    hits = sum(
+        len(p) >= 3
+        and any(w.startswith(p) or (len(w) >= 3 and p.startswith(w)) for w in target_words)
+        for p in parts
+    )
+    return hits >= max(2, len(parts) - 1)
 
 
 class EntityMismatchConfig(StageConfig):
@@ -52,13 +71,16 @@ class EntityMismatch(SegmentCheck):
         # "CommonTemplate" written "Common Template", "WechatWork" as "Wechat Work": the same
         # name with separators, so names are also looked up without spaces, hyphens, underscores.
         joined = _SEPARATORS.sub("", target)
+        words = _WORD.findall(target)
         missing = []
         for m in _ENTITY.finditer(src):
             name = m.group().rstrip(".")
             folded = name.casefold()
             if len(name) < self.config.min_chars:  # type: ignore[attr-defined]
                 continue
-            if folded not in target and _SEPARATORS.sub("", folded) not in joined:
+            if folded in target or _SEPARATORS.sub("", folded) in joined:
+                continue
+            if not _rendered_as_words(name, words):
                 missing.append(name)
         if not missing:
             return []

@@ -9,7 +9,9 @@ month names count as their number.
 What translators legitimately do is not flagged: an approximate source number (1100多万, 数十亿,
 一两件) may be rounded or said in words ("11 million", "billions", "one or two"); N倍 may be said
 as N or N+1 times ("1倍多" is "more than doubled"); a bare 1 is usually "a"/"an"/"per" ("1美元"
-is "a US dollar").
+is "a US dollar"); a run of numerals with adjacent digits names several numbers (六四 "June
+4th", 十四五 "the 14th Five-Year Plan"); N年代 is a decade ("the 1980s"), N世纪 a century (or a
+year in it); 2万4801 is 24,801; 几十/数十 may be "dozens" or "decades"; 千万不要 is "never".
 """
 
 from __future__ import annotations
@@ -86,6 +88,22 @@ _ARABIC_TGT = re.compile(
     r"(?:\s*(hundred|thousand|million|billion|trillion))?",
     re.IGNORECASE,
 )
+# In a target, a number after a word and a hyphen still says it ("mid-2017", "Rescue-2021").
+_ARABIC_TGT_ANY = re.compile(
+    r"(?<![A-Za-z_\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
+    r"(?:\s*(hundred|thousand|million|billion|trillion))?",
+    re.IGNORECASE,
+)
+# Plural quantities: how an approximate 几十/数百 is said ("dozens", "decades", "hundreds").
+_VAGUE = re.compile(
+    r"\b(?:dozens|decades|tens|hundreds|thousands|millions|billions|several|many|numerous)\b",
+    re.IGNORECASE,
+)
+# 2万4801 is 24,801: a 万/亿 amount continued by its lower digits.
+_CN_MIXED = re.compile(_NOT_AFTER + r"(\d+)(万|亿)(\d{1,4})(?![\d万亿千百])")
+# 80年代 "the 80s/1980s", 20世纪 "20th century/1900s": a decade or century.
+_DECADE_AFTER = ("年代",)
+_CENTURY_AFTER = ("世纪", "世紀")
 _SCALES = {
     "hundred": 100,
     "thousand": 1_000,
@@ -136,6 +154,8 @@ _WORDS |= {
     "triple": 3,
     "tripled": 3,
     "quadrupled": 4,
+    "decade": 10,
+    "centenary": 100,
 }
 _MONTHS = {
     m: i + 1
@@ -144,6 +164,7 @@ _MONTHS = {
         "september october november december".split()
     )
 }
+_MONTHS |= {m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"} | {"sept": 9}
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # Words before a scale word that make it a number by itself ("a million", "per billion").
 _BARE = frozenset({"a", "an", "per", "one"})
@@ -178,7 +199,21 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     """(value, as written, kind) per source number; kind is ``exact``, ``approx`` (多/余/数/几,
     a range such as 一两: may be rounded or said in words) or ``times`` (N倍: N or N+1 times)."""
     found: list[tuple[float, str, str]] = []
+    mixed = []
+    for m in _CN_MIXED.finditer(text):
+        big = 1e4 if m.group(2) == "万" else 1e8
+        found.append((float(m.group(1)) * big + float(m.group(3)), m.group(), "exact"))
+        mixed.append((m.start(), m.end()))
     for m in _ARABIC_SRC.finditer(text):
+        if any(a <= m.start() < b for a, b in mixed):
+            continue
+        after = text[m.end() : m.end() + 2]
+        if after.startswith(_DECADE_AFTER) and not m.group(3):
+            found.append((float(m.group(1)), m.group(), "decade"))
+            continue
+        if after.startswith(_CENTURY_AFTER) and not m.group(3):
+            found.append((float(m.group(1)), m.group(), "century"))
+            continue
         value = float(m.group(1).replace(",", ""))
         if m.group(3):
             value *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[m.group(3)]
@@ -188,13 +223,25 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
         g = m.group()
         if len(g) == 2 and g[0] == g[1] and g[0] in "一两":
             continue  # 一一对应 (one-to-one), 两两 (in pairs): a doubled numeral is an adverb
+        if g == "千万" and text[m.end() : m.end() + 1] in "不别別要记記注得":
+            continue  # 千万不要 "never", 千万要 "be sure to": an adverb
         v = parse_chinese_numeral(g)
         if v is None:
+            continue
+        # Adjacent digits after the first two (六四 "June 4th", 十四五 "14th Five-Year Plan",
+        # 二四五年级 "grades 2, 4 and 5") name several numbers, not one: kind ``parts``, found
+        # when each part is (the whole value, where it means one, is checked as well).
+        if len(g) <= 3 and any(
+            g[i] in _CN_DIGITS and g[i + 1] in _CN_DIGITS for i in range(len(g) - 1)
+        ):
+            found.append((v, g, "parts"))
             continue
         if _CN_RANGE.match(m.group()):  # a range is approximate; its first number stands for it
             found.append((float(_CN_DIGITS[m.group()[0]]), m.group(), "approx"))
             continue
-        approx = text[max(0, m.start() - 1) : m.start()] in (_APPROX_BEFORE)
+        approx = text[max(0, m.start() - 1) : m.start()] in (_APPROX_BEFORE) or (
+            g[0] in "十百千" and all(c in _CN_UNITS or c in _CN_BIG for c in g)
+        )  # 千万 "tens of millions", 百万 "millions": a bare round amount
         found.append((v, m.group(), "approx" if approx else "exact"))
     return found
 
@@ -202,7 +249,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
 def target_numbers(text: str) -> set[float]:
     """Every value the target expresses, including each part of scaled numbers."""
     values: set[float] = set()
-    for m in _ARABIC_TGT.finditer(text):
+    for m in _ARABIC_TGT_ANY.finditer(text):
         whole = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
         values.add(whole)
         if m.group(3):
@@ -290,8 +337,32 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
 
-def _found(value: float, kind: str, have: set[float]) -> bool:
+def _parts(written: str) -> list[float]:
+    """The numbers a run of Chinese numerals with adjacent digits names: 十四五 -> 14, 5."""
+    parts, cur = [], ""
+    for c in written:
+        if cur and c in _CN_DIGITS and cur[-1] in _CN_DIGITS:
+            parts.append(cur)
+            cur = ""
+        cur += c
+    parts.append(cur)
+    return [v for p in parts if (v := parse_chinese_numeral(p)) is not None]
+
+
+def _found(
+    value: float, kind: str, have: set[float], written: str = "", vague: bool = False
+) -> bool:
     """Whether the target expresses a source number of this kind."""
+    if kind == "parts":
+        return any(_close(value, h) for h in have) or all(
+            p == 1 or any(_close(p, h) for h in have) for p in _parts(written)
+        )
+    if kind == "decade":  # 80年代: the 80s or the 1980s
+        return any(_close(value, h) or (h >= 1000 and _close(h % 100, value)) for h in have)
+    if kind == "century":  # 20世纪: the 20th century, or a year in it (the 1980s)
+        return any(_close(value, h) or (value - 1) * 100 <= h < value * 100 for h in have)
+    if kind == "approx" and vague:
+        return True
     if kind == "times":
         return any(_close(value, h) or _close(value + 1, h) for h in have)
     if kind == "approx":
@@ -328,12 +399,13 @@ class NumberMismatch(SegmentCheck):
             return []
         nums = [(v, w) for v, w, _ in numbers]
         have = expressed_numbers(row["target"], row["tgt_lang"])
+        vague = bool(_VAGUE.search(row["target"]))
         missing = [
             (v, w)
             for v, w, kind in numbers
             if v >= self.config.ignore_below
             and v != 1  # a bare 1 is "a", "an", "per" or nothing ("1美元" is "a US dollar")
-            and not _found(v, kind, have)
+            and not _found(v, kind, have, w, vague)
         ]
         if not missing:
             return []

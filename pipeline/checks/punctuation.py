@@ -9,11 +9,13 @@ A source without final punctuation is judged only against a question mark the ta
 changes the meaning): translators end a sentence-like label with their language's stop ("Please
 correct the error below" -> "Veuillez corriger l'erreur suivante."), or the text ends in a
 character it names ("separated with ,"); what a target must keep is the punctuation the source
-has.
+has. A Chinese question without its mark (吗, 是否, 怎么...: chat and titles often leave it out)
+may gain one, and "?!" counts as a question mark.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.checks.base import Row, SegmentCheck
@@ -39,12 +41,20 @@ _CLASS = {
     "…": "ellipsis",
 }
 _CLOSERS = "\"'`”’»」』)）]】》>\u00a0 \t\n"
+# Question particles and interrogative words: a Chinese sentence with one of them is a question.
+_CN_QUESTION = re.compile(
+    r"[吗嗎呢么麼吧]\s*$|是否|是不是|可否|能否|可不可以|能不能|会不会|有没有|要不要|对不对|好不好"
+    r"|什么|甚麼|怎么|怎麼|怎样|怎樣|如何|为什么|為什麼|为啥|啥|哪|几点|多少|多久|谁|誰"
+)
 _COMPATIBLE = ({"stop", "ellipsis"}, {"stop", "excl"}, {"comma", "colon"})
 
 
 def ending(text: str) -> tuple[str, int]:
     """The function of the text's final punctuation (``""`` for none) and where it starts."""
     t = text.rstrip(_CLOSERS)
+    # "?!" and "？！" ask a question loudly: a question mark that does not end the text.
+    if len(t) > 1 and t[-1] in "!！" and t[-2] in "?？":
+        return "quest", len(t) - 2
     if t.endswith(("...", "……", "…")):
         n = 3 if t.endswith("...") else (2 if t.endswith("……") else 1)
         return "ellipsis", len(t) - n
@@ -68,6 +78,10 @@ class EndPunctuation(SegmentCheck):
         se, _ = ending(src)
         te, at = ending(tgt)
         if se == te or (not se and te != "quest"):
+            return []
+        # Chinese asks without a question mark in chat and titles ("可以吗", "现在可以怎样支付"):
+        # a question mark the target adds to a question is right.
+        if not se and _CN_QUESTION.search(src):
             return []
         # A colon ending a label, or a stop after an abbreviation: too weak alone. A stop and an
         # exclamation both end a sentence (languages differ in how loud a notice is), a comma and

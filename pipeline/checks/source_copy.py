@@ -15,6 +15,7 @@ from pipeline.stages.base import StageConfig, register
 from pipeline.text.scripts import base_language, language_scripts, script_counts
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class SourceCopyConfig(StageConfig):
@@ -113,6 +114,8 @@ class SourceCopy(SegmentCheck):
         # quadratic, minutes for a long target, and is never above either bound.
         if 2.0 * min(len(s), len(t)) / (len(s) + len(t)) < cfg.near_ratio:
             return []
+        if _HAN.search(s) and not _HAN.search(t):
+            return []  # the Chinese words were translated; a name kept ("品牌：X" -> "Brand: X")
         if _ratio_bound(s, t) < cfg.near_ratio:
             return []  # not even the shared characters make a near copy (a zh->en pair)
         ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()

@@ -1,12 +1,17 @@
 """Check ``translation_inconsistency`` (document level, bilingual): one file or TM translates
 the same source several ways, or gives one translation to several different sources.
 
-Sources and targets are compared after folding case and collapsing whitespace, so "Save" and
-"save " are one source; sources that differ only in punctuation or an accelerator ("&Save",
-"Save...") are one source too. Every unit of the group whose text is not the group's most
-frequent one is flagged (ties: all but the first seen), with the other unit named in the
-evidence. Findings are ``minor``: context may justify two renderings (PO ``msgctxt``), so they
-are for a reviewer, never a reason to drop or blank anything.
+Sources and targets are compared after folding case, collapsing whitespace and commas and
+dropping a 的 between Chinese words, so "Save" and "save " are one source; sources that differ
+only in punctuation or an accelerator ("&Save", "Save...") are one source too. Every unit of
+the group whose text is not the group's most frequent one is flagged (ties: all but the first
+seen), with the other unit named in the evidence. Findings are ``minor``: context may justify
+two renderings (PO ``msgctxt``), so they are for a reviewer, never a reason to drop or blank
+anything. One target for two Chinese labels where one is the other with a modifier before it
+("时间" / "操作时间": "Time") is not flagged: the head comes last in Chinese, so a short label
+fits both; a different head ("集群" / "集群ID") or an action before it ("服务模板" /
+"筛选服务模板") is still flagged. Nor are two Chinese sources one of which has a character or two
+more, not a negation ("谢谢" / "谢谢你").
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
-_FOLD = re.compile(r"[\s&_~.…:：。!！?？]+")
+_FOLD = re.compile(r"[\s&_~.…:：。!！?？,，、]+")
+_CJK_DE = re.compile(r"(?<=[\u3400-\u9fff])的(?=[\u3400-\u9fff])")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\u3040-\u30ff])\s+|\s+(?=[\u3400-\u9fff\u3040-\u30ff])")
 
 
@@ -29,10 +35,75 @@ def _key(text: str, plural: bool = False) -> str:
     "管控区域ID"). With ``plural``, an English plural -s is dropped too: sources "Signal" and
     "Signals" are one message to a target language without plural forms."""
     key = _CJK_SPACE.sub("", _FOLD.sub(" ", text.casefold()).strip())
+    key = _CJK_DE.sub("", key)  # 屏蔽持续的时间 is 屏蔽持续时间
     if not plural:
         return key
     return " ".join(
         w[:-1] if len(w) > 3 and w.endswith("s") and w.isascii() else w for w in key.split()
+    )
+
+
+# An action or a request before a shared head ("筛选服务模板" / "服务模板"): another message.
+_ACTION_PREFIX = (
+    "请",
+    "选择",
+    "筛选",
+    "输入",
+    "填写",
+    "修改",
+    "删除",
+    "添加",
+    "新增",
+    "新建",
+    "创建",
+    "获取",
+    "查看",
+    "编辑",
+    "更新",
+    "搜索",
+    "查询",
+    "取消",
+    "确认",
+    "批量",
+)
+
+
+def _same_head(a: str, b: str) -> bool:
+    """Whether one Chinese source is the other with a modifier before it: the head comes last,
+    so "操作时间" is a kind of "时间" and "Time" may serve both labels; "集群ID" is not a kind
+    of "集群", nor is "筛选服务模板" (an action) a kind of "服务模板"."""
+    short, long_ = sorted((a, b), key=len)
+    if not short or short == long_ or not long_.endswith(short):
+        return False
+    extra = long_[: len(long_) - len(short)]
+    return (
+        bool(_HAN.search(extra))
+        and not extra.startswith(_ACTION_PREFIX)
+        and not set(extra) & _NEGATION
+    )
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_NEGATION = frozenset("不没沒无無非别別未勿否")
+
+
+def one_small_insertion(a: str, b: str) -> bool:
+    """Whether one Chinese text is the other with one or two characters put in, none of them a
+    negation: "谢谢" / "谢谢你", "帮忙跟进吗" / "帮忙跟进一下吗" say one thing; "可以" / "不可以"
+    do not, nor do texts with a character changed ("明天" / "后天")."""
+    short, long_ = sorted((a, b), key=len)
+    d = len(long_) - len(short)
+    if not short or not 1 <= d <= 2:
+        return False
+    p = 0
+    while p < len(short) and short[p] == long_[p]:
+        p += 1
+    inserted = long_[p : p + d]
+    return (
+        p > 0  # a word put before the text is a modifier or an action: _same_head judges it
+        and long_[p + d :] == short[p:]
+        and all(_HAN.match(c) for c in inserted)
+        and not set(inserted) & _NEGATION
     )
 
 
@@ -77,6 +148,13 @@ class TranslationInconsistency(DocCheck):
                     same_unit(s, m) for m in members if m is not s and _key(other(m), fold) == top
                 ):
                     continue
+                if what == "target" and (
+                    _same_head(_key(other(s)), _key(other(first)))
+                    or one_small_insertion(
+                        _key(other(s)).replace(" ", ""), _key(other(first)).replace(" ", "")
+                    )
+                ):
+                    continue  # "目标模块" and "模块" may share "Module", "谢谢你" and "谢谢" too
                 flags.setdefault((s.file, s.seq), []).append(
                     make_flag(
                         self.name,

@@ -8,8 +8,9 @@ or is longer than any heading (``max_heading_words``).
 
 Not flagged, because they are not cuts: a quotation left open at the end of a paragraph that ends
 a sentence (a quote running on across paragraphs or lines opens each paragraph and closes only
-at its end), and, in a bilingual record, a target that ends the way its source does (a source
-fragment ending with a comma or without a stop is translated as such).
+at its end; a source that closes a quotation it did not open ends one begun earlier), and, in a
+bilingual record, a target that ends the way its source does (a source fragment ending with a
+comma or without a stop is translated as such).
 """
 
 from __future__ import annotations
@@ -72,7 +73,11 @@ class Truncation(SegmentCheck):
         if _CJK_DANGLING.search(text) or text.endswith(","):
             return [make_flag(self.name, "major", 1.0, "ends with a comma", *ev)]
         # An open quote after a final stop is a quote that runs on across paragraphs.
-        runs_on = _FINAL.search(text.rstrip('"“')) or (src and _unclosed_quote(src))
+        # A source quote closed without being opened (”) ends a quotation opened in an earlier
+        # segment: the target's lone quote mirrors it ("... burns. \"").
+        runs_on = _FINAL.search(text.rstrip('"“ ')) or (
+            src and (_unclosed_quote(src) or src.count("”") > src.count("“"))
+        )
         if _unclosed_quote(text) and not runs_on:
             return [make_flag(self.name, "major", 0.9, "a quotation is left open", *ev)]
         if _FINAL.search(text) or "|" in text or "｜" in text:

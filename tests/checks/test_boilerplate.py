@@ -119,3 +119,33 @@ def test_byline_exact_flag_and_length_limit():
     over = "Source: " + "x" * 93
     out = run_stage("byline", [row(at_limit), row(over), row(line, line_first=False)])
     assert [bool(r["flags"]) for r in out] == [True, False, False]
+
+
+def test_one_target_for_a_message_with_a_value_or_lead_in_more_is_no_duplicate():
+    from tests.checks.helpers import row, run_stage
+
+    units = [
+        ("Enter a valid city name", "所在城市【{}】校验失败，请修改为正确的所在城市"),
+        ("Enter a valid city name", "所在城市校验失败，请修改为正确的所在城市"),
+        ("Enter the full path, one per line", "模块路径，请输入完整路径，多个路径用换行分隔"),
+        ("Enter the full path, one per line", "请输入完整路径，多个路径用换行分隔"),
+        ("Enter the path of the parent folder", "请输入上级文件夹的路径"),
+        ("Enter the path of the parent folder", "请输入文件夹的名称"),
+    ]
+    rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("duplicate", rows)]
+    assert found == [[], [], [], [], [], ["duplicate"]]
+
+
+def test_one_target_for_sources_a_particle_apart_is_no_duplicate():
+    from tests.checks.helpers import row, run_stage
+
+    units = [
+        ("Could you help me look into the parcel?", "请问可以帮忙查一下包裹吗？"),
+        ("Could you help me look into the parcel?", "请问可以帮忙查一下这个包裹吗？"),
+        ("The parcel can be opened before signing.", "签收前可以打开包裹。"),
+        ("The parcel can be opened before signing.", "签收前不可以打开包裹。"),
+    ]
+    rows = [row(t, source=s, record=str(i)) for i, (t, s) in enumerate(units)]
+    found = [[f["check"] for f in r["flags"]] for r in run_stage("duplicate", rows)]
+    assert found == [[], [], [], ["duplicate"]]

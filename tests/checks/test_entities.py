@@ -30,3 +30,25 @@ def test_missing_names_are_flagged_once_each():
 def test_not_for_latin_sources_or_monolingual():
     assert flags_of("entity_mismatch", "x", source="The SAIC plant.", src_lang="en") == []
     assert flags_of("entity_mismatch", "no source at all") == []
+
+
+def test_a_class_name_rendered_by_its_words():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    got = flags_of(
+        "entity_mismatch",
+        "Node Automatic Retry Strategy",
+        source="节点重试 AutoRetryNodeStrategy",
+        **kw,
+    )
+    assert got == []
+    assert (
+        flags_of(
+            "entity_mismatch", "Timeout Nodes Record", source="超时记录 TimeoutNodesRecord", **kw
+        )
+        == []
+    )
+    # one word of two is not the name: "ProjectConfig" as "Project" is flagged
+    lost = flags_of("entity_mismatch", "Project", source="项目配置 ProjectConfig", **kw)
+    assert [f["evidence"]["reason"] for f in lost] == [
+        "source name(s) ProjectConfig missing from the target"
+    ]

@@ -42,3 +42,12 @@ def test_ratio_bound_is_the_shared_characters_and_never_below_the_ratio():
     assert _ratio_bound("今天天气", "todaysweather") == 0.0
     for a, b in (("abcd", "dcba"), ("hello world", "world hello"), ("aab", "abb")):
         assert _ratio_bound(a, b) >= SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def test_a_kept_name_beside_translated_chinese_is_not_a_near_copy():
+    kw = {"src_lang": "zh", "tgt_lang": "en"}
+    assert flags_of("source_copy", "Brand: lumavertex", source="品牌：lumavertex", **kw) == []
+    # the Chinese word left in the target: still a copy
+    assert checks_of("source_copy", "品牌: lumavertex", source="品牌：lumavertex", **kw) == [
+        "source_copy"
+    ]

@@ -144,3 +144,16 @@ def test_fullwidth_semicolon_is_not_a_comma_ending():
 
     assert checks_of("truncation", "第一条规定如下；") == []
     assert checks_of("truncation", "第一条规定如下，") == ["truncation"]
+
+
+def test_a_target_closing_a_quote_its_source_closes_without_opening_is_not_a_cut():
+    # the quotation was opened in an earlier segment: the source closes it with ” alone
+    src = "这就是我们要坚持下去的理由 。 ”"
+    tgt = 'That is why we have to keep going. "'
+    assert flags_of("truncation", tgt, source=src, line_first=False) == []
+    # a source with balanced quotes: the target's lone quote mid-sentence is still a cut
+    cut = 'She said, "that is why we have to keep'
+    got = flags_of(
+        "truncation", cut, source="她说：“这就是我们要坚持下去的理由。”", line_first=False
+    )
+    assert [f["evidence"]["reason"] for f in got] == ["a quotation is left open"]
