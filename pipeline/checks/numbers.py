@@ -88,9 +88,10 @@ _ARABIC_TGT = re.compile(
     r"(?:\s*(hundred|thousand|million|billion|trillion))?",
     re.IGNORECASE,
 )
-# In a target, a number after a word and a hyphen still says it ("mid-2017", "Rescue-2021").
+# In a target, a number after a word and a hyphen still says it ("mid-2017", "Rescue-2021"),
+# and so does one after a word and a point or comma with no space ("No.156", "nearby,75%").
 _ARABIC_TGT_ANY = re.compile(
-    r"(?<![A-Za-z_\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
+    r"(?<![A-Za-z_\d])(?<!\d[.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
     r"(?:\s*(hundred|thousand|million|billion|trillion))?",
     re.IGNORECASE,
 )
@@ -103,6 +104,11 @@ _VAGUE = re.compile(
 _CN_MIXED = re.compile(_NOT_AFTER + r"(\d+)(万|亿)(\d{1,4})(?![\d万亿千百])")
 # 80年代 "the 80s/1980s", 20世纪 "20th century/1900s": a decade or century.
 _DECADE_AFTER = ("年代",)
+# A month-day pair of numerals before 节 names a day (“六一”儿童节 "Children's Day", 五一劳动节
+# "May Day", 八一建军节 "Army Day"): translators say its name, not its date.
+_DAY_NAME = re.compile(r"^[”\"’'」』]?[\u4e00-\u9fff]{0,3}节")
+# Words a 两人 / 二人 stands in apposition to: 父母两人 "both parents", 我们两人 "the two of us".
+_PAIR_BEFORE = tuple("们 父母 夫妻 夫妇 双方 兄弟 姐妹 父子 母子 父女 母女".split())
 _CENTURY_AFTER = ("世纪", "世紀")
 _SCALES = {
     "hundred": 100,
@@ -141,6 +147,13 @@ _WORDS |= {
     "tenth": 10,
     "eleventh": 11,
     "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
     "twentieth": 20,
     "once": 1,
     "twice": 2,
@@ -166,6 +179,9 @@ _MONTHS = {
 }
 _MONTHS |= {m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"} | {"sept": 9}
 _WORD_RE = re.compile(r"[A-Za-z]+")
+# A number glued to the end of a lower-case word in a target still says it ("chip3" for 芯片3).
+_GLUED_TGT = re.compile(r"(?<=[a-z]{2})\d+\b")
+_TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
 # Words before a scale word that make it a number by itself ("a million", "per billion").
 _BARE = frozenset({"a", "an", "per", "one"})
 
@@ -188,6 +204,16 @@ def parse_chinese_numeral(s: str) -> float | None:
         else:
             return None
     return total + section + (digit or 0)
+
+
+def _named_day(text: str, start: int, end: int) -> bool:
+    """Whether the numerals ``text[start:end]`` are a month and day naming a holiday."""
+    g = text[start:end]
+    if len(g) != 2 or g[0] not in _CN_DIGITS or g[1] not in _CN_DIGITS or g[0] in "零〇两":
+        return False
+    if _CN_RANGE.match(g):
+        return False  # 五六节课 "five or six lessons": 节 is a measure word
+    return bool(_DAY_NAME.match(text[end : end + 5]))
 
 
 def source_numbers(text: str) -> list[tuple[float, str]]:
@@ -219,8 +245,22 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
             value *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[m.group(3)]
         kind = "approx" if m.group(2) or m.group(4) else "exact"
         found.append((value, m.group(), "times" if m.group(5) else kind))
+    arabic = [(m.start(), m.end()) for m in _ARABIC_SRC.finditer(text)]
     for m in _CN_NUM.finditer(text):
         g = m.group()
+        if any(a <= m.start() < b for a, b in arabic):
+            continue  # the 万亿 of 1.77万亿: read with its digits above
+        after = text[m.end() : m.end() + 2]
+        if after.startswith(_DECADE_AFTER):  # 八十年代 "the 1980s", 六七十年代 "the 60s and 70s"
+            v = parse_chinese_numeral(g)
+            if v is not None:
+                found.append((v, g, "decade"))
+            continue
+        if _named_day(text, m.start(), m.end()):
+            continue  # “六一”儿童节 "Children's Day", 五一 "May Day": a name, not an amount
+        if g in ("两", "二") and text[: m.start()].endswith(_PAIR_BEFORE):
+            found.append((2.0, g, "approx"))  # 父母两人 "both parents", 他们两人 "the two of them"
+            continue
         if len(g) == 2 and g[0] == g[1] and g[0] in "一两":
             continue  # 一一对应 (one-to-one), 两两 (in pairs): a doubled numeral is an adverb
         if g == "千万" and text[m.end() : m.end() + 1] in "不别別要记記注得":
@@ -254,6 +294,7 @@ def target_numbers(text: str) -> set[float]:
         values.add(whole)
         if m.group(3):
             values.add(whole * _SCALES[m.group(3).lower()])
+    values |= {float(m.group()) for m in _GLUED_TGT.finditer(text)}
     words = [w.lower() for w in _WORD_RE.findall(text)]
     for i, w in enumerate(words):
         if w in _WORDS:
@@ -265,6 +306,8 @@ def target_numbers(text: str) -> set[float]:
                     values.add(v * _SCALES[words[i + 4]])
             if i + 1 < len(words) and words[i + 1] in _SCALES:
                 values.add(v * _SCALES[words[i + 1]])
+            if v in _TENS and i + 1 < len(words) and 1 <= _WORDS.get(words[i + 1], 0) <= 9:
+                values.add(v + _WORDS[words[i + 1]])  # "forty-eight", "twenty one"
             values.add(v)
         elif w in _MONTHS:
             values.add(float(_MONTHS[w]))
