@@ -10,7 +10,10 @@ changes the meaning): translators end a sentence-like label with their language'
 correct the error below" -> "Veuillez corriger l'erreur suivante."), or the text ends in a
 character it names ("separated with ,"); what a target must keep is the punctuation the source
 has. A Chinese question without its mark (吗, 是否, 怎么...: chat and titles often leave it out)
-may gain one, and "?!" counts as a question mark.
+may gain one, and "?!" counts as a question mark. A question the target says as reported speech
+("asked me if I was okay.") may end with a stop, a Chinese question ending in 。 may gain its
+question mark, a colon ending a caption or lead-in may become a stop, and a salutation ("Dear
+customer,") ends with a comma.
 """
 
 from __future__ import annotations
@@ -45,8 +48,29 @@ _CLOSERS = "\"'`”’»」』)）]】》>\u00a0 \t\n"
 _CN_QUESTION = re.compile(
     r"[吗嗎呢么麼吧]\s*$|是否|是不是|可否|能否|可不可以|能不能|会不会|有没有|要不要|对不对|好不好"
     r"|什么|甚麼|怎么|怎麼|怎样|怎樣|如何|为什么|為什麼|为啥|啥|哪|几点|多少|多久|谁|誰"
+    r"|([\u4e00-\u9fff])[没沒不]\1"  # A没A / A不A: 到没到 "has it arrived?", 去不去
 )
-_COMPATIBLE = ({"stop", "ellipsis"}, {"stop", "excl"}, {"comma", "colon"})
+# An interrogative in the target's last sentence: a question said as reported speech
+# ("朋友问我，还好吗？" -> "My friend asked me if I was okay.").
+_EN_INDIRECT = re.compile(r"\b(?:if|whether|why|how|what|who|whom|whose|where|when|which)\b", re.I)
+# A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,").
+_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b")
+# A colon ending a segment leads in to what follows (a caption, "发货现场：" "Shipment site."):
+# translators end such a line with a stop.
+# A Chinese comma between two clauses is an English semicolon as often as a comma.
+_COMPATIBLE = (
+    {"stop", "ellipsis"},
+    {"stop", "excl"},
+    {"comma", "colon"},
+    {"colon", "stop"},
+    {"comma", "semi"},
+)
+
+
+def last_sentence(text: str) -> str:
+    """The text after its last inner sentence end (``。！？`` or ``.!?`` and a space)."""
+    t = text.rstrip(_CLOSERS).rstrip(".。!！?？…")
+    return re.split(r"[。！？]|[.!?]\s", t)[-1]
 
 
 def ending(text: str) -> tuple[str, int]:
@@ -61,6 +85,13 @@ def ending(text: str) -> tuple[str, int]:
     if t and t[-1] in _CLASS:
         return _CLASS[t[-1]], len(t) - 1
     return "", len(t)
+
+
+def _reported(sentence: str) -> bool:
+    """An interrogative inside the sentence, not opening it ("asked me if I was okay", not
+    "What did you eat"): a question said as reported speech."""
+    s = sentence.strip()
+    return any(m.start() > 0 for m in _EN_INDIRECT.finditer(s))
 
 
 @register
@@ -87,6 +118,14 @@ class EndPunctuation(SegmentCheck):
         # exclamation both end a sentence (languages differ in how loud a notice is), a comma and
         # a colon both say more follows ("接口异常，" -> "API error:").
         if {se, te} <= {"", "colon"} or {se, te} in _COMPATIBLE:
+            return []
+        # A question said as reported speech ends with a stop; a Chinese rhetorical question
+        # often ends with 。 ("大过年的为什么要跑到电影院去。") and English gives it its "?".
+        if se == "quest" and te == "stop" and _reported(last_sentence(tgt)):
+            return []
+        if se == "stop" and te == "quest" and _CN_QUESTION.search(last_sentence(src)):
+            return []
+        if te == "comma" and _SALUTATION.match(tgt):
             return []
         end = at + (1 if te and te != "ellipsis" else len(tgt.rstrip(_CLOSERS)) - at)
         return [

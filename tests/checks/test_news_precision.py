@@ -50,3 +50,43 @@ def test_what_raters_accept_is_not_flagged(src, tgt):
 def test_real_number_errors_still_flagged(src, tgt, written):
     flags = numbers(src, tgt)
     assert flags and written in flags[0]["evidence"]["reason"]
+
+
+def end_punctuation(src: str, tgt: str) -> list[dict]:
+    return flags_of("end_punctuation", tgt, source=src, src_lang="zh", tgt_lang="en")
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        # a question said as reported speech
+        ("老师问我，作业写完了吗？", "The teacher asked me whether I had finished my homework."),
+        ("我一直想不通，他为什么每天都迟到？", "I never understood why he is late every day."),
+        # a rhetorical Chinese question ending in 。
+        ("周末为什么要去公司加班。", "Why go to the office at the weekend?"),
+        # A没A asks without a question mark
+        ("快递到没到", "Has the parcel arrived?"),
+        # a caption that leads in to what follows
+        ("工厂车间一角：", "A corner of the workshop."),
+        # a salutation
+        ("亲爱的读者您好！", "Dear readers,"),
+        # a Chinese comma between clauses as a semicolon
+        ("天色已经很暗了，", "It was already very dark;"),
+    ],
+)
+def test_punctuation_raters_accept_is_not_flagged(src, tgt):
+    assert end_punctuation(src, tgt) == []
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        ("你今天吃了什么？", "What did you eat today."),  # a direct question lost its mark
+        ("作业写完了吗？", "I had finished my homework."),
+        ("他每天都迟到。", "He is late every day?"),
+        ("工厂车间一角：", "A corner of the workshop?"),
+        ("天色已经很暗了，", "It was already very dark"),
+    ],
+)
+def test_punctuation_errors_still_flagged(src, tgt):
+    assert [f["check"] for f in end_punctuation(src, tgt)] == ["end_punctuation"]
