@@ -3,7 +3,8 @@
 Half-width and full-width forms are both known (``（）``, ``「」``, ``『』``, ``【】``, ``《》``,
 ``“”``, ``‘’``, ``«»``). An opener without its closer, a closer without its opener, or a closer
 of the wrong kind is flagged at its position. A bracket that the source leaves unpaired too
-(a range "1) 2)", a smiley) is not the translator's fault and is not flagged.
+(a range "1) 2)", a smiley) is not the translator's fault and is not flagged. Double quotes
+pair by count, whatever their form or direction (“a", ”b“): raters do not count quote style.
 """
 
 from __future__ import annotations
@@ -32,11 +33,29 @@ PAIRS = {
 _CLOSE = {v: k for k, v in PAIRS.items()}
 
 
+_DOUBLE_QUOTES = '“”"'
+
+
+def unpaired_quotes(text: str) -> list[tuple[int, str]]:
+    """The double quote left over when curly and straight double quotes are paired in turn.
+
+    Raters do not count the style of a quote: a curly quote closed by a straight one
+    (“Reunion") or turned the wrong way (”Carl Vinson“) still quotes, so double quotes pair
+    by count, whatever their form or direction. Straight quotes alone are not judged.
+    """
+    quotes = [(i, c) for i, c in enumerate(text) if c in _DOUBLE_QUOTES]
+    if len(quotes) % 2 == 0 or all(c == '"' for _, c in quotes):
+        return []
+    return [quotes[-1]]
+
+
 def unpaired(text: str) -> list[tuple[int, str]]:
     """Positions and characters of brackets that do not pair up, in text order."""
     stack: list[tuple[int, str]] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, str]] = unpaired_quotes(text)
     for i, c in enumerate(text):
+        if c in _DOUBLE_QUOTES:
+            continue
         if c in PAIRS:
             stack.append((i, c))
         elif c in _CLOSE:

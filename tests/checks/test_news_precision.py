@@ -90,3 +90,33 @@ def test_punctuation_raters_accept_is_not_flagged(src, tgt):
 )
 def test_punctuation_errors_still_flagged(src, tgt):
     assert [f["check"] for f in end_punctuation(src, tgt)] == ["end_punctuation"]
+
+
+def brackets(src: str, tgt: str) -> list[dict]:
+    return flags_of("bracket_pairing", tgt, source=src, src_lang="zh", tgt_lang="en")
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        ("他们发起了“绿色校园”活动。", 'They launched the ”Green Campus" campaign.'),
+        ("他们发起了“绿色校园”活动。", 'They launched the “Green Campus" campaign.'),
+        ("这艘船名叫“远航”号。", "The ship is called ”Voyager“."),
+    ],
+)
+def test_quote_style_is_not_flagged(src, tgt):
+    assert brackets(src, tgt) == []
+
+
+@pytest.mark.parametrize(
+    "src,tgt,where",
+    [
+        # a stray closer after a closed quote, and an opener never closed
+        ("他说：“明天见。”", 'He said: "See you tomorrow." ”', 29),
+        ("他说明天见。", "He said: “See you tomorrow.", 9),
+        ("价格（含税）为十元。", "The price (including tax is ten yuan.", 10),
+    ],
+)
+def test_unpaired_quotes_and_brackets_still_flagged(src, tgt, where):
+    flags = brackets(src, tgt)
+    assert [f["evidence"]["start"] for f in flags] == [where]
