@@ -120,3 +120,33 @@ def test_quote_style_is_not_flagged(src, tgt):
 def test_unpaired_quotes_and_brackets_still_flagged(src, tgt, where):
     flags = brackets(src, tgt)
     assert [f["evidence"]["start"] for f in flags] == [where]
+
+
+def repetition(tgt: str, src: str = "一段中文原文。") -> list[dict]:
+    return flags_of("repetition", tgt, source=src, src_lang="zh", tgt_lang="en")
+
+
+@pytest.mark.parametrize(
+    "tgt",
+    [
+        "She pointed the camera at the centre of the city, the city as she remembers it.",
+        "If you get too close to it, it will burn you.",
+        "Because she is honest, she is honest about her mistakes too.",
+    ],
+)
+def test_a_clause_boundary_is_not_a_repeat(tgt):
+    assert repetition(tgt) == []
+
+
+@pytest.mark.parametrize(
+    "tgt,severity",
+    [
+        ("This is a fundamental, fundamental change.", "major"),  # no pronoun or determiner
+        ("the city the city as she remembers it", "major"),  # no comma: a stutter
+        ("It was close to it, it.", "major"),  # nothing goes on after the copy
+        ("The city, the city is old.", "major"),  # the first copy opens the sentence
+        ("the city, the city, the city as she remembers it", "critical"),  # a loop
+    ],
+)
+def test_stutters_and_loops_still_flagged(tgt, severity):
+    assert [f["severity"] for f in repetition(tgt)] == [severity]
