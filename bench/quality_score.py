@@ -12,8 +12,9 @@ procedure, measure on the other) it prints:
   (of two translations of one source that raters scored differently, how often the better one
   gets the higher quality; a tie counts half);
 - the share of flagged segments that raters found error-free (MQM = 0), for two meanings of
-  flagged: any detection flag (what the checks send to review), and ``quality < 0.5`` (the
-  model says a major error is more likely than not);
+  flagged: any detection flag, and ``quality < 0.5`` (the model says a major error is more
+  likely than not); and of the segments sent to review (the detect stage marks them garbled:
+  major or critical evidence, what an editor must look at; minor flags alone are evidence);
 - candidate choice: treating the other systems' outputs as candidates for each source, how often
   the highest-quality one is rated at least as well as the original, against random choice and
   against chrF with the reference as an oracle (and with the pipeline's margin rule).
@@ -123,6 +124,9 @@ def print_direction(label: str, m: dict[str, float]) -> list[tuple[str, bool, st
         f"quality<0.5 {m['low_quality']}: error-free {m['low_quality_error_free']:.3f}  "
         f"Brier {m['brier']:.3f}"
     )
+    print(
+        f"{'':<14} sent to review (garbled) {m['review']}: error-free {m['review_error_free']:.3f}"
+    )
     need = base + TARGETS["over_baseline"]
     return [
         (
@@ -144,6 +148,11 @@ def print_direction(label: str, m: dict[str, float]) -> list[tuple[str, bool, st
             f"{label} detection-flagged error-free <= 0.15",
             m["flagged_error_free"] <= TARGETS["error_free"],
             f"{m['flagged_error_free']:.3f}",
+        ),
+        (
+            f"{label} sent to review (garbled) error-free <= 0.15",
+            m["review_error_free"] <= TARGETS["error_free"],
+            f"{m['review_error_free']:.3f}",
         ),
         (
             f"{label} quality<0.5 error-free <= 0.15",

@@ -71,6 +71,7 @@ from pipeline.quality.model import (  # noqa: E402
     quality_from_logit,
 )
 from pipeline.quality.ranking import grouped_tau, kendall_tau_b, pairwise_accuracy  # noqa: E402
+from pipeline.stages.combine import CombineConfig  # noqa: E402
 
 # ../shared/qe-dev of the checkout (or of the folder above, for a worktree one level down)
 DATA_DIR = next(
@@ -86,6 +87,8 @@ PROVENANCE = {
     "wmt22-general-zhen-mqm.tsv": "WMT22 general zh-en (e-commerce, news, social, conversation), "
     "10 systems; Google MQM from the mt-metrics-eval WMT22 release (Apache-2.0)",
 }
+# The ``[combine]`` threshold at or above which a segment is ``garbled``.
+REVIEW_AT = CombineConfig(**Config().options_for("combine")).threshold
 MAJOR_AT = -5.0  # MQM at or below: a major error (or five minor ones)
 L2 = 10.0
 # Within a source: what ranks the translations of one source.
@@ -358,6 +361,9 @@ def measure(ds: Dataset, quality: np.ndarray) -> dict[str, float]:
     """The bench figures of ``quality`` on ``ds``."""
     words = np.array([-math.expm1(f["tgt_words"]) for f in ds.feats])
     flagged = np.array([bool(qf.flag_features(r["flags"], 0.0)["flags"]) for r in ds.rows])
+    # Sent to review: what the detect stage marks garbled (major or critical evidence, or minor
+    # flags adding up), the segments an editor must look at; minor flags alone are evidence.
+    review = ds.garble >= REVIEW_AT
     low = quality < 0.5
     return {
         "overall_tau": kendall_tau_b(quality, ds.mqm),
@@ -366,6 +372,8 @@ def measure(ds: Dataset, quality: np.ndarray) -> dict[str, float]:
         "pairwise_accuracy": pairwise_accuracy(quality.tolist(), ds.mqm.tolist(), ds.groups),
         "flagged": int(flagged.sum()),
         "flagged_error_free": float((ds.mqm[flagged] == 0).mean()) if flagged.any() else 0.0,
+        "review": int(review.sum()),
+        "review_error_free": float((ds.mqm[review] == 0).mean()) if review.any() else 0.0,
         "low_quality": int(low.sum()),
         "low_quality_error_free": float((ds.mqm[low] == 0).mean()) if low.any() else 0.0,
         "brier": float(np.mean((quality - (ds.mqm > MAJOR_AT)) ** 2)),
