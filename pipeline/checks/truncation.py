@@ -34,6 +34,8 @@ DANGLING = frozenset(
 )
 _FINAL = re.compile(r"[.!?…。！？:：;；]['\"”’」』)）\]】》]*$|[\"”’」』)）\]】》]$")
 _LAST_WORD = re.compile(r"(\w+)\W*$", re.UNICODE)
+# A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,").
+_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b[^.!?,]{0,60},$")
 # A semicolon (full-width ；too) closes a clause; only commas leave one dangling.
 _CJK_DANGLING = re.compile(r"[，、,]$")
 
@@ -70,7 +72,7 @@ class Truncation(SegmentCheck):
         words = text.split()
         tail_start = max(0, len(text) - 30)
         ev = (tail_start, len(text), text[tail_start:])
-        if _CJK_DANGLING.search(text) or text.endswith(","):
+        if (_CJK_DANGLING.search(text) or text.endswith(",")) and not _SALUTATION.match(text):
             return [make_flag(self.name, "major", 1.0, "ends with a comma", *ev)]
         # An open quote after a final stop is a quote that runs on across paragraphs.
         # A source quote closed without being opened (”) ends a quotation opened in an earlier

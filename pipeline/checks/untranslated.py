@@ -16,6 +16,8 @@ from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 from pipeline.text.scripts import CJK, language_scripts
 
+# Han characters Chinese titles use as punctuation, not words: 丨 (U+4E28) as a vertical bar.
+_SEPARATORS = "丨"
 _LATIN_RUN = re.compile(r"[A-Za-z]{2,}(?:[ \-'][A-Za-z]{2,}){2,}")
 
 
@@ -41,6 +43,8 @@ class Untranslated(SegmentCheck):
             if text.isascii():
                 return []
             for m in CJK.finditer(text):
+                if not m.group().strip(_SEPARATORS):
+                    continue  # 丨 in "Xinhua丨Beijing": a Han glyph used as a separator bar
                 flags.append(
                     make_flag(
                         self.name,

@@ -150,3 +150,21 @@ def test_a_clause_boundary_is_not_a_repeat(tgt):
 )
 def test_stutters_and_loops_still_flagged(tgt, severity):
     assert [f["severity"] for f in repetition(tgt)] == [severity]
+
+
+def test_a_salutation_is_not_truncated():
+    def trunc(tgt: str) -> list[str]:
+        return [f["check"] for f in flags_of("truncation", tgt, source="亲爱的读者您好！")]
+
+    assert trunc("Dear readers,") == []
+    assert trunc("Dear readers, we are glad to tell you that the museum,") == ["truncation"]
+    assert trunc("The museum will open on Monday and,") == ["truncation"]
+
+
+def test_a_separator_bar_is_not_untranslated():
+    def untranslated(tgt: str) -> list[str]:
+        return [f["evidence"]["text"] for f in flags_of("untranslated", tgt, tgt_lang="en")]
+
+    assert untranslated("City News丨Spring flowers open in the park") == []
+    assert untranslated("City News丨春天 flowers open in the park") == ["丨春天"]
+    assert untranslated("City News | 春天 flowers open") == ["春天"]
