@@ -11,7 +11,9 @@ Repeats that are English, or the source's, are not flagged:
   "over and over");
 - a comma-separated emphatic doubling of one intensifier ("very, very", "many, many");
 - a phrase led by a pronoun or determiner doubled across a comma where the sentence goes on: a
-  clause boundary ("of the universe, the universe as we know it", "avoid it, it is better");
+  clause boundary ("of the universe, the universe as we know it", "avoid it, it is better"), and
+  a phrase doubled across a comma whose second copy a modifier narrows, an apposition
+  ("comparing societies, societies with different levels of equality");
 - in a bilingual record, a repeat the source has too: the source doubles a phrase itself
   (非常非常, 如果宇宙是空的，如果宇宙是空的) or uses a repeating construction (越来越, 越...越,
   一遍又一遍); a loop of k copies is excused only by a source that loops k times (叮，叮，叮).
@@ -53,6 +55,10 @@ _EMPHATIC = frozenset(
 # bodies of the universe, the universe as we know it", "to avoid it, it is better", "he is
 # serious, he is serious about China"). On WMT21 TED, raters' error spans covered almost none
 # of these (2 of about 40 flagged rows) but most space-separated doublings ("status status").
+# Words that open a modifier of the noun before them: a doubled noun whose second copy they
+# narrow is an apposition ("by comparing societies, societies with different levels of equality",
+# "along straight lines, along straight lines that do not bend").
+_MODIFIER_LEADS = frozenset({"with", "that", "which", "who", "whose", "where", "without"})
 _CLAUSE_LEADS = frozenset(
     {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "the", "a"}
     | {"an", "our", "its", "their", "his", "her", "my", "your"}
@@ -157,7 +163,7 @@ class Repetition(SegmentCheck):
                 comma = text[toks[i + n - 1][1] : toks[i + n][0]].strip() == ","
                 if n == 1 and comma and words[i] in _EMPHATIC:
                     continue  # "very, very": emphasis, not a loop
-                if comma and words[i] in _CLAUSE_LEADS and self._clause_boundary(text, toks, i, n):
+                if comma and self._clause_boundary(text, toks, i, n):
                     continue  # "the universe, the universe as we know it": two clauses
                 if (
                     n == 2
@@ -224,9 +230,13 @@ class Repetition(SegmentCheck):
             t[2] for t in toks[after : after + n]
         ]:
             return False
-        return _JOIN.fullmatch(text, toks[after - 1][1], toks[after][0]) is not None and (
-            "," not in text[toks[after - 1][1] : toks[after][0]]
-        )
+        if _JOIN.fullmatch(text, toks[after - 1][1], toks[after][0]) is None or (
+            "," in text[toks[after - 1][1] : toks[after][0]]
+        ):
+            return False
+        # Led by a pronoun or determiner, any word may go on; otherwise the second copy must
+        # be narrowed by a modifier: "comparing societies, societies with different levels".
+        return toks[i][2] in _CLAUSE_LEADS or toks[after][2] in _MODIFIER_LEADS
 
     @staticmethod
     def _adjacent(text: str, toks: list[tuple[int, int, str]], i: int, count: int) -> bool:

@@ -132,6 +132,7 @@ def repetition(tgt: str, src: str = "一段中文原文。") -> list[dict]:
         "She pointed the camera at the centre of the city, the city as she remembers it.",
         "If you get too close to it, it will burn you.",
         "Because she is honest, she is honest about her mistakes too.",
+        "We learn by comparing cities, cities with different climates.",
     ],
 )
 def test_a_clause_boundary_is_not_a_repeat(tgt):
@@ -145,6 +146,7 @@ def test_a_clause_boundary_is_not_a_repeat(tgt):
         ("the city the city as she remembers it", "major"),  # no comma: a stutter
         ("It was close to it, it.", "major"),  # nothing goes on after the copy
         ("The city, the city is old.", "major"),  # the first copy opens the sentence
+        ("We learn by comparing cities, cities and towns.", "major"),  # no modifier
         ("the city, the city, the city as she remembers it", "critical"),  # a loop
     ],
 )
