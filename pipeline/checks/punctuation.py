@@ -117,7 +117,9 @@ class EndPunctuation(SegmentCheck):
         # A colon ending a label, or a stop after an abbreviation: too weak alone. A stop and an
         # exclamation both end a sentence (languages differ in how loud a notice is), a comma and
         # a colon both say more follows ("接口异常，" -> "API error:").
-        if {se, te} <= {"", "colon"} or {se, te} in _COMPATIBLE:
+        # ... but a stop after the colon (":.") is doubled punctuation, not a caption's stop.
+        doubled = re.search(r"[:：][.。]$", tgt.rstrip(_CLOSERS)) is not None
+        if {se, te} <= {"", "colon"} or ({se, te} in _COMPATIBLE and not doubled):
             return []
         # A question said as reported speech ends with a stop; a Chinese rhetorical question
         # often ends with 。 ("大过年的为什么要跑到电影院去。") and English gives it its "?".

@@ -85,6 +85,7 @@ def test_punctuation_raters_accept_is_not_flagged(src, tgt):
         ("作业写完了吗？", "I had finished my homework."),
         ("他每天都迟到。", "He is late every day?"),
         ("工厂车间一角：", "A corner of the workshop?"),
+        ("工厂车间一角：", "A corner of the workshop:."),  # a stop doubling the colon
         ("天色已经很暗了，", "It was already very dark"),
     ],
 )
