@@ -44,6 +44,13 @@ def test_what_raters_accept_is_not_flagged(src, tgt):
         ("两人在事故中受伤。", "People were injured in the accident.", "两"),
         ("地址：东风路218号", "Address: No.281 Dongfeng Road", "218"),
         ("有37家企业参加。", "Thirty-six companies took part.", "37"),
+        ("型号：支架3", "Model: bracket5", "3"),
+        ("第十六届运动会", "The Fifteenth Games", "十六"),
+        (
+            "全国四仓发货，85%城市次日达",
+            "Shipped from four warehouses,58% of cities next day",
+            "85",
+        ),
         ("“八一”建军节有15万游客。", "There were many tourists on Army Day.", "15万"),
     ],
 )
