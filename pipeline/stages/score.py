@@ -38,6 +38,7 @@ import pipeline.checks  # noqa: F401  (registers the checks a default context ju
 from pipeline.core.context import Context, default_context
 from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
 from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
+from pipeline.quality.agreement import peer_features
 from pipeline.quality.consensus import GramCache, consensus_scores, source_key
 from pipeline.quality.features import (
     chinese_frequencies,
@@ -55,8 +56,8 @@ NORMALIZE_FLAGS = frozenset({"mojibake", "unicode_nfc", "control_chars"})
 # Length features describe how hard the segment is, not which rendering is better: the length of
 # the target does not rank the translations of one source (within-source tau ~0 on WMT21 MQM),
 # and letting it would favour whichever candidate leaves the most out. Every candidate is scored
-# with the MT's values for them.
-SEGMENT_LENGTH_FEATURES = ("tgt_words", "len_ratio", "len_ratio_sq", "tgt_commas")
+# with the MT's values for them (and for ``peer_words``: how long the source's translations are).
+SEGMENT_LENGTH_FEATURES = ("tgt_words", "len_ratio", "len_ratio_sq", "tgt_commas", "peer_words")
 
 
 class ModelScorer(Protocol):
@@ -280,8 +281,6 @@ class Score(Stage[ScoreConfig]):
             )
             if cand["origin"] == "mt":
                 mt_feats = feats
-            else:
-                feats |= {k: mt_feats[k] for k in SEGMENT_LENGTH_FEATURES if k in mt_feats}
             reasons = list(cand["reasons"])
             family = "mt" if cand["origin"] in MT_FAMILY else cand["text"]
             others = [
@@ -294,8 +293,12 @@ class Score(Stage[ScoreConfig]):
                 k = cfg.consensus_k
                 cons = consensus_scores([cand["text"]], others, self._ngrams, k)[0]
                 feats["consensus"] = cons
+                if model.fitted:
+                    feats |= peer_features(cand["text"], others, row["source"], model.model.reads)
                 against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
                 reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
+            if cand["origin"] != "mt":
+                feats |= {k: mt_feats[k] for k in SEGMENT_LENGTH_FEATURES if k in mt_feats}
             z = model.model.risk_logit(feats)
             if lp is not None:
                 z -= cfg.model_weight * (lp - cfg.model_center)

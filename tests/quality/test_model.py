@@ -13,6 +13,7 @@ from wordfreq import get_frequency_dict
 
 from pipeline.errors import ConfigError
 from pipeline.flags import make_flag
+from pipeline.quality.agreement import PEER
 from pipeline.quality.features import (
     FEATURES,
     alignment_features,
@@ -34,10 +35,12 @@ from pipeline.quality.model import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def quality(target, source=None, flags=(), garble=0.0, consensus=None):
+def quality(target, source=None, flags=(), garble=0.0, consensus=None, peer_words=None):
     f = segment_features(target, source, flags, garble)
     if consensus is not None:
         f["consensus"] = consensus
+    if peer_words is not None:
+        f["peer_words"] = peer_words
     return quality_from_logit(load_model().risk_logit(f), garble)
 
 
@@ -65,7 +68,7 @@ def zipf_zh(word: str) -> float:
 def test_shipped_files_name_their_pair_features_data_and_transfer():
     obj = json.loads(SHIPPED.read_text(encoding="utf-8"))
     assert obj["pairs"] == ["zh-en"] and obj["name"] == "zh-en"
-    assert set(obj["models"]["consensus"]["features"]) <= {*FEATURES, "consensus"}
+    assert set(obj["models"]["consensus"]["features"]) <= {*FEATURES, *PEER, "consensus"}
     assert "consensus" in obj["models"]["consensus"]["features"]
     assert "consensus" not in obj["models"]["single"]["features"]
     assert sum(f["rows"] for f in obj["trained_on"]) == 6877 + 18750
@@ -140,9 +143,11 @@ def test_shipped_model_output_on_our_segments_equals_the_hand_computation():
     ):
         f = feats()
         assert quality(tgt, src) == by_hand(obj["single"], f | {"garble": 0.0})
-        for cons in (35.0, 80.0):
-            expected = by_hand(obj["consensus"], f | {"consensus": cons, "garble": 0.0})
-            assert quality(tgt, src, consensus=cons) == expected
+        for cons, words in ((35.0, 1.5), (80.0, 2.5)):
+            peer = {"consensus": cons, "peer_words": words, "garble": 0.0}
+            assert quality(tgt, src, consensus=cons, peer_words=words) == by_hand(
+                obj["consensus"], f | peer
+            )
         # a flag joins by noisy-OR: quality * (1 - garble)
         plain = 1.0 / (1.0 + math.exp(_logit(obj["single"], f | {"garble": 0.4})))
         assert quality(tgt, src, [flag], garble=0.4) == round(plain * 0.6, 4)

@@ -9,11 +9,14 @@ the same MT.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import sacrebleu
 
 from pipeline.flags import make_flag
 from pipeline.quality.features import segment_features
+from pipeline.quality.model import load_model, quality_from_logit
 from pipeline.stages.base import batch_rows, rows_to_batch
 from pipeline.stages.decide import Decide
 from tests.quality.helpers import bi_row, run_score
@@ -100,3 +103,28 @@ def test_the_best_retranslation_competes_wherever_it_stands(order):
 )
 def test_question_mismatch_is_one_exactly_when_one_side_asks(source, target, expected):
     assert segment_features(target, source)["question_mismatch"] == expected
+
+
+def test_peer_words_is_the_mean_log_length_of_the_sources_translations_for_every_candidate():
+    # issue 17: the consensus model reads how long the source's translations are (peer_words);
+    # an edit of the MT is scored with the MT's value, like the other length features.
+    model = load_model()
+    assert "peer_words" in model.consensus.features
+    rows = [
+        bi_row(A_MT, SRC, "a", output=A_FIX, decision="fixed"),
+        bi_row(B_MT, SRC, "b"),
+    ]
+    (a, b), _ = run_score(rows)
+    words = (math.log1p(len(A_MT.split())) + math.log1p(len(B_MT.split()))) / 2
+
+    def by_hand(text: str, other: str, mt: str) -> float:
+        f = segment_features(text, SRC)
+        mt_f = segment_features(mt, SRC)
+        f |= {k: mt_f[k] for k in ("tgt_words", "len_ratio", "len_ratio_sq")}
+        f |= {"consensus": sacrebleu.sentence_chrf(text, [other]).score, "peer_words": words}
+        return quality_from_logit(model.risk_logit(f))
+
+    scores = {c["origin"]: c["score"] for c in a["candidates"]}
+    assert scores["mt"] == pytest.approx(by_hand(A_MT, B_MT, A_MT), abs=1e-4)
+    assert scores["edit"] == pytest.approx(by_hand(A_FIX, B_MT, A_MT), abs=1e-4)
+    assert b["quality"] == pytest.approx(by_hand(B_MT, A_MT, B_MT), abs=1e-4)
