@@ -10,8 +10,9 @@ two renderings (PO ``msgctxt``), so they are for a reviewer, never a reason to d
 anything. One target for two Chinese labels where one is the other with a modifier before it
 ("时间" / "操作时间": "Time") is not flagged: the head comes last in Chinese, so a short label
 fits both; a different head ("集群" / "集群ID") or an action before it ("服务模板" /
-"筛选服务模板") is still flagged. Nor are two Chinese sources one of which has a character or two
-more, not a negation ("谢谢" / "谢谢你").
+"筛选服务模板") is still flagged. A label followed by its code name ("业务 Business") is the
+label: "业务" and "业务 Business" are one source. Nor are two Chinese sources one of which has a
+character or two more, not a negation ("谢谢" / "谢谢你").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections import Counter, defaultdict
 from pydantic import Field
 
 from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
+from pipeline.checks.pairs import split_code_name
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 
@@ -34,6 +36,9 @@ def _key(text: str, plural: bool = False) -> str:
     """Case, punctuation and accelerators folded; spaces next to CJK dropped ("管控区域 ID" is
     "管控区域ID"). With ``plural``, an English plural -s is dropped too: sources "Signal" and
     "Signals" are one message to a target language without plural forms."""
+    split = split_code_name(text)  # "业务 Business" is the label "业务" with its code name
+    if split:
+        text = split[0]
     key = _CJK_SPACE.sub("", _FOLD.sub(" ", text.casefold()).strip())
     key = _CJK_DE.sub("", key)  # 屏蔽持续的时间 is 屏蔽持续时间
     if not plural:
