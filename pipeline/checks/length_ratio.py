@@ -157,7 +157,7 @@ class LengthRatio(SegmentCheck):
             self.count(f"default_ratio_{sl}-{tl}")  # says in summary.json which pairs guessed
             expected = cfg.default_expected
         ratio = t_units / s_units
-        off = (ratio / expected) if ratio else math.inf
+        off = ratio / expected  # 0 for an empty target: too short, infinitely
         factor = max(off, 1 / off) if off else math.inf
         if factor <= cfg.tolerance:
             return []

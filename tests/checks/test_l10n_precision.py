@@ -5,7 +5,7 @@ Our own texts, in the forms the real files use."""
 from __future__ import annotations
 
 from pipeline.checks import length_ratio
-from tests.checks.helpers import checks_of, row, run_stage
+from tests.checks.helpers import checks_of, flags_of, row, run_stage
 
 
 def _lr(target: str, source: str, sl: str = "zh", tl: str = "en") -> list[str]:
@@ -84,3 +84,9 @@ def test_an_acronym_written_out_is_not_missing():
     assert em("Remote package source") == ["entity_mismatch"]
     # initials from the middle of a word do not spell it out
     assert em("Remote OriginalFileSystem") == ["entity_mismatch"]
+
+
+def test_an_empty_target_is_too_short_not_too_long():
+    (fl,) = flags_of("length_ratio", "", source="我一直相信公道在人心。", src_lang="zh")
+    assert fl["evidence"]["reason"].startswith("target too short: 0 en units for 10 zh units")
+    assert fl["severity"] == "major" and fl["score"] == 1.0
