@@ -112,6 +112,19 @@ def one_small_insertion(a: str, b: str) -> bool:
     )
 
 
+# Put after a Chinese text, these leave its head as it is ("谢谢你"); a word put after it is the
+# new head ("项目配置" is a kind of 配置, not of 项目).
+_TRAILING_PARTICLES = frozenset({"你", "您", "了", "吗", "呢", "吧", "啊", "呀", "们"})
+
+
+def _one_message(a: str, b: str) -> bool:
+    """``one_small_insertion``, less a word added at the end (a new head)."""
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and long_[len(short) :] not in _TRAILING_PARTICLES:
+        return False
+    return one_small_insertion(a, b)
+
+
 class TranslationInconsistencyConfig(StageConfig):
     both_ways: bool = Field(True, description="also flag one target for different sources")
     min_chars: int = Field(2, description="shorter keys (one letter, a number) are ignored")
@@ -155,7 +168,7 @@ class TranslationInconsistency(DocCheck):
                     continue
                 if what == "target" and (
                     _same_head(_key(other(s)), _key(other(first)))
-                    or one_small_insertion(
+                    or _one_message(
                         _key(other(s)).replace(" ", ""), _key(other(first)).replace(" ", "")
                     )
                 ):

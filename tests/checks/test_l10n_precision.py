@@ -73,6 +73,11 @@ def test_a_label_and_the_label_with_its_code_name_are_one_source():
     # an acronym is part of the label: 业务ID is not 业务, and one target for both is flagged
     got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务 ID", "Business")])
     assert got == [[], [], ["translation_inconsistency"]]
+    # nor is 业务配置 (a kind of 配置): a word put after a label is a new head
+    got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务配置", "Business")])
+    assert got == [[], [], ["translation_inconsistency"]]
+    # a particle put after it is not ("谢谢你" / "谢谢")
+    assert _ti([("谢谢", "Thanks"), ("谢谢", "Thanks"), ("谢谢你", "Thanks")]) == [[], [], []]
 
 
 def test_an_acronym_written_out_is_not_missing():
