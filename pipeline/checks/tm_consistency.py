@@ -117,10 +117,20 @@ def one_small_insertion(a: str, b: str) -> bool:
 _TRAILING_PARTICLES = frozenset({"你", "您", "了", "吗", "呢", "吧", "啊", "呀", "们"})
 
 
+def _word_after(a: str, b: str) -> bool:
+    """Whether ``b`` is the Chinese text ``a`` with a word put after it (not a particle)."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return (
+        len(b) > len(a) > 0
+        and b.startswith(a)
+        and bool(_HAN.match(b[len(a)]))
+        and b[len(a) :] not in _TRAILING_PARTICLES
+    )
+
+
 def _one_message(a: str, b: str) -> bool:
     """``one_small_insertion``, less a word added at the end (a new head)."""
-    short, long_ = sorted((a, b), key=len)
-    if long_.startswith(short) and long_[len(short) :] not in _TRAILING_PARTICLES:
+    if _word_after(a, b) or _word_after(b, a):
         return False
     return one_small_insertion(a, b)
 
@@ -161,6 +171,7 @@ class TranslationInconsistency(DocCheck):
             top = forms.most_common(1)[0][0]
             first = next(s for s in members if _key(other(s), fold) == top)
             the_other = "is translated as" if what == "source" else "translates"
+            done: set[tuple[str, int]] = set()
             for s in members:
                 if _key(other(s), fold) == top or any(
                     same_unit(s, m) for m in members if m is not s and _key(other(m), fold) == top
@@ -173,15 +184,24 @@ class TranslationInconsistency(DocCheck):
                     )
                 ):
                     continue  # "目标模块" and "模块" may share "Module", "谢谢你" and "谢谢" too
-                flags.setdefault((s.file, s.seq), []).append(
+                flagged, named = s, first
+                if what == "target" and _word_after(_key(other(s)), _key(other(first))):
+                    # "Set" for 集群 and 集群名称: the target translates the label, so the one
+                    # with a word more ("name") lost it
+                    flagged, named = first, s
+                key = (flagged.file, flagged.seq)
+                if key in done:
+                    continue  # the longer label of two or more shorter ones: flagged once
+                done.add(key)
+                flags.setdefault(key, []).append(
                     make_flag(
                         self.name,
                         "minor",
                         0.6,
-                        f"same {what} as {first.record}#{first.index}, which "
-                        f"{the_other} {other(first)!r}",
+                        f"same {what} as {named.record}#{named.index}, which "
+                        f"{the_other} {other(named)!r}",
                         0,
-                        len(s.target),
-                        s.target,
+                        len(flagged.target),
+                        flagged.target,
                     )
                 )

@@ -76,6 +76,10 @@ def test_a_label_and_the_label_with_its_code_name_are_one_source():
     # nor is 业务配置 (a kind of 配置): a word put after a label is a new head
     got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务配置", "Business")])
     assert got == [[], [], ["translation_inconsistency"]]
+    # the unit flagged is the one with the word more: the shared target translates the label
+    got = _ti([("集群", "Set"), ("集群名称", "Set")])
+    assert got == [[], ["translation_inconsistency"]]
+    assert _ti([("集群名称", "Set"), ("集群", "Set")]) == [["translation_inconsistency"], []]
     # a particle put after it is not ("谢谢你" / "谢谢")
     assert _ti([("谢谢", "Thanks"), ("谢谢", "Thanks"), ("谢谢你", "Thanks")]) == [[], [], []]
 
