@@ -117,6 +117,14 @@ def one_small_insertion(a: str, b: str) -> bool:
 _TRAILING_PARTICLES = frozenset({"你", "您", "了", "吗", "呢", "吧", "啊", "呀", "们"})
 
 
+def _without_code_name(target: str, source: str) -> str:
+    """The target less the source's code name, if the source is "label CodeName"."""
+    split = split_code_name(source)
+    if not split:
+        return target
+    return re.sub(rf"(?i)(?<![A-Za-z0-9_]){re.escape(split[1])}(?![A-Za-z0-9_])", " ", target)
+
+
 def _word_after(a: str, b: str) -> bool:
     """Whether ``b`` is the Chinese text ``a`` with a word put after it (not a particle)."""
     a, b = a.replace(" ", ""), b.replace(" ", "")
@@ -150,7 +158,17 @@ class TranslationInconsistency(DocCheck):
     def analyse(self, segs: list[DocSegment], flags: Flags) -> None:
         cfg: TranslationInconsistencyConfig = self.config  # type: ignore[assignment]
         bi = [s for s in segs if s.source and s.target.strip()]
-        self._group(bi, flags, lambda s: s.source or "", lambda s: s.target, "source", cfg)
+        # "流程实例 TaskFlowInstance" translated "TaskFlowInstance", or "Flow instance
+        # TaskFlowInstance": the code name is one rendering of the label, the rest another
+        by_label = [s for s in bi if _without_code_name(s.target, s.source or "").strip()]
+        self._group(
+            by_label,
+            flags,
+            lambda s: s.source or "",
+            lambda s: _without_code_name(s.target, s.source or ""),
+            "source",
+            cfg,
+        )
         if cfg.both_ways:
             self._group(bi, flags, lambda s: s.target, lambda s: s.source or "", "target", cfg)
 

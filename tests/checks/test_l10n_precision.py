@@ -73,6 +73,23 @@ def test_a_label_and_the_label_with_its_code_name_are_one_source():
     # an acronym is part of the label: 业务ID is not 业务, and one target for both is flagged
     got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务 ID", "Business")])
     assert got == [[], [], ["translation_inconsistency"]]
+    # the code name is one rendering of the label: "Flow Instance", "TaskFlowInstance" and
+    # "Flow instance TaskFlowInstance" are one translation; "Task" is another
+    got = _ti(
+        [
+            ("流程实例", "Flow instance"),
+            ("流程实例 TaskFlowInstance", "TaskFlowInstance"),
+            ("流程实例 TaskFlowInstance", "Flow instance TaskFlowInstance"),
+            ("流程实例", "Flow instance"),
+            ("节点管理(NODEMAN)", "NodeMan"),
+            ("节点管理(Nodeman)", "NodeMan"),
+        ]
+    )
+    assert got == [[], [], [], [], [], []]
+    got = _ti(
+        [("流程实例", "Flow instance"), ("流程实例", "Flow instance"), ("流程实例 Flow", "Task")]
+    )
+    assert got == [[], [], ["translation_inconsistency"]]
     # nor is 业务配置 (a kind of 配置): a word put after a label is a new head
     got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务配置", "Business")])
     assert got == [[], [], ["translation_inconsistency"]]
