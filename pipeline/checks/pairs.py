@@ -74,7 +74,7 @@ def token_diff(
 # acronym after a space ("会话 ID") is part of the text.
 _CODE_NAME = re.compile(
     r"^(?P<label>.*[\u3040-\u30ff\u3400-\u9fff].*?)\s*"
-    r"(?:[(（](?P<p>[A-Z][A-Za-z0-9_]*)[)）]|\s(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*$",
+    r"(?:[(（](?P<p>[A-Z][A-Za-z_]*)[)）]|\s(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*$",
     re.DOTALL,
 )
 
