@@ -71,7 +71,8 @@ def token_diff(
 
 # "远程包源同步任务 SyncTask", "企业微信(WechatWork)", "业务 Business": a Chinese or Japanese label
 # followed by its name in code (Django verbose names) or in brackets ("节点管理(NODEMAN)"); an
-# acronym after a space ("会话 ID") is part of the text.
+# acronym after a space ("会话 ID"), a unit or a version in brackets ("(ms)", "(IPV6)") is part
+# of the text.
 _CODE_NAME = re.compile(
     r"^(?P<label>.*[\u3040-\u30ff\u3400-\u9fff].*?)\s*"
     r"(?:[(（](?P<p>[A-Z][A-Za-z_]*)[)）]|\s(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*$",

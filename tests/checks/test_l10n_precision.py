@@ -90,6 +90,11 @@ def test_a_label_and_the_label_with_its_code_name_are_one_source():
         [("流程实例", "Flow instance"), ("流程实例", "Flow instance"), ("流程实例 Flow", "Task")]
     )
     assert got == [[], [], ["translation_inconsistency"]]
+    # a unit or a version in brackets is no code name: "時間 (ms)" is not "時間", nor is
+    # "内网IP(IPV6)" "内网IP"
+    got = _ti([("Time (ms)", "時間 (ms)"), ("Time", "時間"), ("Time", "時間")])
+    assert got == [[], [], []]
+    assert _ti([("内网IP", "Inner IP"), ("内网IP(IPV6)", "Inner IP(IPv6)")]) == [[], []]
     # nor is 业务配置 (a kind of 配置): a word put after a label is a new head
     got = _ti([("业务 Business", "Business"), ("业务", "Business"), ("业务配置", "Business")])
     assert got == [[], [], ["translation_inconsistency"]]
