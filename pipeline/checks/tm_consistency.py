@@ -11,7 +11,8 @@ anything. One target for two Chinese labels where one is the other with a modifi
 ("时间" / "操作时间": "Time") is not flagged: the head comes last in Chinese, so a short label
 fits both; a different head ("集群" / "集群ID") or an action before it ("服务模板" /
 "筛选服务模板") is still flagged. A label followed by its code name ("业务 Business") is the
-label: "业务" and "业务 Business" are one source. Nor are two Chinese sources one of which has a
+label: "业务" and "业务 Business" are one source; a field's prompt ("请选择集群分组") may share
+the label's target ("Set group"). Nor are two Chinese sources one of which has a
 character or two more, not a negation ("谢谢" / "谢谢你").
 """
 
@@ -117,6 +118,20 @@ def one_small_insertion(a: str, b: str) -> bool:
 _TRAILING_PARTICLES = frozenset({"你", "您", "了", "吗", "呢", "吧", "啊", "呀", "们"})
 
 
+# A request to fill a field ("请选择集群分组" / "集群分组"): the field's prompt, not an action
+# on it ("筛选服务模板" filters), so one target may serve the label and its prompt.
+_PROMPT_PREFIX = ("请选择", "请输入", "请填写", "请")
+
+
+def _prompt_for(a: str, b: str) -> bool:
+    """Whether one Chinese text is the other with a polite request before it."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    short, long_ = sorted((a, b), key=len)
+    if not short or not long_.endswith(short) or not _HAN.match(short[0]):
+        return False
+    return long_[: len(long_) - len(short)] in _PROMPT_PREFIX
+
+
 def _without_code_name(target: str, source: str) -> str:
     """The target less the source's code name, if the source is "label CodeName"."""
     split = split_code_name(source)
@@ -200,6 +215,7 @@ class TranslationInconsistency(DocCheck):
                     or _one_message(
                         _key(other(s)).replace(" ", ""), _key(other(first)).replace(" ", "")
                     )
+                    or _prompt_for(_key(other(s)), _key(other(first)))
                 ):
                     continue  # "目标模块" and "模块" may share "Module", "谢谢你" and "谢谢" too
                 flagged, named = s, first

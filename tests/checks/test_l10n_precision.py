@@ -121,3 +121,23 @@ def test_an_empty_target_is_too_short_not_too_long():
     (fl,) = flags_of("length_ratio", "", source="我一直相信公道在人心。", src_lang="zh")
     assert fl["evidence"]["reason"].startswith("target too short: 0 en units for 10 zh units")
     assert fl["severity"] == "major" and fl["score"] == 1.0
+
+
+def test_a_field_and_its_prompt_may_share_a_target():
+    got = _ti(
+        [("集群分组", "Set group"), ("集群分组", "Set group"), ("请选择集群分组", "Set group")]
+    )
+    assert got == [[], [], []]
+    assert _ti([("上传文件", "Upload files"), ("请上传文件", "Upload files")]) == [[], []]
+    # an action on it is another message: 筛选 (filter) is not a request to fill the field
+    got = _ti([("服务模板", "Template"), ("服务模板", "Template"), ("筛选服务模板", "Template")])
+    assert got == [[], [], ["translation_inconsistency"]]
+    # nor is a prompt for another field ("请选择集群模板" / "请选择集群")
+    got = _ti(
+        [
+            ("请选择集群", "Select Set"),
+            ("请选择集群", "Select Set"),
+            ("请选择集群模板", "Select Set"),
+        ]
+    )
+    assert got == [[], [], ["translation_inconsistency"]]
