@@ -13,7 +13,11 @@ fits both; a different head ("集群" / "集群ID") or an action before it ("服
 "筛选服务模板") is still flagged. A label followed by its code name ("业务 Business") is the
 label: "业务" and "业务 Business" are one source; a field's prompt ("请选择集群分组") may share
 the label's target ("Set group"). Nor are two Chinese sources one of which has a
-character or two more, not a negation ("谢谢" / "谢谢你").
+character or two more, not a negation ("谢谢" / "谢谢你"), nor two Chinese sources differing by
+a written variant ("创建者" / "创建人"), nor two English sources one of which has a word or two
+before the other, not an action or a negation ("Email address" / "user's email address"), nor,
+for a Chinese, Japanese or Korean target, two English sources differing only by inflection
+("flag" / "flagged"); "是否" (whether) before a Chinese label is no negation.
 """
 
 from __future__ import annotations
@@ -85,8 +89,69 @@ def _same_head(a: str, b: str) -> bool:
     return (
         bool(_HAN.search(extra))
         and not extra.startswith(_ACTION_PREFIX)
-        and not set(extra) & _NEGATION
+        and not set(extra.replace("是否", "")) & _NEGATION  # 是否 (whether) asks, not negates
     )
+
+
+# Words that, put before an English label, make another message: an action on it or a negation
+# ("Delete file" is no kind of "File"; "Not valid" is not "Valid").
+_EN_NOT_MODIFIER = frozenset(
+    "not no non never without delete remove add edit select choose enter create new show hide "
+    "open close save update search filter find cancel confirm upload download view change set "
+    "get reset copy move rename send".split()
+)
+
+
+def _same_head_en(a: str, b: str) -> bool:
+    """Whether one English source is the other with a word or two before it: the head comes
+    last, so "user's email address" is an email address and "In error" an error; "Delete
+    file" (an action) and "Not valid" (a negation) are other messages."""
+    wa, wb = a.split(), b.split()
+    short, long_ = sorted((wa, wb), key=len)
+    extra = long_[: len(long_) - len(short)]
+    return (
+        a.isascii()
+        and b.isascii()
+        and bool(short)
+        and 1 <= len(extra) <= 2
+        and long_[len(extra) :] == short
+        and not set(extra) & _EN_NOT_MODIFIER
+    )
+
+
+_EN_AUX = frozenset("is are was were be been has have".split())
+_CJK_TARGET = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _inflections(a: str, b: str) -> bool:
+    """Whether two English sources differ only by inflection ("flag" / "flagged", "removed" /
+    "is removed"): one message to a language that does not inflect."""
+    wa = [w for w in a.split() if w not in _EN_AUX]
+    wb = [w for w in b.split() if w not in _EN_AUX]
+    if not (a.isascii() and b.isascii() and wa and len(wa) == len(wb)):
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        short, long_ = sorted((x, y), key=len)
+        end = long_[len(short) :]
+        if x != y and not (
+            long_.startswith(short)
+            and len(short) >= 3
+            and end in {"s", "es", "d", "ed", "ing", short[-1] + "ed", short[-1] + "ing"}
+        ):
+            return False
+    return True
+
+
+# Written variants of one word: an agent suffix (创建者 / 创建人), an account (账号 / 账户).
+_VARIANTS = (frozenset("者人"), frozenset("号户"))
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether two Chinese sources differ in one character only, a written variant of it."""
+    if len(a) != len(b):
+        return False
+    diff = [frozenset((x, y)) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0] in _VARIANTS
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -216,6 +281,12 @@ class TranslationInconsistency(DocCheck):
                         _key(other(s)).replace(" ", ""), _key(other(first)).replace(" ", "")
                     )
                     or _prompt_for(_key(other(s)), _key(other(first)))
+                    or _same_head_en(_key(other(s)), _key(other(first)))
+                    or _variant(_key(other(s)), _key(other(first)))
+                    or (
+                        bool(_CJK_TARGET.search(s.target))
+                        and _inflections(_key(other(s)), _key(other(first)))
+                    )
                 ):
                     continue  # "目标模块" and "模块" may share "Module", "谢谢你" and "谢谢" too
                 flagged, named = s, first

@@ -141,3 +141,82 @@ def test_a_field_and_its_prompt_may_share_a_target():
         ]
     )
     assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_whether_is_no_negation():
+    # 是否执行成功 (whether it succeeded) is a kind of 执行成功: 是否 asks, it does not negate
+    got = _ti([("是否执行成功", "Success"), ("是否执行成功", "Success"), ("执行成功", "Success")])
+    assert got == [[], [], []]
+    # 不 is still a negation: 执行不成功 is not 执行成功
+    got = _ti([("执行成功", "Success"), ("执行成功", "Success"), ("不执行成功", "Success")])
+    assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_an_english_label_with_a_modifier_before_it_may_share_the_target():
+    # the head comes last in English too: "user's email address" is an email address
+    got = _ti(
+        [
+            ("Email address", "E-Mail-Adresse"),
+            ("Email address", "E-Mail-Adresse"),
+            ("user's email address", "E-Mail-Adresse"),
+        ]
+    )
+    assert got == [[], [], []]
+    assert _ti([("In error", "Erreur"), ("In error", "Erreur"), ("Error", "Erreur")]) == [
+        [],
+        [],
+        [],
+    ]
+    # an action before it is another message, and so is a negation
+    got = _ti([("File", "Datei"), ("File", "Datei"), ("Delete file", "Datei")])
+    assert got == [[], [], ["translation_inconsistency"]]
+    got = _ti([("Valid", "Gültig"), ("Valid", "Gültig"), ("Not valid", "Gültig")])
+    assert got == [[], [], ["translation_inconsistency"]]
+    # a different last word is a different head ("datetime" / "date")
+    got = _ti(
+        [
+            ("Not a valid date.", "Date non valide."),
+            ("Not a valid date.", "Date non valide."),
+            ("Not a valid datetime.", "Date non valide."),
+        ]
+    )
+    assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_english_inflections_share_an_uninflected_target():
+    # Chinese and Japanese do not inflect: "flag" / "flagged", "removed" / "is removed"
+    assert _ti([("flag", "标记"), ("flag", "标记"), ("flagged", "标记")]) == [[], [], []]
+    got = _ti(
+        [
+            ("removed", "削除されました"),
+            ("removed", "削除されました"),
+            ("is removed", "削除されました"),
+        ]
+    )
+    assert got == [[], [], []]
+    # German does: "markiert" for "flag" and "flagged" is one form for two
+    got = _ti([("flag", "markiert"), ("flag", "markiert"), ("flagged", "markiert")])
+    assert got == [[], [], ["translation_inconsistency"]]
+    # another word is not an inflection ("flag" / "flat")
+    assert _ti([("flag", "标记"), ("flag", "标记"), ("flat", "标记")]) == [
+        [],
+        [],
+        ["translation_inconsistency"],
+    ]
+
+
+def test_an_agent_suffix_or_account_variant_is_one_label():
+    # 创建人 / 创建者 (creator), 执行账号 / 执行账户 (account): written variants of one word
+    assert _ti([("创建者", "Creator"), ("创建者", "Creator"), ("创建人", "Creator")]) == [
+        [],
+        [],
+        [],
+    ]
+    got = _ti([("执行账号", "Account"), ("执行账号", "Account"), ("执行账户", "Account")])
+    assert got == [[], [], []]
+    # another word is not: 创建时间 (created at) is not 创建者
+    assert _ti([("创建者", "Creator"), ("创建者", "Creator"), ("创建时", "Creator")]) == [
+        [],
+        [],
+        ["translation_inconsistency"],
+    ]
