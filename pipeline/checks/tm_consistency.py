@@ -17,7 +17,9 @@ character or two more, not a negation ("谢谢" / "谢谢你"), nor two Chinese 
 a written variant ("创建者" / "创建人"), nor two English sources one of which has a word or two
 before the other, not an action or a negation ("Email address" / "user's email address"), nor,
 for a Chinese, Japanese or Korean target, two English sources differing only by inflection
-("flag" / "flagged"); "是否" (whether) before a Chinese label is no negation.
+("flag" / "flagged"), nor a CamelCase abbreviation and its words ("TotTime" / "Total time"),
+nor a Chinese label and the label with a light noun after it ("异常" / "异常信息"); "是否"
+(whether) before a Chinese label is no negation, nor is "请求" (a request) a "请" (please).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _same_head(a: str, b: str) -> bool:
     extra = long_[: len(long_) - len(short)]
     return (
         bool(_HAN.search(extra))
-        and not extra.startswith(_ACTION_PREFIX)
+        and (extra.startswith("请求") or not extra.startswith(_ACTION_PREFIX))
         and not set(extra.replace("是否", "")) & _NEGATION  # 是否 (whether) asks, not negates
     )
 
@@ -216,8 +218,40 @@ def _word_after(a: str, b: str) -> bool:
     )
 
 
+# Light nouns: put after a label they add no head an English label must render ("异常信息",
+# exception information, is the "Exception"; "插件操作内容" the "Plugin Operation").
+_LIGHT_NOUNS = frozenset({"信息", "内容"})
+
+
+def _light_noun_after(a: str, b: str) -> bool:
+    """Whether one Chinese text is the other with a light noun (信息, 内容) put after it."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    short, long_ = sorted((a, b), key=len)
+    return bool(short) and long_.startswith(short) and long_[len(short) :] in _LIGHT_NOUNS
+
+
+_CAMEL = re.compile(r"[A-Z][a-z]+|[a-z]+")
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """Whether one English source is the other written short in CamelCase: "TotTime" is "Total
+    time" (each part begins a word of the other, in order, one part a word)."""
+    short, long_ = sorted((a.strip(), b.strip()), key=len)
+    if " " in short or not short.isascii() or not long_.isascii():
+        return False
+    parts = [p.casefold() for p in _CAMEL.findall(short)]
+    words = long_.casefold().split()
+    return (
+        len(parts) == len(words) >= 2
+        and "".join(_CAMEL.findall(short)) == short
+        and all(w.startswith(p) and len(p) >= 3 for p, w in zip(parts, words, strict=True))
+    )
+
+
 def _one_message(a: str, b: str) -> bool:
     """``one_small_insertion``, less a word added at the end (a new head)."""
+    if _light_noun_after(a, b):
+        return True
     if _word_after(a, b) or _word_after(b, a):
         return False
     return one_small_insertion(a, b)
@@ -282,6 +316,7 @@ class TranslationInconsistency(DocCheck):
                     )
                     or _prompt_for(_key(other(s)), _key(other(first)))
                     or _same_head_en(_key(other(s)), _key(other(first)))
+                    or _abbreviates(other(s), other(first))
                     or _variant(_key(other(s)), _key(other(first)))
                     or (
                         bool(_CJK_TARGET.search(s.target))

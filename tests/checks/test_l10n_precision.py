@@ -220,3 +220,38 @@ def test_an_agent_suffix_or_account_variant_is_one_label():
         [],
         ["translation_inconsistency"],
     ]
+
+
+def test_a_request_is_no_please():
+    # 请求超时时间 (request timeout) is a kind of 超时时间: 请求 is a noun, not 请 (please)
+    got = _ti([("超时时间", "Timeout"), ("超时时间", "Timeout"), ("请求超时时间", "Timeout")])
+    assert got == [[], [], []]
+    # 请修改超时时间 (please change the timeout) is still an action on it
+    got = _ti([("超时时间", "Timeout"), ("超时时间", "Timeout"), ("请修改超时时间", "Timeout")])
+    assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_a_light_noun_after_a_label_adds_no_head():
+    # 异常信息 (exception information) is the "Exception"; 插件操作内容 the "Plugin Operation"
+    assert _ti([("异常", "Exception"), ("异常", "Exception"), ("异常信息", "Exception")]) == [
+        [],
+        [],
+        [],
+    ]
+    got = _ti([("插件操作", "Operation"), ("插件操作", "Operation"), ("插件操作内容", "Operation")])
+    assert got == [[], [], []]
+    # another noun is a new head: 异常类型 (exception type) is no exception
+    got = _ti([("异常", "Exception"), ("异常", "Exception"), ("异常类型", "Exception")])
+    assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_a_camelcase_abbreviation_is_its_words():
+    got = _ti(
+        [("Total time", "Temps total"), ("Total time", "Temps total"), ("TotTime", "Temps total")]
+    )
+    assert got == [[], [], []]
+    # parts that begin no word of the other are another name
+    got = _ti(
+        [("Total time", "Temps total"), ("Total time", "Temps total"), ("CpuTime", "Temps total")]
+    )
+    assert got == [[], [], ["translation_inconsistency"]]
