@@ -257,6 +257,24 @@ def _one_message(a: str, b: str) -> bool:
     return one_small_insertion(a, b)
 
 
+def _shared_head(a: str, b: str) -> str:
+    """The Chinese word two labels end with, each with a modifier before it that is no action
+    ("参数类型" / "脚本类型": "类型"); "" if none."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    head = a[len(a) - n :] if n else ""
+    mods = (a[: len(a) - n], b[: len(b) - n])
+    if not head or not _HAN.match(head[0]) or not all(mods):
+        return ""
+    if any(m.startswith(_ACTION_PREFIX) and not m.startswith("请求") for m in mods):
+        return ""
+    if any(set(m.replace("是否", "")) & _NEGATION for m in mods):
+        return ""
+    return head
+
+
 class TranslationInconsistencyConfig(StageConfig):
     both_ways: bool = Field(True, description="also flag one target for different sources")
     min_chars: int = Field(2, description="shorter keys (one letter, a number) are ignored")
@@ -272,6 +290,11 @@ class TranslationInconsistency(DocCheck):
     def analyse(self, segs: list[DocSegment], flags: Flags) -> None:
         cfg: TranslationInconsistencyConfig = self.config  # type: ignore[assignment]
         bi = [s for s in segs if s.source and s.target.strip()]
+        # what the file itself translates a word as ("类型": "Type"), to judge a target shared
+        # by two labels with that head ("参数类型" / "脚本类型": "Type" renders the head only)
+        self._as: dict[str, Counter[str]] = defaultdict(Counter)
+        for s in bi:
+            self._as[_key(s.source or "").replace(" ", "")][_key(s.target)] += 1
         # "流程实例 TaskFlowInstance" translated "TaskFlowInstance", or "Flow instance
         # TaskFlowInstance": the code name is one rendering of the label, the rest another
         by_label = [s for s in bi if _without_code_name(s.target, s.source or "").strip()]
@@ -285,6 +308,18 @@ class TranslationInconsistency(DocCheck):
         )
         if cfg.both_ways:
             self._group(bi, flags, lambda s: s.target, lambda s: s.source or "", "target", cfg)
+
+    def _head_only(self, a: str, b: str, target: str) -> bool:
+        """Whether two Chinese labels with a shared head share the file's translation of that
+        head: "Type" for 参数类型 and 脚本类型 where 类型 is "Type"; not "Timing" for 超时时间 and
+        定时时间 where 时间 is "Time"."""
+        head = _shared_head(a, b)
+        while head:
+            seen = self._as.get(head)
+            if seen and seen.most_common(1)[0][0] == target:
+                return True
+            head = head[1:]
+        return False
 
     def _group(self, segs, flags, by, other, what, cfg) -> None:  # type: ignore[no-untyped-def]
         groups: dict[str, list[DocSegment]] = defaultdict(list)
@@ -318,6 +353,7 @@ class TranslationInconsistency(DocCheck):
                     or _same_head_en(_key(other(s)), _key(other(first)))
                     or _abbreviates(other(s), other(first))
                     or _variant(_key(other(s)), _key(other(first)))
+                    or self._head_only(_key(other(s)), _key(other(first)), _key(by(s)))
                     or (
                         bool(_CJK_TARGET.search(s.target))
                         and _inflections(_key(other(s)), _key(other(first)))

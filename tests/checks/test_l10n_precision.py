@@ -255,3 +255,18 @@ def test_a_camelcase_abbreviation_is_its_words():
         [("Total time", "Temps total"), ("Total time", "Temps total"), ("CpuTime", "Temps total")]
     )
     assert got == [[], [], ["translation_inconsistency"]]
+
+
+def test_two_labels_may_share_the_file_s_translation_of_their_head():
+    # 类型 is "Type" in this file: "Type" renders the head of 参数类型 and 脚本类型 alike
+    got = _ti([("类型", "Type"), ("参数类型", "Type"), ("参数类型", "Type"), ("脚本类型", "Type")])
+    assert got == [[], [], [], []]
+    # a target that renders one label's modifier is another message: 时间 is "Time", and
+    # "Timing" (定时) does not translate 超时时间 (timeout)
+    got = _ti(
+        [("时间", "Time"), ("定时时间", "Timing"), ("定时时间", "Timing"), ("超时时间", "Timing")]
+    )
+    assert got == [[], [], [], ["translation_inconsistency"]]
+    # nor is an action a modifier: 筛选集群 (filter sets) and 选择集群 are no kind of 集群
+    got = _ti([("集群", "Set"), ("筛选集群", "Set"), ("筛选集群", "Set"), ("选择集群", "Set")])
+    assert got[3] == ["translation_inconsistency"]
