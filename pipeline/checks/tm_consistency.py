@@ -20,6 +20,9 @@ for a Chinese, Japanese or Korean target, two English sources differing only by 
 ("flag" / "flagged"), nor a CamelCase abbreviation and its words ("TotTime" / "Total time"),
 nor a Chinese label and the label with a light noun after it ("异常" / "异常信息"); "是否"
 (whether) before a Chinese label is no negation, nor is "请求" (a request) a "请" (please).
+Two Chinese labels with one head and a modifier each ("参数类型" / "脚本类型") may share the file's
+own translation of that head ("Type" where "类型" is "Type"), not a target that renders one
+modifier ("Timing" for "定时时间" / "超时时间" where "时间" is "Time").
 """
 
 from __future__ import annotations
