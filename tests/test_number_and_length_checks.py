@@ -104,12 +104,12 @@ ZH50 = (
 @pytest.mark.parametrize(
     ("n", "flagged"),
     [
-        # zh-en expects 0.62 words a character, tolerance 2.2: 50 characters allow
-        # 50 * 0.62 / 2.2 = 14.09 .. 50 * 0.62 * 2.2 = 68.2 words.
-        (14, True),
-        (15, False),
-        (68, False),
-        (69, True),
+        # zh-en expects 0.69 words a character, tolerance 2.2: 50 characters allow
+        # 50 * 0.69 / 2.2 = 15.68 .. 50 * 0.69 * 2.2 = 75.9 words.
+        (15, True),
+        (16, False),
+        (75, False),
+        (76, True),
     ],
 )
 def test_length_ratio_default_bounds_for_zh_en(n, flagged):

@@ -2,7 +2,8 @@
 brands, product and model names: 5G, SAIC, APEC, iPhone, COVID-19) must reach the target as
 written. Names written in the source's own script are the glossary's job (``term_missing``). A
 class name of several words (``TimeoutNodeConfig``) may be rendered by its words ("Node Timeout
-Configuration"): all its words but one, and at least two, must be there.
+Configuration"): all its words but one, and at least two, must be there. An acronym may be
+written out ("FS" as "FileSystem" or "file system").
 """
 
 from __future__ import annotations
@@ -44,6 +45,24 @@ def _rendered_as_words(name: str, target_words: list[str]) -> bool:
     return hits >= max(2, len(parts) - 1)
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _spelled_out(acronym: str, target: str) -> bool:
+    """Whether an acronym ("FS") is written out in the target as words or as the parts of a
+    code name whose initials spell it ("FileSystemOriginalSource", "file system"), from the
+    first part of a word on."""
+    if not _ACRONYM.fullmatch(acronym):
+        return False
+    parts: list[tuple[str, bool]] = []  # (initial, starts a word)
+    for word in _LATIN_WORD.findall(target):
+        parts += [(p[0].casefold(), i == 0) for i, p in enumerate(_CAMEL_PART.findall(word))]
+    initials = "".join(p[0] for p in parts)
+    want = acronym.casefold()
+    return any(starts and initials.startswith(want, i) for i, (_, starts) in enumerate(parts))
+
+
 class EntityMismatchConfig(StageConfig):
     min_chars: int = Field(2, description="shorter tokens are not checked")
 
@@ -80,7 +99,7 @@ class EntityMismatch(SegmentCheck):
                 continue
             if folded in target or _SEPARATORS.sub("", folded) in joined:
                 continue
-            if not _rendered_as_words(name, words):
+            if not _rendered_as_words(name, words) and not _spelled_out(name, row["target"]):
                 missing.append(name)
         if not missing:
             return []

@@ -7,6 +7,7 @@ not judge skips the row and counts it (``skipped_pair`` in the check's stats in 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.text.scripts import base_language, language_scripts
@@ -66,3 +67,23 @@ def token_diff(
             extra[token] -= 1
             added.append((token, start, end))
     return missing, added
+
+
+# "远程包源同步任务 SyncTask", "企业微信(WechatWork)", "业务 Business": a Chinese or Japanese label
+# followed by its name in code (Django verbose names) or in brackets ("节点管理(NODEMAN)"); an
+# acronym after a space ("会话 ID"), a unit or a version in brackets ("(ms)", "(IPV6)") is part
+# of the text.
+_CODE_NAME = re.compile(
+    r"^(?P<label>.*[\u3040-\u30ff\u3400-\u9fff].*?)\s*"
+    r"(?:[(（](?P<p>[A-Z][A-Za-z_]*)[)）]|\s(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*$",
+    re.DOTALL,
+)
+
+
+def split_code_name(text: str) -> tuple[str, str] | None:
+    """``(label, code name)`` of a text written "label CodeName", else None: the two say one
+    thing twice, so a translation may render either."""
+    m = _CODE_NAME.match(text.strip())
+    if not m:
+        return None
+    return m.group("label").strip(), m.group("p") or m.group("n")

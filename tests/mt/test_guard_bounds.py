@@ -1,8 +1,8 @@
 """Candidate guards at their bounds, with hand-computed limits (mutation survivors, issue 21).
 
 The source used throughout, 这座桥建于明代，至今仍在使用。, has 7 + 6 = 13 Chinese characters
-(the two punctuation marks are not word characters), so with the default zh-en ratio 0.62 and
-``runaway_factor`` 3 the runaway limit is 3 * 0.62 * 13 + 5 = 29.18 English words.
+(the two punctuation marks are not word characters), so with the default zh-en ratio 0.69 and
+``runaway_factor`` 3 the runaway limit is 3 * 0.69 * 13 + 5 = 31.91 English words.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pipeline.segments import new_row
 from pipeline.stages.guards import CandidateGuard
 
 SOURCE = "这座桥建于明代，至今仍在使用。"
-# 31 words, none repeated next to itself, no digits: no check but the length guard applies.
+# 32 words, none repeated next to itself, no digits: no check but the length guard applies.
 WORDS = (
     "the old stone bridge over this river was built during Ming times by local masons and "
-    "it still carries carts horses and people across green water every day of each year"
+    "it still carries carts horses and people across green water every day of each year too"
 ).split()
 CHECKS = ["untranslated", "repetition", "number_mismatch"]
 
@@ -33,9 +33,9 @@ def words(n: int) -> str:
 
 def test_runaway_limit_is_three_times_the_expected_ratio_plus_five(guard):
     row = new_row("x", source=SOURCE, src_lang="zh")
-    assert guard.reasons(row, words(29)) == []  # 29 <= 29.18
-    assert guard.reasons(row, words(30)) == [
-        "runaway_length: 30 en units for 13 zh units (limit 29)"
+    assert guard.reasons(row, words(31)) == []  # 31 <= 31.91
+    assert guard.reasons(row, words(32)) == [
+        "runaway_length: 32 en units for 13 zh units (limit 32)"
     ]
 
 
@@ -43,8 +43,8 @@ def test_a_record_without_a_source_language_is_read_as_chinese(guard):
     """No src_lang on the record nor in the run: the default 'zh' counts characters (13), not
     the two space-separated runs a word count would see (limit 3 * 1.0 * 2 + 5 = 11)."""
     row = new_row("x", source=SOURCE)
-    assert guard.reasons(row, words(29)) == []
-    assert guard.reasons(row, words(30))[0].endswith("for 13 zh units (limit 29)")
+    assert guard.reasons(row, words(31)) == []
+    assert guard.reasons(row, words(32))[0].endswith("for 13 zh units (limit 32)")
 
 
 def test_the_runs_length_ratio_table_sets_the_limit():

@@ -96,9 +96,9 @@ def test_placeholders_are_restored_after_a_forced_retranslation(monkeypatch, ter
     assert stage[0].take_stats()["terms_forced"] == 1
 
 
-# 50 Chinese characters: zh-en expects 0.62 English words per character (31 words). A 12-word
-# text has ratio 0.24, off by 0.62 / 0.24 = 2.58: beyond the tolerance 2.2 but within
-# 2.2 ** 1.5 = 3.26, a minor flag. A 5-word text: ratio 0.10, off by 6.2, a major flag.
+# 50 Chinese characters: zh-en expects 0.69 English words per character (34.5 words). A 12-word
+# text has ratio 0.24, off by 0.69 / 0.24 = 2.88: beyond the tolerance 2.2 but within
+# 2.2 ** 1.5 = 3.26, a minor flag. A 5-word text: ratio 0.10, off by 6.9, a major flag.
 LONG_SOURCE = (
     "今天上午市民们在河边的新公园里散步，孩子们放风筝，"
     "老人们下棋聊天，商贩卖着水果和茶叶，大家都很高兴，天气也很好。"
@@ -133,7 +133,7 @@ def test_guard_severity_floor(monkeypatch, floor, text, kept_out):
     n = {MINOR: 12, MAJOR: 5}[text]
     reason = (
         f"length_ratio: target too short: {n} en units for 50 zh units "
-        f"(ratio {ratio}, expected about 0.62)"
+        f"(ratio {ratio}, expected about 0.69)"
     )
     assert cand["guards"] == ([reason] if kept_out else [])
     assert (row["decision"] == "retranslated") is not kept_out
