@@ -170,6 +170,80 @@ def chrf_many(hyp: Grams, refs: Sequence[Grams]) -> np.ndarray:
     return _f_scores(n_hyp, n_ref, n_match.reshape(b, ORDER))
 
 
+def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Sentence chrF of every text of a group against every other, in one numpy pass:
+    ``m[i, j]`` equals ``chrf_many(ngrams(texts[i]), [ngrams(texts[j])])[0]`` bit for bit (the
+    diagonal is not meaningful).
+
+    The texts' n-grams are hashed together (the same rolling hashes as ``ngrams``, windows that
+    would cross from one text into the next left out), counted per text, and the matched count
+    of a pair, symmetric, is the sum over the n-grams both hold of the smaller count: taken once
+    for the group from a dense count matrix of the n-grams that at least two texts share (the
+    others match nothing)."""
+    n = len(texts)
+    if n < 2:
+        return np.zeros((n, n))
+    lines = ["".join(t.split()) for t in texts]
+    lens = np.array([len(line) for line in lines], dtype=np.int64)
+    cps = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cps = cps.astype(np.uint64)
+    who = np.repeat(np.arange(n, dtype=np.int64), lens)
+    # Characters left in the own text from each position: window of order o fits if > o.
+    left = np.repeat(np.cumsum(lens), lens) - np.arange(len(cps), dtype=np.int64)
+    totals = np.maximum(lens[:, None] - np.arange(ORDER)[None, :], 0)
+    hs, ws, os_ = [], [], []
+    h = cps
+    for o in range(ORDER):
+        if o:
+            h = h[:-1] * _MULT + cps[o:]
+        fits = left[: len(h)] > o
+        hs.append(h[fits] ^ _SALT[o])
+        ws.append(who[: len(h)][fits])
+        os_.append(np.full(int(fits.sum()), o, dtype=np.int8))
+    allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
+    n_match = np.zeros((n, n, ORDER), dtype=np.int64)
+    if len(allh):
+        # Sort by hash, then text: runs of one (hash, text) are that text's count of it.
+        idx = np.lexsort((allw, allh))
+        allh, allw, allo = allh[idx], allw[idx], allo[idx]
+        new = np.ones(len(allh), dtype=bool)
+        new[1:] = (allh[1:] != allh[:-1]) | (allw[1:] != allw[:-1])
+        starts = np.flatnonzero(new)
+        counts = np.diff(np.append(starts, len(allh)))
+        uh, uw, uo = allh[starts], allw[starts], allo[starts]
+        # A hash held by two texts or more: a column of the dense matrix.
+        first = np.ones(len(uh), dtype=bool)
+        first[1:] = uh[1:] != uh[:-1]
+        col = np.cumsum(first) - 1
+        held = np.bincount(col)
+        shared = held[col] > 1
+        if shared.any():
+            scol = np.cumsum(held > 1)[col[shared]] - 1
+            width = int(np.count_nonzero(held > 1))
+            dense = np.zeros((n, width), dtype=np.int64)
+            dense[uw[shared], scol] = counts[shared]
+            order_of = np.zeros(width, dtype=np.int8)
+            order_of[scol] = uo[shared]
+            for o in range(ORDER):
+                block = dense[:, order_of == o]
+                if not block.shape[1]:
+                    continue
+                if n * n * block.shape[1] <= 4_000_000:
+                    n_match[:, :, o] = np.minimum(block[:, None, :], block[None, :, :]).sum(axis=2)
+                else:  # a large group: one row at a time keeps memory at n x width
+                    for i in range(n):
+                        n_match[i, :, o] = np.minimum(block[i][None, :], block).sum(axis=1)
+    n_ref = np.broadcast_to(totals[None, :, :], (n, n, ORDER))
+    # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
+    n_hyp = np.where(n_ref > 0, totals[:, None, :], 0)
+    scores = _f_scores(
+        n_hyp.reshape(-1, ORDER),
+        n_ref.reshape(-1, ORDER),
+        n_match.reshape(-1, ORDER).astype(np.float64),
+    )
+    return scores.reshape(n, n)
+
+
 def pair_chrf(hyp: str, ref: str) -> float:
     """Sentence chrF of ``hyp`` against the single reference ``ref`` (0..100)."""
     return float(chrf_many(ngrams(hyp), [ngrams(ref)])[0])

@@ -29,16 +29,18 @@ a choice (more than one candidate), with the MT's own score under origin ``mt``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 from pydantic import Field
 
 import pipeline.checks  # noqa: F401  (registers the checks a default context judges with)
 from pipeline.core.context import Context, default_context
 from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
 from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
-from pipeline.quality.consensus import GramCache, consensus_scores, source_key
+from pipeline.quality.consensus import GramCache, chrf_matrix, consensus_scores, source_key
 from pipeline.quality.features import (
     chinese_frequencies,
     dictionary_words,
@@ -121,6 +123,9 @@ class Score(Stage[ScoreConfig]):
         # the TED dev file (13 systems) extracted each text 8 times (bench/quality_score.py:
         # 347 -> 573 segments per CPU-second on one worker).
         self._ngrams = GramCache(64 * 2**20)
+        # chrF between all translations of a source (``chrf_matrix``), one numpy pass per group
+        # the first time one of its records is scored, kept for the group's other records.
+        self._group_chrf: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
         self._combine: Any = None
 
     def setup(self) -> None:
@@ -192,8 +197,8 @@ class Score(Stage[ScoreConfig]):
         model_scores = self._model_scores(rows, cands)
         out_quality, out_cands, out_metrics = [], [], []
         for i, (row, cs) in enumerate(zip(rows, cands, strict=True)):
-            peers = self._peers(row, groups)
-            scored = self._score(row, cs, peers, model_scores[i])
+            peers, peer_chrf = self._peers(row, groups)
+            scored = self._score(row, cs, peers, model_scores[i], peer_chrf)
             output, quality = self._choose(row, scored)
             out_quality.append(quality)
             out_cands.append(scored if len(scored) > 1 else [])
@@ -217,11 +222,29 @@ class Score(Stage[ScoreConfig]):
                 seen.add(c["text"])
         return found
 
-    def _peers(self, row: dict[str, Any], groups: dict[str, list[tuple[str, str]]]) -> list[str]:
+    def _peers(
+        self, row: dict[str, Any], groups: dict[str, list[tuple[str, str]]]
+    ) -> tuple[list[str], list[float] | None]:
+        """The other records' translations of the row's source, and the MT's chrF against
+        each of them when the row is one of its group (from the group's matrix), else None."""
         if not row["source"] or not groups:
-            return []
+            return [], None
         me = f"{row['file']}\0{row['record']}"
-        return [t for k, t in groups.get(source_key(row["source"]), []) if k != me]
+        group = groups.get(source_key(row["source"]), [])
+        peers = [t for k, t in group if k != me]
+        if not self.config.consensus or len(peers) == len(group):
+            return peers, None
+        texts = tuple(t for _, t in group)
+        matrix = self._group_chrf.get(texts)
+        if matrix is None:
+            matrix = self._group_chrf[texts] = chrf_matrix(texts)
+            if len(self._group_chrf) > 50_000:  # about 70 MB of 13 x 13 groups at most
+                self._group_chrf.popitem(last=False)
+        i = next(i for i, (k, _) in enumerate(group) if k == me)
+        if texts[i] != row["target"]:
+            return peers, None
+        row_chrf = matrix[i].tolist()
+        return peers, [v for j, v in enumerate(row_chrf) if j != i]
 
     def _model_scores(
         self, rows: list[dict[str, Any]], cands: list[list[Candidate]]
@@ -262,7 +285,10 @@ class Score(Stage[ScoreConfig]):
         cands: list[Candidate],
         peers: Sequence[str],
         logprobs: list[float | None],
+        peer_chrf: list[float] | None = None,
     ) -> list[Candidate]:
+        """``peer_chrf``: the MT's chrF against each of ``peers``, when known (the group's
+        matrix); the same values ``consensus_scores`` would compute."""
         assert self._models is not None and self._ctx is not None
         cfg = self.config
         combine = self._combine
@@ -292,7 +318,17 @@ class Score(Stage[ScoreConfig]):
             others += peers
             if cfg.consensus and others:
                 k = cfg.consensus_k
-                cons = consensus_scores([cand["text"]], others, self._ngrams, k)[0]
+                from_matrix = (
+                    peer_chrf is not None
+                    and cand["origin"] == "mt"
+                    and len(others) == len(peers)  # others are the peers, in their order
+                    and not (k and len(others) > k)
+                )
+                cons = (
+                    sum(peer_chrf) / len(others)  # type: ignore[arg-type]  # same additions
+                    if from_matrix
+                    else consensus_scores([cand["text"]], others, self._ngrams, k)[0]
+                )
                 feats["consensus"] = cons
                 against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
                 reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
