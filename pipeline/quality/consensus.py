@@ -203,36 +203,28 @@ def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
     allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
     n_match = np.zeros((n, n, ORDER), dtype=np.int64)
     if len(allh):
-        # Sort by hash, then text: runs of one (hash, text) are that text's count of it.
-        idx = np.lexsort((allw, allh))
-        allh, allw, allo = allh[idx], allw[idx], allo[idx]
-        new = np.ones(len(allh), dtype=bool)
-        new[1:] = (allh[1:] != allh[:-1]) | (allw[1:] != allw[:-1])
-        starts = np.flatnonzero(new)
-        counts = np.diff(np.append(starts, len(allh)))
-        uh, uw, uo = allh[starts], allw[starts], allo[starts]
-        # A hash held by two texts or more: a column of the dense matrix.
-        first = np.ones(len(uh), dtype=bool)
-        first[1:] = uh[1:] != uh[:-1]
-        col = np.cumsum(first) - 1
-        held = np.bincount(col)
-        shared = held[col] > 1
+        # Count matrix (distinct n-gram x text) from one sort and one bincount; only the n-grams
+        # two texts or more hold can match, they are the columns compared.
+        _, inv = np.unique(allh, return_inverse=True)
+        width = int(inv.max()) + 1
+        counts = np.bincount(inv * n + allw, minlength=width * n).reshape(width, n)
+        shared = np.count_nonzero(counts, axis=1) > 1
         if shared.any():
-            scol = np.cumsum(held > 1)[col[shared]] - 1
-            width = int(np.count_nonzero(held > 1))
-            dense = np.zeros((n, width), dtype=np.int64)
-            dense[uw[shared], scol] = counts[shared]
-            order_of = np.zeros(width, dtype=np.int8)
-            order_of[scol] = uo[shared]
-            for o in range(ORDER):
-                block = dense[:, order_of == o]
-                if not block.shape[1]:
-                    continue
-                if n * n * block.shape[1] <= 4_000_000:
-                    n_match[:, :, o] = np.minimum(block[:, None, :], block[None, :, :]).sum(axis=2)
-                else:  # a large group: one row at a time keeps memory at n x width
-                    for i in range(n):
-                        n_match[i, :, o] = np.minimum(block[i][None, :], block).sum(axis=1)
+            vorder = np.zeros(width, dtype=np.int8)
+            vorder[inv] = allo
+            order_of = vorder[shared]
+            by_order = np.argsort(order_of, kind="stable")
+            dense = np.ascontiguousarray(counts[shared][by_order].T)  # text x n-gram, by order
+            order_of = order_of[by_order]
+            present = np.unique(order_of)
+            starts = np.searchsorted(order_of, present)
+            if n * n * dense.shape[1] <= 4_000_000:
+                mins = np.minimum(dense[:, None, :], dense[None, :, :])
+                n_match[:, :, present] = np.add.reduceat(mins, starts, axis=2)
+            else:  # a large group: one row at a time keeps memory at n x width
+                for i in range(n):
+                    mins = np.minimum(dense[i][None, :], dense)
+                    n_match[i][:, present] = np.add.reduceat(mins, starts, axis=1)
     n_ref = np.broadcast_to(totals[None, :, :], (n, n, ORDER))
     # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
     n_hyp = np.where(n_ref > 0, totals[:, None, :], 0)
