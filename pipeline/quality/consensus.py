@@ -17,6 +17,13 @@ n-grams of the compared texts share a 64-bit hash (odds about 1e-15 per pair of 
 A text with more than ``k`` others is compared with its ``k`` nearest only, by a MinHash
 estimate of the Jaccard similarity of the n-gram sets; with ``k`` others or fewer the cap does
 not bite and the score is the full mean.
+
+The score stage compares the translations of one source all at once (``chrf_matrix``): their
+n-grams hashed together, one count matrix of the n-grams at least two of them share, the
+matched counts of every pair from one elementwise minimum; each value equals ``chrf_many``'s
+for that pair bit for bit, and each record's mean adds them in the same order, so the matrix
+changes no score. ``chrf_many`` with the ``GramCache`` stays for the texts outside a group
+(re-translations, edits, and groups where the cap bites).
 """
 
 from __future__ import annotations
