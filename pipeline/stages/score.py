@@ -124,8 +124,10 @@ class Score(Stage[ScoreConfig]):
         # 347 -> 573 segments per CPU-second on one worker).
         self._ngrams = GramCache(64 * 2**20)
         # chrF between all translations of a source (``chrf_matrix``), one numpy pass per group
-        # the first time one of its records is scored, kept for the group's other records.
+        # the first time one of its records is scored, kept for the group's other records
+        # (least recently used out past 16 MiB of matrices: 12,000 groups of 13).
         self._group_chrf: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+        self._group_bytes, self._group_max_bytes = 0, 16 * 2**20
         self._combine: Any = None
 
     def setup(self) -> None:
@@ -238,8 +240,11 @@ class Score(Stage[ScoreConfig]):
         matrix = self._group_chrf.get(texts)
         if matrix is None:
             matrix = self._group_chrf[texts] = chrf_matrix(texts)
-            if len(self._group_chrf) > 50_000:  # about 70 MB of 13 x 13 groups at most
-                self._group_chrf.popitem(last=False)
+            self._group_bytes += matrix.nbytes
+            while self._group_bytes > self._group_max_bytes and len(self._group_chrf) > 1:
+                self._group_bytes -= self._group_chrf.popitem(last=False)[1].nbytes
+        else:
+            self._group_chrf.move_to_end(texts)
         i = next(i for i, (k, _) in enumerate(group) if k == me)
         if texts[i] != row["target"]:
             return peers, None

@@ -97,6 +97,20 @@ def test_a_sources_group_is_compared_once_across_batches(monkeypatch):
     assert one_by_one._ngrams.misses == len(SYSTEMS)
 
 
+def test_group_matrices_are_bounded_and_the_scores_do_not_depend_on_the_bound():
+    rows = [bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)]
+    rows += [
+        bi_row(t, "茶很便宜。", f"t{i}")
+        for i, t in enumerate(["Tea is cheap.", "Tea costs little."])
+    ]
+    small = Score()
+    small._group_max_bytes = 1  # below one matrix: only the latest group stays
+    got, _ = run_score([dict(r) for r in rows], stage=small)
+    assert list(small._group_chrf) == [("Tea is cheap.", "Tea costs little.")]
+    full, _ = run_score([dict(r) for r in rows])
+    assert [r["quality"] for r in got] == [r["quality"] for r in full]
+
+
 def test_gram_cache_is_bounded_least_recently_used_out():
     cache = GramCache(max_bytes=1)  # below one entry: only the latest text stays
     cache.get("first text")
