@@ -29,6 +29,7 @@ a choice (more than one candidate), with the MT's own score under origin ``mt``.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
@@ -115,19 +116,18 @@ class Score(Stage[ScoreConfig]):
         self._models: PairModels | None = None
         self._ctx: Context | None = None
         self._segment_checks: frozenset[str] = frozenset()
-        # Character n-grams of the texts scored by this worker, kept across batches and shards
-        # (bounded, least recently used out): every translation of a source is compared with
-        # all the others, so each is extracted once for the run, not once per peer or batch.
-        # 64 MiB holds about 11,000 sentences of 100 characters. The translations of one source
-        # often lie far apart in a file (one system's document after another): with 16 MiB
-        # the TED dev file (13 systems) extracted each text 8 times (bench/quality_score.py:
-        # 347 -> 573 segments per CPU-second on one worker).
-        self._ngrams = GramCache(64 * 2**20)
+        # Character n-grams of the texts scored by this worker outside a group matrix (other
+        # candidates, records beyond a full group), kept across batches and shards (bounded,
+        # least recently used out), so each is extracted once for the run, not once per peer or
+        # batch. 32 MiB holds about 5,500 sentences of 100 characters; the records of a group
+        # no longer pass through it, so the worker's peak stays under 250 MB (bench/scale.py).
+        self._ngrams = GramCache(32 * 2**20)
         # chrF between all translations of a source (``chrf_matrix``), one numpy pass per group
         # the first time one of its records is scored, kept for the group's other records
-        # (least recently used out past 16 MiB of matrices: 12,000 groups of 13).
-        self._group_chrf: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
-        self._group_bytes, self._group_max_bytes = 0, 16 * 2**20
+        # (least recently used out past 8 MiB of matrices: 6,000 groups of 13), keyed by a
+        # digest of the texts so that the cache does not keep the texts alive.
+        self._group_chrf: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._group_bytes, self._group_max_bytes = 0, 8 * 2**20
         self._combine: Any = None
 
     def setup(self) -> None:
@@ -236,15 +236,16 @@ class Score(Stage[ScoreConfig]):
         peers = [t for k, t in group if k != me]
         if not self.config.consensus or len(peers) == len(group):
             return peers, None
-        texts = tuple(t for _, t in group)
-        matrix = self._group_chrf.get(texts)
+        texts = [t for _, t in group]
+        key = group_key(texts)
+        matrix = self._group_chrf.get(key)
         if matrix is None:
-            matrix = self._group_chrf[texts] = chrf_matrix(texts)
+            matrix = self._group_chrf[key] = chrf_matrix(texts)
             self._group_bytes += matrix.nbytes
             while self._group_bytes > self._group_max_bytes and len(self._group_chrf) > 1:
                 self._group_bytes -= self._group_chrf.popitem(last=False)[1].nbytes
         else:
-            self._group_chrf.move_to_end(texts)
+            self._group_chrf.move_to_end(key)
         i = next(i for i, (k, _) in enumerate(group) if k == me)
         if texts[i] != row["target"]:
             return peers, None
@@ -420,6 +421,16 @@ class Score(Stage[ScoreConfig]):
         if metrics:
             out["metrics"] = metrics
         return out
+
+
+def group_key(texts: Sequence[str]) -> bytes:
+    """A digest of a group's texts in order (each length-prefixed: no two groups share one)."""
+    h = hashlib.blake2b(digest_size=16)
+    for t in texts:
+        b = t.encode("utf-8", "surrogatepass")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.digest()
 
 
 def edit_origin(row: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from pipeline.quality.consensus import (
     nearest,
     ngrams,
 )
-from pipeline.stages.score import Score
+from pipeline.stages.score import Score, group_key
 from tests.quality.helpers import bi_row, run_score
 
 SRC = "公园全年免费开放。"
@@ -106,7 +106,7 @@ def test_group_matrices_are_bounded_and_the_scores_do_not_depend_on_the_bound():
     small = Score()
     small._group_max_bytes = 1  # below one matrix: only the latest group stays
     got, _ = run_score([dict(r) for r in rows], stage=small)
-    assert list(small._group_chrf) == [("Tea is cheap.", "Tea costs little.")]
+    assert list(small._group_chrf) == [group_key(["Tea is cheap.", "Tea costs little."])]
     full, _ = run_score([dict(r) for r in rows])
     assert [r["quality"] for r in got] == [r["quality"] for r in full]
 
