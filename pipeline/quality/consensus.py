@@ -17,6 +17,13 @@ n-grams of the compared texts share a 64-bit hash (odds about 1e-15 per pair of 
 A text with more than ``k`` others is compared with its ``k`` nearest only, by a MinHash
 estimate of the Jaccard similarity of the n-gram sets; with ``k`` others or fewer the cap does
 not bite and the score is the full mean.
+
+The score stage compares the translations of one source all at once (``chrf_matrix``): their
+n-grams hashed together, one count matrix of the n-grams at least two of them share, the
+matched counts of every pair from one elementwise minimum; each value equals ``chrf_many``'s
+for that pair bit for bit, and each record's mean adds them in the same order, so the matrix
+changes no score. ``chrf_many`` with the ``GramCache`` stays for the texts outside a group
+(re-translations, edits, and groups where the cap bites).
 """
 
 from __future__ import annotations
@@ -168,6 +175,72 @@ def chrf_many(hyp: Grams, refs: Sequence[Grams]) -> np.ndarray:
     # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
     n_hyp = np.where(n_ref > 0, hyp.totals[None, :], 0)
     return _f_scores(n_hyp, n_ref, n_match.reshape(b, ORDER))
+
+
+def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Sentence chrF of every text of a group against every other, in one numpy pass:
+    ``m[i, j]`` equals ``chrf_many(ngrams(texts[i]), [ngrams(texts[j])])[0]`` bit for bit (the
+    diagonal is not meaningful).
+
+    The texts' n-grams are hashed together (the same rolling hashes as ``ngrams``, windows that
+    would cross from one text into the next left out), counted per text, and the matched count
+    of a pair, symmetric, is the sum over the n-grams both hold of the smaller count: taken once
+    for the group from a dense count matrix of the n-grams that at least two texts share (the
+    others match nothing)."""
+    n = len(texts)
+    if n < 2:
+        return np.zeros((n, n))
+    lines = ["".join(t.split()) for t in texts]
+    lens = np.array([len(line) for line in lines], dtype=np.int64)
+    cps = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cps = cps.astype(np.uint64)
+    who = np.repeat(np.arange(n, dtype=np.int64), lens)
+    # Characters left in the own text from each position: window of order o fits if > o.
+    left = np.repeat(np.cumsum(lens), lens) - np.arange(len(cps), dtype=np.int64)
+    totals = np.maximum(lens[:, None] - np.arange(ORDER)[None, :], 0)
+    hs, ws, os_ = [], [], []
+    h = cps
+    for o in range(ORDER):
+        if o:
+            h = h[:-1] * _MULT + cps[o:]
+        fits = left[: len(h)] > o
+        hs.append(h[fits] ^ _SALT[o])
+        ws.append(who[: len(h)][fits])
+        os_.append(np.full(int(fits.sum()), o, dtype=np.int8))
+    allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
+    n_match = np.zeros((n, n, ORDER), dtype=np.int64)
+    if len(allh):
+        # Count matrix (distinct n-gram x text) from one sort and one bincount; only the n-grams
+        # two texts or more hold can match, they are the columns compared.
+        _, inv = np.unique(allh, return_inverse=True)
+        width = int(inv.max()) + 1
+        counts = np.bincount(inv * n + allw, minlength=width * n).reshape(width, n)
+        shared = np.count_nonzero(counts, axis=1) > 1
+        if shared.any():
+            vorder = np.zeros(width, dtype=np.int8)
+            vorder[inv] = allo
+            order_of = vorder[shared]
+            by_order = np.argsort(order_of, kind="stable")
+            dense = np.ascontiguousarray(counts[shared][by_order].T)  # text x n-gram, by order
+            order_of = order_of[by_order]
+            present = np.unique(order_of)
+            starts = np.searchsorted(order_of, present)
+            if n * n * dense.shape[1] <= 4_000_000:
+                mins = np.minimum(dense[:, None, :], dense[None, :, :])
+                n_match[:, :, present] = np.add.reduceat(mins, starts, axis=2)
+            else:  # a large group: one row at a time keeps memory at n x width
+                for i in range(n):
+                    mins = np.minimum(dense[i][None, :], dense)
+                    n_match[i][:, present] = np.add.reduceat(mins, starts, axis=1)
+    n_ref = np.broadcast_to(totals[None, :, :], (n, n, ORDER))
+    # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
+    n_hyp = np.where(n_ref > 0, totals[:, None, :], 0)
+    scores = _f_scores(
+        n_hyp.reshape(-1, ORDER),
+        n_ref.reshape(-1, ORDER),
+        n_match.reshape(-1, ORDER).astype(np.float64),
+    )
+    return scores.reshape(n, n)
 
 
 def pair_chrf(hyp: str, ref: str) -> float:

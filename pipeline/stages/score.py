@@ -29,9 +29,12 @@ a choice (more than one candidate), with the MT's own score under origin ``mt``.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 from pydantic import Field
 
 import pipeline.checks  # noqa: F401  (registers the checks a default context judges with)
@@ -39,7 +42,7 @@ from pipeline.core.context import Context, default_context
 from pipeline.core.schema import MT_FAMILY, Candidate, Flag, as_candidate, make_candidate
 from pipeline.core.stage import Batch, Stage, StageConfig, Stats, batch_rows, register
 from pipeline.quality.agreement import peer_features
-from pipeline.quality.consensus import GramCache, consensus_scores, source_key
+from pipeline.quality.consensus import GramCache, chrf_matrix, consensus_scores, source_key
 from pipeline.quality.features import (
     chinese_frequencies,
     dictionary_words,
@@ -114,14 +117,18 @@ class Score(Stage[ScoreConfig]):
         self._models: PairModels | None = None
         self._ctx: Context | None = None
         self._segment_checks: frozenset[str] = frozenset()
-        # Character n-grams of the texts scored by this worker, kept across batches and shards
-        # (bounded, least recently used out): every translation of a source is compared with
-        # all the others, so each is extracted once for the run, not once per peer or batch.
-        # 64 MiB holds about 11,000 sentences of 100 characters. The translations of one source
-        # often lie far apart in a file (one system's document after another): with 16 MiB
-        # the TED dev file (13 systems) extracted each text 8 times (bench/quality_score.py:
-        # 347 -> 573 segments per CPU-second on one worker).
-        self._ngrams = GramCache(64 * 2**20)
+        # Character n-grams of the texts scored by this worker outside a group matrix (other
+        # candidates, records beyond a full group), kept across batches and shards (bounded,
+        # least recently used out), so each is extracted once for the run, not once per peer or
+        # batch. 32 MiB holds about 5,500 sentences of 100 characters; the records of a group
+        # no longer pass through it, so the worker's peak stays under 250 MB (bench/scale.py).
+        self._ngrams = GramCache(32 * 2**20)
+        # chrF between all translations of a source (``chrf_matrix``), one numpy pass per group
+        # the first time one of its records is scored, kept for the group's other records
+        # (least recently used out past 8 MiB of matrices: 6,000 groups of 13), keyed by a
+        # digest of the texts so that the cache does not keep the texts alive.
+        self._group_chrf: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._group_bytes, self._group_max_bytes = 0, 8 * 2**20
         self._combine: Any = None
 
     def setup(self) -> None:
@@ -193,8 +200,8 @@ class Score(Stage[ScoreConfig]):
         model_scores = self._model_scores(rows, cands)
         out_quality, out_cands, out_metrics = [], [], []
         for i, (row, cs) in enumerate(zip(rows, cands, strict=True)):
-            peers = self._peers(row, groups)
-            scored = self._score(row, cs, peers, model_scores[i])
+            peers, peer_chrf = self._peers(row, groups)
+            scored = self._score(row, cs, peers, model_scores[i], peer_chrf)
             output, quality = self._choose(row, scored)
             out_quality.append(quality)
             out_cands.append(scored if len(scored) > 1 else [])
@@ -218,11 +225,33 @@ class Score(Stage[ScoreConfig]):
                 seen.add(c["text"])
         return found
 
-    def _peers(self, row: dict[str, Any], groups: dict[str, list[tuple[str, str]]]) -> list[str]:
+    def _peers(
+        self, row: dict[str, Any], groups: dict[str, list[tuple[str, str]]]
+    ) -> tuple[list[str], list[float] | None]:
+        """The other records' translations of the row's source, and the MT's chrF against
+        each of them when the row is one of its group (from the group's matrix), else None."""
         if not row["source"] or not groups:
-            return []
+            return [], None
         me = f"{row['file']}\0{row['record']}"
-        return [t for k, t in groups.get(source_key(row["source"]), []) if k != me]
+        group = groups.get(source_key(row["source"]), [])
+        peers = [t for k, t in group if k != me]
+        if not self.config.consensus or len(peers) == len(group):
+            return peers, None
+        texts = [t for _, t in group]
+        key = group_key(texts)
+        matrix = self._group_chrf.get(key)
+        if matrix is None:
+            matrix = self._group_chrf[key] = chrf_matrix(texts)
+            self._group_bytes += matrix.nbytes
+            while self._group_bytes > self._group_max_bytes and len(self._group_chrf) > 1:
+                self._group_bytes -= self._group_chrf.popitem(last=False)[1].nbytes
+        else:
+            self._group_chrf.move_to_end(key)
+        i = next(i for i, (k, _) in enumerate(group) if k == me)
+        if texts[i] != row["target"]:
+            return peers, None
+        row_chrf = matrix[i].tolist()
+        return peers, [v for j, v in enumerate(row_chrf) if j != i]
 
     def _model_scores(
         self, rows: list[dict[str, Any]], cands: list[list[Candidate]]
@@ -263,7 +292,10 @@ class Score(Stage[ScoreConfig]):
         cands: list[Candidate],
         peers: Sequence[str],
         logprobs: list[float | None],
+        peer_chrf: list[float] | None = None,
     ) -> list[Candidate]:
+        """``peer_chrf``: the MT's chrF against each of ``peers``, when known (the group's
+        matrix); the same values ``consensus_scores`` would compute."""
         assert self._models is not None and self._ctx is not None
         cfg = self.config
         combine = self._combine
@@ -291,7 +323,17 @@ class Score(Stage[ScoreConfig]):
             others += peers
             if cfg.consensus and others:
                 k = cfg.consensus_k
-                cons = consensus_scores([cand["text"]], others, self._ngrams, k)[0]
+                from_matrix = (
+                    peer_chrf is not None
+                    and cand["origin"] == "mt"
+                    and len(others) == len(peers)  # others are the peers, in their order
+                    and not (k and len(others) > k)
+                )
+                cons = (
+                    sum(peer_chrf) / len(others)  # type: ignore[arg-type]  # same additions
+                    if from_matrix
+                    else consensus_scores([cand["text"]], others, self._ngrams, k)[0]
+                )
                 feats["consensus"] = cons
                 if model.fitted:
                     feats |= peer_features(cand["text"], others, row["source"], model.model.reads)
@@ -382,6 +424,16 @@ class Score(Stage[ScoreConfig]):
         if metrics:
             out["metrics"] = metrics
         return out
+
+
+def group_key(texts: Sequence[str]) -> bytes:
+    """A digest of a group's texts in order (each length-prefixed: no two groups share one)."""
+    h = hashlib.blake2b(digest_size=16)
+    for t in texts:
+        b = t.encode("utf-8", "surrogatepass")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.digest()
 
 
 def edit_origin(row: dict[str, Any]) -> str:

@@ -75,3 +75,24 @@ def test_before_fork_loads_the_langdetect_profiles_for_the_workers_to_share():
     LanguageId().before_fork()
     assert detector_factory._factory is not None
     assert len(detector_factory._factory.langlist) == 55  # every shipped profile
+
+
+def test_profiles_from_the_cached_table_give_langdetects_answers(tmp_path, monkeypatch):
+    from langdetect import detector_factory
+
+    from pipeline.checks.langid import ProfileTable
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = [
+        "Le gouvernement local a annoncé hier une nouvelle politique pour les agriculteurs.",
+        "Ein kurzer Satz auf Deutsch über das Wetter heute",
+        "Color classification: droplet chip, droplet chip, double layer droplet",
+    ]
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    built = [detect_language(t) for t in texts]  # JSON profiles, then the table is written
+    assert isinstance(detector_factory._factory.word_lang_prob_map, dict)
+    assert len(list((tmp_path / "mtclean").glob("langdetect-*.npy"))) == 1
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    mapped = [detect_language(t) for t in texts]
+    assert isinstance(detector_factory._factory.word_lang_prob_map, ProfileTable)
+    assert mapped == built and built[0][0] == "fr" and built[1][0] == "de"

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 import sacrebleu
 
-from pipeline.quality.consensus import GramCache, chrf_many, consensus_scores, nearest, ngrams
-from pipeline.stages.score import Score
+from pipeline.quality.consensus import (
+    GramCache,
+    chrf_many,
+    chrf_matrix,
+    consensus_scores,
+    nearest,
+    ngrams,
+)
+from pipeline.stages.score import Score, group_key
 from tests.quality.helpers import bi_row, run_score
 
 SRC = "公园全年免费开放。"
@@ -59,11 +66,49 @@ def test_when_the_cap_bites_the_nearest_are_kept():
     assert capped > full_mean(text, others)
 
 
-def test_ngrams_are_extracted_once_per_text_across_batches():
+def test_group_matrix_equals_pairwise_chrf_bit_for_bit():
+    # Odd texts too: empty after whitespace removal, one character, a lone surrogate, repeats.
+    texts = [*SYSTEMS, "", "  ", "!", "P", "P", "a \udc80b", "公园全年免费开放"]
+    m = chrf_matrix(texts)
+    for i, t in enumerate(texts):
+        others = [o for j, o in enumerate(texts) if j != i]
+        want = chrf_many(ngrams(t), [ngrams(o) for o in others]).tolist()
+        assert [m[i, j] for j in range(len(texts)) if j != i] == want
+    assert m[0, 1] == sacrebleu.sentence_chrf(SYSTEMS[0], [SYSTEMS[1]]).score
+
+
+def test_a_sources_group_is_compared_once_across_batches(monkeypatch):
+    calls = []
+
+    def counted(texts):
+        calls.append(len(texts))
+        return chrf_matrix(texts)
+
+    monkeypatch.setattr("pipeline.stages.score.chrf_matrix", counted)
     stage = Score()
     rows = [bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)]
-    run_score(rows, batch_size=1, stage=stage)  # five batches, each text compared four times
-    assert stage._ngrams.misses == len(SYSTEMS)
+    got, _ = run_score(rows, batch_size=1, stage=stage)  # five batches of one record
+    assert calls == [len(SYSTEMS)] and stage._ngrams.misses == 0
+    # The same qualities as scoring each text against its peers one by one (consensus_scores).
+    one_by_one = Score()
+    one_by_one._peers = lambda row, groups: (Score._peers(one_by_one, row, groups)[0], None)  # type: ignore[method-assign]
+    again, _ = run_score([bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)], stage=one_by_one)
+    assert [r["quality"] for r in got] == [r["quality"] for r in again]
+    assert one_by_one._ngrams.misses == len(SYSTEMS)
+
+
+def test_group_matrices_are_bounded_and_the_scores_do_not_depend_on_the_bound():
+    rows = [bi_row(t, SRC, f"s{i}") for i, t in enumerate(SYSTEMS)]
+    rows += [
+        bi_row(t, "茶很便宜。", f"t{i}")
+        for i, t in enumerate(["Tea is cheap.", "Tea costs little."])
+    ]
+    small = Score()
+    small._group_max_bytes = 1  # below one matrix: only the latest group stays
+    got, _ = run_score([dict(r) for r in rows], stage=small)
+    assert list(small._group_chrf) == [group_key(["Tea is cheap.", "Tea costs little."])]
+    full, _ = run_score([dict(r) for r in rows])
+    assert [r["quality"] for r in got] == [r["quality"] for r in full]
 
 
 def test_gram_cache_is_bounded_least_recently_used_out():
