@@ -1,0 +1,55 @@
+"""Tests that kill the mutants of ``pipeline/readers/po.py`` the suite let through (issue 21,
+``make mutate``): the line scan's start and line numbers, and the line break kept between the
+quoted lines of a multi-line msgstr when blanks trail a quoted string. Offsets are counted by
+hand in the comments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.readers import po
+from pipeline.readers.source import Source
+from pipeline.records import Record
+
+
+def records(path: Path) -> list[Record]:
+    return [r for r in po.Po().records(Source(str(path))) if isinstance(r, Record)]
+
+
+def test_the_scan_starts_at_the_first_byte():
+    # a msgstr on the very first line: quoted "x" at bytes 7..10 of line 1
+    (block,) = po._blocks(b'msgstr "x"\n')[0]
+    assert (block.start, block.end, block.quoted, block.line) == (7, 10, ['"x"'], 1)
+
+
+def test_the_scan_numbers_lines_from_one():
+    blocks = po._blocks(b'msgid "a"\nmsgstr "x"\n\nmsgid "b"\nmsgstr "y"\n')
+    assert [b.line for entry in blocks for b in entry] == [2, 5]
+    # a quoted string that never closes: the error names its line (translate-toolkit refuses
+    # such a file first; this is the scan's own guard)
+    with pytest.raises(ValueError) as err:
+        po._blocks(b'msgid "a"\nmsgstr "x"\n\nmsgid "b"\nmsgstr "y\n')
+    assert err.value.args == (5,)
+    with pytest.raises(ValueError) as err:
+        po._blocks(b'msgid "a"\nmsgstr ""\n"x\n')
+    assert err.value.args == (3,)
+
+
+BLANKS = b'msgid "a"\nmsgstr "" \t\n"one\\n"\n"two"\n'
+
+
+def test_blanks_after_a_quoted_string_are_not_the_line_break(tmp_path):
+    path = tmp_path / "zh.po"
+    path.write_bytes(BLANKS)
+    (rec,) = records(path)
+    assert rec.target == "one\ntwo"
+    # 'msgid "a"\n' is 10 bytes, 'msgstr ' 7 more: the span starts at the '"' at 17 and ends
+    # after '"two"': 17 + len('"" \t\n"one\\n"\n"two"') = 17 + 18 = 35
+    assert rec.span == (17, 35)
+    assert rec.extra.layout == "\n"  # the blanks " \t" before it are not part of the break
+    fmt = po.Po()
+    new = BLANKS[:17] + fmt.render(rec, "uno\ndos").encode() + BLANKS[35:]
+    assert new == b'msgid "a"\nmsgstr ""\n"uno\\n"\n"dos"\n'
