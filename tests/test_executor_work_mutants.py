@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.executor import work
 from pipeline.executor.work import ReadyRows
 from pipeline.runner import RunOptions, run
-from tests.test_multishard import CORPUS, cfg
+from tests.test_multishard import CORPUS, _interrupted, cfg
 
 
 @pytest.fixture
@@ -41,3 +42,25 @@ def test_stage_seconds_are_measured_not_invented(summary):
 
 def test_ready_rows_count_no_records():
     assert ReadyRows(batch={}).n_records == 0
+
+
+def test_run_task_needs_init_worker(monkeypatch):
+    monkeypatch.setattr(work, "_SPEC", None)
+    with pytest.raises(AssertionError, match=r"^init_worker was not called$"):
+        work.run_task((0, 0, None))
+
+
+def test_each_pass_consumes_the_batches_of_the_one_before(tmp_path):
+    """A run stopped after its last task, before assembly: the work folder holds the rendered
+    shards and the completion markers, and no batch of any pass (pass p deletes pass p - 1's
+    once it has read it; the last pass renders instead of saving one)."""
+    src = tmp_path / "news.jsonl"
+    src.write_text(CORPUS, encoding="utf-8")
+    out, passes = _interrupted(tmp_path, src)
+    assert passes >= 2  # the duplicate check scans the whole run before its apply pass
+    root = out / ".mtclean"
+    assert sorted(p.name for p in root.rglob("final/*.segments.jsonl")) == [
+        f"{s:07d}.segments.jsonl" for s in range(4)
+    ]
+    assert len(list(root.rglob("pass*/*.done"))) == 4 * passes
+    assert list(root.rglob("pass*/*.pkl")) == []
