@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import InputError
 from pipeline.readers import po
 from pipeline.readers.source import Source
 from pipeline.records import Record
@@ -53,3 +54,49 @@ def test_blanks_after_a_quoted_string_are_not_the_line_break(tmp_path):
     fmt = po.Po()
     new = BLANKS[:17] + fmt.render(rec, "uno\ndos").encode() + BLANKS[35:]
     assert new == b'msgid "a"\nmsgstr ""\n"uno\\n"\n"dos"\n'
+
+
+def test_blanks_before_a_crlf_break(tmp_path):
+    # one blank, then CRLF: the break is "\r\n" (skipping two bytes would land on the "\n")
+    path = tmp_path / "zh.po"
+    path.write_bytes(b'msgid "a"\r\nmsgstr "" \r\n"one\\n"\r\n"two"\r\n')
+    (rec,) = records(path)
+    assert rec.extra.layout == "\r\n"
+    assert rec.extra.kind == "po"
+
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={}\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+
+
+@pytest.mark.parametrize("charset", ["utf8", "ASCII", "UTF-8", "CHARSET"])
+def test_utf8_ascii_and_the_template_charset_are_read(tmp_path, charset):
+    path = tmp_path / "zh.po"
+    path.write_text(HEADER.format(charset), encoding="utf-8")
+    assert [(r.id, r.target) for r in records(path)] == [("a", "b")]
+
+
+def test_an_unsupported_charset_is_named_in_a_one_line_error(tmp_path):
+    path = tmp_path / "zh.po"
+    path.write_text(HEADER.format("ISO-8859-1"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        records(path)
+    assert err.value.reason == "charset 'ISO-8859-1' is not supported; convert to UTF-8"
+
+
+def test_an_unparsable_po_names_the_first_line_of_the_parser_error(tmp_path):
+    path = tmp_path / "zh.po"
+    path.write_bytes(b'msgid "a"\nmsgstr "b\n')
+    with pytest.raises(InputError) as err:
+        records(path)
+    assert err.value.reason.startswith("not a valid PO file: end-of-line within string")
+    assert "\n" not in str(err.value)
+
+
+def test_an_empty_plural_form_is_skipped_not_the_forms_after_it(tmp_path):
+    path = tmp_path / "zh.po"
+    path.write_bytes(
+        b'msgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] ""\nmsgstr[1] "%d Dateien"\n'
+    )
+    recs = records(path)
+    # form 0 is untranslated (no record); form 1 is a record with its own id
+    assert [(r.id, r.target) for r in recs] == [("one file\x001", "%d Dateien")]
