@@ -100,3 +100,35 @@ def test_an_empty_plural_form_is_skipped_not_the_forms_after_it(tmp_path):
     recs = records(path)
     # form 0 is untranslated (no record); form 1 is a record with its own id
     assert [(r.id, r.target) for r in recs] == [("one file\x001", "%d Dateien")]
+
+
+def test_a_third_plural_form_takes_the_plural_source(tmp_path):
+    # Russian has three forms and gettext two msgids: forms 1 and 2 both render msgid_plural
+    path = tmp_path / "ru.po"
+    path.write_bytes(
+        b'msgid "%d file"\nmsgid_plural "%d files"\n'
+        b'msgstr[0] "%d fail"\nmsgstr[1] "%d faila"\nmsgstr[2] "%d failov"\n'
+    )
+    got = [(r.id, r.source, r.target) for r in records(path)]
+    assert got == [
+        ("%d file\x000", "%d file", "%d fail"),
+        ("%d file\x001", "%d files", "%d faila"),
+        ("%d file\x002", "%d files", "%d failov"),
+    ]
+
+
+def test_render_keeps_the_layout_of_the_original(tmp_path):
+    fmt = po.Po()
+    multi = tmp_path / "multi.po"
+    multi.write_bytes(BLANKS)
+    (rec,) = records(multi)
+    # a multi-line original stays multi-line, even for a one-line target
+    assert fmt.render(rec, "uno") == '""\n"uno"'
+    one = tmp_path / "one.po"
+    one.write_bytes(b'msgid "a"\nmsgstr "x"\n')
+    (rec,) = records(one)
+    assert fmt.render(rec, "uno") == '"uno"'
+    assert fmt.render(rec, "uno\n") == '"uno\\n"'  # a final new line keeps one line
+    # a new line inside: the ""-then-lines layout, one quoted line per piece
+    assert fmt.render(rec, "a\nb") == '""\n"a\\n"\n"b"'
+    assert fmt.render(rec, "a\nX") == '""\n"a\\n"\n"X"'

@@ -1,0 +1,33 @@
+"""Tests that kill the mutants of ``pipeline/executor/driver.py`` the suite let through
+(issue 21, ``make mutate``): which engine ``make_engine`` builds and with how many workers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.executor import driver
+from pipeline.executor.hf_datasets import DatasetsEngine
+from pipeline.executor.local import LocalEngine
+
+
+@pytest.mark.parametrize(
+    ("workers", "cpus", "shards", "want"),
+    [
+        (0, 4, 10, 4),  # 0: one per core
+        (0, 4, 2, 2),  # never more than the shards to share
+        (0, None, 10, 1),  # the core count unknown: one
+        (3, 4, 10, 3),  # as asked
+        (3, 4, 0, 1),  # at least one
+    ],
+)
+def test_local_workers(monkeypatch, workers, cpus, shards, want):
+    monkeypatch.setattr(driver.os, "cpu_count", lambda: cpus)
+    engine = driver.make_engine("local", workers, shards)
+    assert isinstance(engine, LocalEngine)
+    assert engine.workers == want
+
+
+def test_the_datasets_engine_is_built_by_name(monkeypatch):
+    monkeypatch.setattr(driver.os, "cpu_count", lambda: 4)
+    assert isinstance(driver.make_engine("datasets", 2, 10), DatasetsEngine)
+    assert not isinstance(driver.make_engine("local", 2, 10), DatasetsEngine)
