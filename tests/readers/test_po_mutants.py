@@ -132,3 +132,22 @@ def test_render_keeps_the_layout_of_the_original(tmp_path):
     # a new line inside: the ""-then-lines layout, one quoted line per piece
     assert fmt.render(rec, "a\nb") == '""\n"a\\n"\n"b"'
     assert fmt.render(rec, "a\nX") == '""\n"a\\n"\n"X"'
+
+
+@pytest.mark.parametrize(
+    ("path", "want"),
+    [
+        ("zh_TW.po", "zh-TW"),
+        ("app.zh_TW.po", "zh-TW"),  # a domain before the language ("app" is a code too)
+        ("validators.ja.po", "ja"),
+        ("locale/zh_TW/LC_MESSAGES/app.po", "zh-TW"),  # the folder, not the stem "app"
+        ("locale\\de\\LC_MESSAGES\\app.po", "de"),
+        ("LC_MESSAGES/ja.po", "ja"),  # no folder above LC_MESSAGES: the stem
+        ("de.po.gz", "de"),
+        ("zh_TW.pot.xz", "zh-TW"),
+        ("messages.pot", None),
+        ("readme.po", None),
+    ],
+)
+def test_language_from_name(path, want):
+    assert po.language_from_name(path) == want
