@@ -93,7 +93,10 @@ TESTS = [
     "tests/quality/test_consensus.py",
     "tests/quality/test_score_peers.py",
     "tests/quality/test_score_stage.py",
+    "tests/quality/test_consensus_mutants.py",
     "tests/test_multishard.py",
+    "tests/test_executor_work_mutants.py",
+    "tests/test_executor_driver_mutants.py",
     "tests/test_run_survivors.py",
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
@@ -102,7 +105,12 @@ TESTS = [
 # ``--per-module``: each module mutated on its own against only the tests that cover it, so a
 # run can be spread over time (or machines) and the score read per module.
 # (in-process runs only: a CLI subprocess per mutant is too slow for two cores)
-_RUN = ["tests/test_multishard.py", "tests/test_accounting.py"]
+_RUN = [
+    "tests/test_multishard.py",
+    "tests/test_accounting.py",
+    "tests/test_executor_work_mutants.py",
+    "tests/test_executor_driver_mutants.py",
+]
 _TM = ["tests/readers", "tests/test_accounting.py"]
 TESTS_FOR: dict[str, list[str]] = {
     "pipeline/stages/combine.py": ["tests/stages/test_combine.py", "tests/test_cases.py"],
@@ -139,6 +147,7 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/quality/consensus.py": [
         "tests/quality/test_consensus.py",
         "tests/quality/test_score_peers.py",
+        "tests/quality/test_consensus_mutants.py",
     ],
     "pipeline/executor/work.py": _RUN,
     "pipeline/runner.py": _RUN,
