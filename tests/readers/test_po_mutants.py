@@ -151,3 +151,29 @@ def test_render_keeps_the_layout_of_the_original(tmp_path):
 )
 def test_language_from_name(path, want):
     assert po.language_from_name(path) == want
+
+
+def test_a_private_use_tag_is_not_a_language_file_name():
+    # valid BCP 47 ("x-" private use) but not a locale file name
+    assert po.language_from_name("x-klingon.po") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b'msgid "a"\nmsgstr "x" "y"\n', 2),
+        # a plural entry: the error names the entry's first msgstr line
+        (b'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y" "z"\n', 3),
+    ],
+)
+def test_two_strings_on_one_msgstr_line_are_refused_not_spliced(tmp_path, data, line):
+    # the line scan takes one quoted string per line; translate-toolkit reads both: the file
+    # is refused rather than written back wrong
+    path = tmp_path / "zh.po"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        records(path)
+    assert (err.value.reason, err.value.line) == (
+        "cannot match msgstr lines to the parsed entries",
+        line,
+    )
