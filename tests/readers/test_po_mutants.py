@@ -142,6 +142,7 @@ def test_render_keeps_the_layout_of_the_original(tmp_path):
         ("validators.ja.po", "ja"),
         ("locale/zh_TW/LC_MESSAGES/app.po", "zh-TW"),  # the folder, not the stem "app"
         ("locale\\de\\LC_MESSAGES\\app.po", "de"),
+        ("zh_TW/LC_MESSAGES/app.po", "zh-TW"),  # three parts: the folder still names it
         ("LC_MESSAGES/ja.po", "ja"),  # no folder above LC_MESSAGES: the stem
         ("de.po.gz", "de"),
         ("zh_TW.pot.xz", "zh-TW"),
