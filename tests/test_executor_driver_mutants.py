@@ -8,6 +8,7 @@ import pytest
 from pipeline.executor import driver
 from pipeline.executor.hf_datasets import DatasetsEngine
 from pipeline.executor.local import LocalEngine
+from pipeline.executor.ray_engine import RayEngine
 
 
 @pytest.mark.parametrize(
@@ -31,3 +32,10 @@ def test_the_datasets_engine_is_built_by_name(monkeypatch):
     monkeypatch.setattr(driver.os, "cpu_count", lambda: 4)
     assert isinstance(driver.make_engine("datasets", 2, 10), DatasetsEngine)
     assert not isinstance(driver.make_engine("local", 2, 10), DatasetsEngine)
+
+
+def test_the_ray_engine_is_built_by_name_with_its_address_and_gpu():
+    engine = driver.make_engine("ray", 2, 10, "ray://head:10001", gpu=True)
+    assert isinstance(engine, RayEngine)
+    assert (engine.workers, engine.address, engine.gpu) == (2, "ray://head:10001", True)
+    assert not isinstance(driver.make_engine("local", 2, 10), RayEngine)

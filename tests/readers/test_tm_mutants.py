@@ -1,0 +1,30 @@
+"""Tests that kill the mutants of ``pipeline/readers/tm.py`` the suite let through (issue 21,
+``make mutate``): the private-use characters that stand for markup."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from pipeline.readers.tm import PUA_START, _placeholders
+
+
+def take(avoid: str, n: int) -> list[int]:
+    return [ord(c) for c in islice(_placeholders(avoid), n)]
+
+
+def test_placeholders_count_up_from_the_start_of_the_private_use_area():
+    assert PUA_START == 0xE000
+    assert take("", 3) == [0xE000, 0xE001, 0xE002]
+
+
+def test_characters_the_text_already_uses_are_skipped():
+    # both ends of the BMP private use area E000..F8FF count as taken
+    assert take("a\ue000\ue002", 2) == [0xE001, 0xE003]
+    everything = take("\uf8ff", 0xF8FF - 0xE000 + 1)  # E000..F8FE is 6399 of them
+    assert everything[-2:] == [0xF8FE, 0xF0000]  # F8FF taken, then plane 15's area
+
+
+def test_after_the_bmp_area_comes_plane_15_not_the_cjk_compatibility_block():
+    everything = take("", 0xF8FF - 0xE000 + 3)
+    assert everything[-3:] == [0xF8FF, 0xF0000, 0xF0001]
+    assert 0xF900 not in everything
