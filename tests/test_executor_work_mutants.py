@@ -38,6 +38,12 @@ def test_stage_seconds_are_measured_not_invented(summary):
     assert timings["render"] > 0
     # the scan-only stages (duplicate, inconsistency) time their scans too
     assert stages["duplicate"]["seconds"] > 0
+    # every figure of time is a duration: never negative (merging the scans included)
+    assert all(v >= 0 for v in timings.values())
+    # every stage applied to 24 segments in a positive time: a positive rate (None only when
+    # a stage took no measurable time at all)
+    rates = [entry["segments_per_s"] for entry in stages.values()]
+    assert all(r is None or r > 0 for r in rates)
 
 
 def test_ready_rows_count_no_records():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from pipeline.readers.tm import PUA_START, _placeholders
+from pipeline.readers.tm import PUA_START, _local, _placeholders
 
 
 def take(avoid: str, n: int) -> list[int]:
@@ -28,3 +28,9 @@ def test_after_the_bmp_area_comes_plane_15_not_the_cjk_compatibility_block():
     everything = take("", 0xF8FF - 0xE000 + 3)
     assert everything[-3:] == [0xF8FF, 0xF0000, 0xF0001]
     assert 0xF900 not in everything
+
+
+def test_a_prefixed_xml_name_is_its_local_part():
+    # expat without namespace processing keeps the prefix
+    assert _local("xliff:g") == "g"
+    assert _local("g") == "g"
