@@ -40,6 +40,7 @@ def test_stage_seconds_are_measured_not_invented(summary):
     assert stages["duplicate"]["seconds"] > 0
     # every figure of time is a duration: never negative (merging the scans included)
     assert all(v >= 0 for v in timings.values())
+    assert timings["merge"] <= timings["total"]  # merging the scans is part of the run
     # every stage applied to 24 segments in a positive time: a positive rate (None only when
     # a stage took no measurable time at all)
     rates = [entry["segments_per_s"] for entry in stages.values()]
