@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from pipeline.readers.tm import PUA_START, _local, _placeholders
+from pipeline.readers.tm import PUA_START, _local, _placeholders, xml_target
 
 
 def take(avoid: str, n: int) -> list[int]:
@@ -34,3 +34,20 @@ def test_a_prefixed_xml_name_is_its_local_part():
     # expat without namespace processing keeps the prefix
     assert _local("xliff:g") == "g"
     assert _local("g") == "g"
+
+
+def test_a_placeholder_never_reuses_a_private_use_character_of_the_text():
+    tt = xml_target("\ue000<x/>")
+    assert tt.text == "\ue000\ue001"
+    assert tt.tokens == {"\ue001": "<x/>"}
+
+
+def test_a_native_code_element_is_one_placeholder_with_everything_inside():
+    # nested same-name element: the outer one ends at the second </ph>
+    tt = xml_target("<ph>a<ph>b</ph>c</ph>d")
+    assert tt.text == "\ue000d"
+    assert tt.tokens == {"\ue000": "<ph>a<ph>b</ph>c</ph>"}
+    # an element of another name inside does not count towards the depth
+    tt = xml_target("<ph>a<sub>b</sub>c</ph>d")
+    assert tt.text == "\ue000d"
+    assert tt.tokens == {"\ue000": "<ph>a<sub>b</sub>c</ph>"}
