@@ -47,6 +47,9 @@ def test_a_native_code_element_is_one_placeholder_with_everything_inside():
     tt = xml_target("<ph>a<ph>b</ph>c</ph>d")
     assert tt.text == "\ue000d"
     assert tt.tokens == {"\ue000": "<ph>a<ph>b</ph>c</ph>"}
+    # an empty same-name element inside opens nothing
+    tt = xml_target("<ph>a<ph/>b</ph>d")
+    assert tt.tokens == {"\ue000": "<ph>a<ph/>b</ph>"}
     # an element of another name inside does not count towards the depth
     tt = xml_target("<ph>a<sub>b</sub>c</ph>d")
     assert tt.text == "\ue000d"
