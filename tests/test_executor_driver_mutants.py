@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.executor import driver
+from pipeline.executor.driver import LocalExecutor
 from pipeline.executor.hf_datasets import DatasetsEngine
 from pipeline.executor.local import LocalEngine
 from pipeline.executor.ray_engine import RayEngine
@@ -39,3 +40,24 @@ def test_the_ray_engine_is_built_by_name_with_its_address_and_gpu():
     assert isinstance(engine, RayEngine)
     assert (engine.workers, engine.address, engine.gpu) == (2, "ray://head:10001", True)
     assert not isinstance(driver.make_engine("local", 2, 10), RayEngine)
+
+
+def test_local_executor_returns_every_batch_and_times_the_stages_not_segmenting():
+    from pipeline.config import Config
+    from pipeline.executor.driver import segment_check_names
+    from pipeline.stages.base import from_batches, to_batches
+    from tests.stages.test_stage_model import sample_rows
+
+    rows = sample_rows()
+    stages = Config().build_stages(["normalize", "length_ratio", "duplicate", "combine"])
+    # the segment checks among the stages, in order (what ``judge`` runs)
+    assert segment_check_names(stages) == ("length_ratio",)
+    ex = LocalExecutor()
+    out = ex.run(stages, to_batches(rows, 5))
+    assert len(out) == -(-len(rows) // 5)  # one output batch per input batch
+    got = list(from_batches(out))
+    assert [(r["record"], r["index"]) for r in got] == [(r["record"], r["index"]) for r in rows]
+    # the duplicate scan ran: its flag field exists on every row
+    assert all("flags" in r for r in got)
+    assert set(ex.timings) == {"normalize", "length_ratio", "duplicate", "combine"}
+    assert ex.run(stages, []) == []
