@@ -54,3 +54,8 @@ def test_a_native_code_element_is_one_placeholder_with_everything_inside():
     tt = xml_target("<ph>a<sub>b</sub>c</ph>d")
     assert tt.text == "\ue000d"
     assert tt.tokens == {"\ue000": "<ph>a<sub>b</sub>c</ph>"}
+
+
+def test_character_references_in_hex_either_case_and_decimal():
+    # &#X41; = A, &#x42; = B, &#67; = C, &amp; = &
+    assert xml_target("&#X41;&#x42;&#67;&amp;").text == "ABC&"
