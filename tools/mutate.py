@@ -152,7 +152,7 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/executor/work.py": _RUN,
     "pipeline/runner.py": _RUN,
     "pipeline/executor/driver.py": [*_RUN, "tests/stages/test_stage_model.py"],
-    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py"],
+    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py", "tests/test_resume_mutants.py"],
     "pipeline/stages/guards.py": [
         "tests/mt/test_retranslate_terms.py",
         "tests/mt/test_parts.py",
