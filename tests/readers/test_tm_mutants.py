@@ -59,3 +59,19 @@ def test_a_native_code_element_is_one_placeholder_with_everything_inside():
 def test_character_references_in_hex_either_case_and_decimal():
     # &#X41; = A, &#x42; = B, &#67; = C, &amp; = &
     assert xml_target("&#X41;&#x42;&#67;&amp;").text == "ABC&"
+
+
+def test_why_a_target_cannot_replace_the_original():
+    from pipeline.readers.tm import placeholder_problem
+
+    tt = xml_target("a<x/>b<y/>c<z/>d<w/>")  # placeholders E000..E003 in that order
+    assert tt.text == "a\ue000b\ue001c\ue002d\ue003"
+    assert placeholder_problem(tt, tt.text) is None
+    # the first three lost, in their order
+    assert placeholder_problem(tt, "abcd") == "inline markup lost: <x/>, <y/>, <z/>"
+    swapped = "a\ue001b\ue000c\ue002d\ue003"
+    assert placeholder_problem(tt, swapped) == "inline markup duplicated or reordered"
+    assert placeholder_problem(tt, tt.text + "\x01") == "character U+0001 is not allowed in XML"
+    plain = xml_target("Open {0}")
+    assert placeholder_problem(plain, "Open") == "placeholders changed: lost {0}"
+    assert placeholder_problem(plain, "Open {0} {1}") == "placeholders changed: added {1}"
