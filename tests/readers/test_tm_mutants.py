@@ -75,3 +75,28 @@ def test_why_a_target_cannot_replace_the_original():
     plain = xml_target("Open {0}")
     assert placeholder_problem(plain, "Open") == "placeholders changed: lost {0}"
     assert placeholder_problem(plain, "Open {0} {1}") == "placeholders changed: added {1}"
+
+
+def test_placeholders_both_lost_and_added():
+    from pipeline.readers.tm import placeholder_problem
+
+    plain = xml_target("Open {0}")
+    assert placeholder_problem(plain, "Open {1}") == "placeholders changed: lost {0}; added {1}"
+
+
+def test_line_numbers_of_byte_offsets():
+    from pipeline.readers.tm import LineIndex
+
+    lines = LineIndex(b"ab\ncd\n\nef")  # new lines at offsets 2, 5 and 6
+    # an offset on a line, or on the new line that ends it, is that line
+    assert [lines.line(o) for o in (0, 2, 3, 5, 6, 7, 8)] == [1, 1, 2, 2, 3, 4, 4]
+
+
+def test_same_language_needs_both_languages():
+    from pipeline.readers.tm import same_language
+
+    assert same_language("en", "en-US") and same_language("zh-Hans", "zh-CN")
+    assert not same_language(None, None)
+    assert not same_language("", "")
+    assert not same_language("en", None)
+    assert not same_language("en", "de")
