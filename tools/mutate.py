@@ -1,7 +1,11 @@
-"""Mutation testing of the core modules with mutmut 3: ``make mutate``.
+"""Mutation testing of the core modules: ``make mutate`` (line engine), ``make mutate-ci`` (mutmut).
 
-Copies the project into a scratch folder, adds the ``[tool.mutmut]`` table there (so the real
-pyproject stays as it is when the table is missing), runs ``mutmut run`` and prints
+``--per-module`` (``make mutate``) runs the line engine described further down: each module's
+tests once under coverage, then each mutant against only the tests that ran its line. Without
+``--per-module`` (or with ``--engine mutmut``) mutmut 3 runs, as below.
+
+mutmut: copies the project into a scratch folder, adds the ``[tool.mutmut]`` table there (so
+the real pyproject stays as it is when the table is missing), runs ``mutmut run`` and prints
 
     mutation score: 87.3% (412 killed of 472 with tests; 60 survived, 3 timeout, 0 no tests)
 
