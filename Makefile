@@ -67,13 +67,17 @@ regress: $(STAMP)
 	  $(BIN)/mtclean regress ../shared/samples/kashgar-aid-news.en.txt \
 	    --baseline tests/baselines/shared-samples.json --glossary glossary/xinjiang-aid.tsv; fi
 
-# Mutation testing: an hour or more on two cores, not for every CI run. Run it before merging a
-# change to a core module or its tests, and weekly. Each module against the tests that cover it
-# (tools/mutate.py TESTS_FOR): one table row per module, "mutation score: X%" overall, and each
-# surviving mutant's diff. `make mutate MODULES="pipeline/shards.py"` narrows it.
+# Mutation testing: hours for the whole list on two shared cores, not for every CI run. Run it
+# before merging a change to a core module or its tests, and weekly. Each module against the
+# tests that cover it (tools/mutate.py TESTS_FOR) with the line engine: the tests run once under
+# coverage, then each mutant runs only the tests that executed its line (fail-fast, a fork per
+# mutant, a timeout). One table row per module, "mutation score: X%" overall, each surviving
+# mutant's diff. `make mutate MODULES="pipeline/shards.py"` narrows it; MUTATE_ARGS="--engine
+# mutmut" runs mutmut instead.
 MODULES ?=
+MUTATE_ARGS ?=
 mutate: $(STAMP)
-	$(BIN)/python tools/mutate.py --per-module --diffs $(if $(MODULES),--modules $(MODULES))
+	$(BIN)/python tools/mutate.py --per-module --diffs $(MUTATE_ARGS) $(if $(MODULES),--modules $(MODULES))
 
 # The fixed subset CI runs, so a drop in test strength shows up there (about a minute).
 mutate-ci: $(STAMP)

@@ -1,7 +1,11 @@
-"""Mutation testing of the core modules with mutmut 3: ``make mutate``.
+"""Mutation testing of the core modules: ``make mutate`` (line engine), ``make mutate-ci`` (mutmut).
 
-Copies the project into a scratch folder, adds the ``[tool.mutmut]`` table there (so the real
-pyproject stays as it is when the table is missing), runs ``mutmut run`` and prints
+``--per-module`` (``make mutate``) runs the line engine described further down: each module's
+tests once under coverage, then each mutant against only the tests that ran its line. Without
+``--per-module`` (or with ``--engine mutmut``) mutmut 3 runs, as below.
+
+mutmut: copies the project into a scratch folder, adds the ``[tool.mutmut]`` table there (so
+the real pyproject stays as it is when the table is missing), runs ``mutmut run`` and prints
 
     mutation score: 87.3% (412 killed of 472 with tests; 60 survived, 3 timeout, 0 no tests)
 
@@ -16,14 +20,24 @@ run it before merging a change to a core module or its tests, and at least weekl
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import io
 import json
+import keyword
 import os
+import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import tokenize
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +97,10 @@ TESTS = [
     "tests/quality/test_consensus.py",
     "tests/quality/test_score_peers.py",
     "tests/quality/test_score_stage.py",
+    "tests/quality/test_consensus_mutants.py",
     "tests/test_multishard.py",
+    "tests/test_executor_work_mutants.py",
+    "tests/test_executor_driver_mutants.py",
     "tests/test_run_survivors.py",
     "tests/mt/test_retranslate_terms.py",
     "tests/mt/test_parts.py",
@@ -92,7 +109,12 @@ TESTS = [
 # ``--per-module``: each module mutated on its own against only the tests that cover it, so a
 # run can be spread over time (or machines) and the score read per module.
 # (in-process runs only: a CLI subprocess per mutant is too slow for two cores)
-_RUN = ["tests/test_multishard.py", "tests/test_accounting.py"]
+_RUN = [
+    "tests/test_multishard.py",
+    "tests/test_accounting.py",
+    "tests/test_executor_work_mutants.py",
+    "tests/test_executor_driver_mutants.py",
+]
 _TM = ["tests/readers", "tests/test_accounting.py"]
 TESTS_FOR: dict[str, list[str]] = {
     "pipeline/stages/combine.py": ["tests/stages/test_combine.py", "tests/test_cases.py"],
@@ -129,11 +151,12 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/quality/consensus.py": [
         "tests/quality/test_consensus.py",
         "tests/quality/test_score_peers.py",
+        "tests/quality/test_consensus_mutants.py",
     ],
     "pipeline/executor/work.py": _RUN,
     "pipeline/runner.py": _RUN,
-    "pipeline/executor/driver.py": _RUN,
-    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py"],
+    "pipeline/executor/driver.py": [*_RUN, "tests/stages/test_stage_model.py"],
+    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py", "tests/test_resume_mutants.py"],
     "pipeline/stages/guards.py": [
         "tests/mt/test_retranslate_terms.py",
         "tests/mt/test_parts.py",
@@ -226,6 +249,514 @@ def print_not_killed(work: Path, not_killed: list[tuple[str, str]], diffs: bool)
             print("\n".join("    " + ln for ln in diff.splitlines()[1:]))
 
 
+# ---------------------------------------------------------------------------------------------
+# The line engine (issue 21): ``--per-module`` runs each module with its own mutants, selected
+# tests and a fork per mutant, so the enlarged module list finishes on two cores.
+#
+# 1. Mutants: one token (or a ``return`` value) changed at a time: comparison and arithmetic
+#    operators swapped, ``and``/``or``, ``not`` dropped, ``True``/``False``, numbers + 1, strings
+#    wrapped in ``XX``, ``break``/``continue``, ``return x`` -> ``return None``. Docstrings,
+#    annotations and lines marked ``# pragma: no mutate`` are left alone; a change that does not
+#    compile or leaves the AST as it was is not a mutant.
+# 2. Coverage: the module's candidate tests (TESTS_FOR, ``-m "not slow"``) run once under
+#    coverage with one dynamic context per test (node id); each test's time is kept. Tests that
+#    fail on the unchanged code are left out (and counted).
+# 3. Per mutant: only the tests that executed the mutated line, fastest first, fail-fast (-x),
+#    no xdist, in a forked child of a process that has already imported the third-party
+#    libraries; a child that outlives its timeout is killed and the mutant counted killed
+#    ("timeout", listed apart). A line run only at import (module level) selects every test.
+# 4. A mutant that survives its selection (or that no test reached) is run again against the
+#    module's whole candidate set before it is reported: coverage misses what runs in another
+#    process (CLI tests in a subprocess), so the selection can only under-report kills; a kill
+#    found only by the full set is counted killed and listed as "full".
+#    ``--check-selection N`` reruns N mutants the selection killed against the full set too, as
+#    a check that the selection never reports a kill the full set would not.
+# ---------------------------------------------------------------------------------------------
+
+_SWAP = {
+    "==": "!=",
+    "!=": "==",
+    "<": "<=",
+    "<=": "<",
+    ">": ">=",
+    ">=": ">",
+    "+": "-",
+    "-": "+",
+    "*": "/",
+    "/": "*",
+    "//": "/",
+    "%": "/",
+    "+=": "-=",
+    "-=": "+=",
+    "|": "&",
+    "&": "|",
+    "and": "or",
+    "or": "and",
+    "True": "False",
+    "False": "True",
+    "break": "continue",
+    "continue": "break",
+    "is": "is not",
+    "in": "not in",
+}
+_BINARY = {"+", "-", "*", "/", "//", "%", "|", "&"}
+_OPERAND_END = {")", "]", "}"}
+
+
+@dataclass
+class Mutant:
+    ident: int
+    line: int
+    before: str  # the source line as it was
+    after: str  # the source line mutated
+    source: str  # the whole mutated module
+    status: str = ""  # killed, timeout, survived, no tests, error
+    how: str = ""  # "selection", "full" (killed only by the full set), or ""
+    tests: int = 0  # tests selected
+
+
+def _skipped_spans(tree: ast.AST) -> list[tuple[int, int, int, int]]:
+    """(line, col, end line, end col) of docstrings and annotations: not mutated."""
+    spans: list[tuple[int, int, int, int]] = []
+
+    def add(node: ast.AST | None) -> None:
+        if node is not None and hasattr(node, "lineno"):
+            spans.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                add(body[0])
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            add(node.returns)
+        elif isinstance(node, (ast.arg, ast.AnnAssign)):
+            add(node.annotation)
+    return spans
+
+
+def _inside(spans: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
+    return any((l0, c0) <= (row, col) < (l1, c1) for l0, c0, l1, c1 in spans)
+
+
+def mutants_of(source: str) -> list[Mutant]:
+    """Every single-point mutant of ``source`` (see the notes above)."""
+    tree = ast.parse(source)
+    baseline = ast.dump(tree)
+    spans = _skipped_spans(tree)
+    bodies = [
+        (n.body[0].lineno, n.body[0].col_offset, n.end_lineno or n.lineno, n.end_col_offset or 0)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln))
+
+    def offset(row: int, col: int) -> int:
+        # tokenize and ast columns: characters (ast: UTF-8 bytes) on the line
+        return starts[row - 1] + col
+
+    edits: list[tuple[int, int, int, str]] = []  # (line, start offset, end offset, new text)
+    toks = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type
+        not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    ]
+    for k, tok in enumerate(toks):
+        row, col = tok.start
+        if "pragma: no mutate" in lines[row - 1] or _inside(spans, row, col):
+            continue
+        if not _inside(bodies, row, col):  # function bodies only, as mutmut 3
+            continue
+        prev = toks[k - 1] if k else None
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        a, b = offset(row, col), offset(*tok.end)
+        text = tok.string
+        if tok.type == tokenize.NUMBER:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                edits.append((row, a, b, repr(value + 1)))
+        elif tok.type == tokenize.STRING:
+            prefix = re.match(r"(?i)[rbuf]*", text).group(0)  # type: ignore[union-attr]
+            body = text[len(prefix) :]
+            quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+            edits.append(
+                (row, a, b, prefix + quote + "XX" + body[len(quote) : -len(quote)] + "XX" + quote)
+            )
+        elif text in _SWAP and tok.type in (tokenize.OP, tokenize.NAME):
+            # operators: binary only, after an operand (not *args, -1, def f(*, x), [*a])
+            operand = prev is not None and (
+                prev.string in _OPERAND_END
+                or prev.type in (tokenize.NUMBER, tokenize.STRING)
+                or (prev.type == tokenize.NAME and not keyword.iskeyword(prev.string))
+                or prev.string in ("True", "False", "None")
+            )
+            if text in _BINARY and not operand:
+                continue
+            if text == "is" and nxt is not None and nxt.string == "not":
+                edits.append((row, a, offset(*nxt.end), "is"))
+                continue
+            if text == "in" and prev is not None and prev.string == "not":
+                edits.append((row, offset(*prev.start), b, "in"))
+                continue
+            edits.append((row, a, b, _SWAP[text]))
+        elif text == "not" and tok.type == tokenize.NAME:
+            if (nxt is not None and nxt.string == "in") or (
+                prev is not None and prev.string == "is"
+            ):
+                continue  # handled with ``in`` / ``is``
+            end = offset(*nxt.start) if nxt is not None else b
+            edits.append((row, a, end, ""))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Return) and node.value is not None:
+            v = node.value
+            if isinstance(v, ast.Constant) and v.value is None:
+                continue
+            if "pragma: no mutate" in lines[node.lineno - 1]:
+                continue
+            a = offset(v.lineno, len(lines[v.lineno - 1].encode()[: v.col_offset].decode()))
+            b = offset(
+                v.end_lineno or v.lineno,
+                len(lines[(v.end_lineno or v.lineno) - 1].encode()[: v.end_col_offset].decode()),
+            )
+            edits.append((node.lineno, a, b, "None"))
+
+    out: list[Mutant] = []
+    seen: set[str] = set()
+    for row, a, b, new in sorted(edits, key=lambda e: (e[1], e[2], e[3])):
+        mutated = source[:a] + new + source[b:]
+        if mutated in seen:
+            continue
+        try:
+            tree2 = ast.parse(mutated)
+            compile(tree2, "<mutant>", "exec")
+        except (SyntaxError, ValueError):
+            continue
+        if ast.dump(tree2) == baseline:
+            continue
+        seen.add(mutated)
+        new_lines = mutated.splitlines()
+        out.append(
+            Mutant(
+                ident=len(out) + 1,
+                line=row,
+                before=lines[row - 1].rstrip("\n"),
+                after=new_lines[row - 1] if row - 1 < len(new_lines) else "",
+                source=mutated,
+            )
+        )
+    return out
+
+
+class _Contexts:
+    """pytest plugin: a coverage context per test, and each test's time and outcome."""
+
+    def __init__(self, cov: Any) -> None:
+        self.cov = cov
+        self.seconds: dict[str, float] = {}
+        self.failed: set[str] = set()
+        self.spawners: set[str] = set()  # tests that started another process
+        self.current = ""
+        popen_init = subprocess.Popen.__init__
+        fork = os.fork
+
+        def spying_init(popen: Any, *a: Any, **k: Any) -> None:
+            self.spawners.add(self.current)
+            popen_init(popen, *a, **k)
+
+        def spying_fork() -> int:
+            self.spawners.add(self.current)
+            return fork()
+
+        subprocess.Popen.__init__ = spying_init  # type: ignore[method-assign]
+        os.fork = spying_fork
+
+    def pytest_runtest_setup(self, item: Any) -> None:
+        self.current = item.nodeid
+        self.cov.switch_context(item.nodeid)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+        if report.failed:
+            self.failed.add(report.nodeid)
+
+
+_PYTEST = [
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:xdist",
+    "-p",
+    "no:randomly",
+    "-m",
+    "not slow",
+    "--timeout=0",
+    "-q",
+    "-o",
+    "addopts=",
+]
+
+
+def _in_child(fn: Any, timeout: float) -> tuple[str, int]:
+    """Run ``fn() -> exit code`` in a forked child with its own process group; ("ok", rc) or
+    ("timeout", -1) when it outlives ``timeout`` (the group is killed)."""
+    pid = os.fork()
+    if pid == 0:  # child
+        rc = 3
+        try:
+            os.setpgid(0, 0)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            rc = int(fn())
+        except BaseException:  # the child reports through its exit code only
+            rc = 3
+        finally:
+            os._exit(rc)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return "ok", os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout", -1
+        time.sleep(0.02)
+
+
+def _pytest_main(args: list[str], plugins: list[Any] | None = None) -> int:
+    import pytest
+
+    return int(pytest.main([*_PYTEST, *args], plugins=plugins or []))
+
+
+def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
+    """Run ``tests`` once under coverage: {"lines": {line: [node ids]}, "seconds": {...},
+    "failed": [...], "modules": [third-party modules imported]} (in a child, saved as JSON)."""
+    out = work / ".mutate-coverage.json"
+
+    def child() -> int:
+        import coverage
+
+        cov = coverage.Coverage(
+            data_file=str(work / ".mutate-coverage"), include=[str(work / module)], branch=False
+        )
+        plugin = _Contexts(cov)
+        cov.start()
+        try:
+            rc = _pytest_main(["-p", "no:randomly", *tests], [plugin])
+        finally:
+            cov.stop()
+        data = cov.get_data()
+        by_line: dict[int, list[str]] = {}
+        for name in data.measured_files():
+            for line, ctxs in (data.contexts_by_lineno(name) or {}).items():
+                by_line.setdefault(line, []).extend(c for c in ctxs)
+        mods = sorted(
+            m
+            for m in sys.modules
+            if "." not in m and not m.startswith(("pipeline", "tests", "conftest", "_"))
+        )
+        out.write_text(
+            json.dumps(
+                {
+                    "rc": rc,
+                    "lines": by_line,
+                    "seconds": plugin.seconds,
+                    "failed": sorted(plugin.failed),
+                    "spawners": sorted(plugin.spawners),
+                    "modules": mods,
+                }
+            )
+        )
+        return 0
+
+    _in_child(child, 3600)
+    got: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
+    if not got:
+        raise SystemExit(f"mutate: the coverage run of {module} failed")
+    got["lines"] = {int(k): v for k, v in got["lines"].items()}
+    return got
+
+
+def _warm(modules: list[str]) -> None:
+    """Import the third-party modules the tests use, once, before the forks."""
+    for name in modules:
+        with contextlib.suppress(Exception):
+            __import__(name)
+
+
+def _run_tests(work: Path, mod_path: Path, source: str, args: list[str], timeout: float) -> str:
+    mod_path.write_text(source, encoding="utf-8")
+    kind, rc = _in_child(lambda: _pytest_main(["-x", *args]), timeout)
+    if kind == "timeout":
+        return "timeout"
+    if rc == 0:
+        return "survived"
+    if rc in (1, 2, 3, 4):
+        # 1: a test failed; 2-4: collection, a conftest or pytest itself failed importing the
+        # mutated module (the unchanged tree passes, so the mutant broke the import)
+        return "killed"
+    if rc == 5:
+        return "no tests"
+    return "error"
+
+
+def line_engine(
+    work: Path,
+    module: str,
+    tests: list[str],
+    timeout_factor: float,
+    check_selection: int,
+    log: Any,
+    recheck: str = "spawners",
+) -> tuple[list[Mutant], dict[str, Any]]:
+    """Mutate ``module`` against ``tests`` (see the notes above): the mutants with their status,
+    and facts about the run (baseline failures, coverage time, ...)."""
+    prepare(work, [module], tests)
+    src_path = work / module
+    original = src_path.read_text(encoding="utf-8")
+    here = os.getcwd()
+    sys.dont_write_bytecode = True
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    os.chdir(work)
+    sys.path.insert(0, str(work))
+    facts: dict[str, Any] = {}
+    try:
+        t0 = time.monotonic()
+        cov = _coverage_pass(work, module, tests)
+        facts["coverage_s"] = time.monotonic() - t0
+        failed = set(cov["failed"])
+        facts["baseline_failed"] = sorted(failed)
+        seconds: dict[str, float] = cov["seconds"]
+        everything = sorted((t for t in seconds if t not in failed), key=lambda t: seconds[t])
+        facts["tests"] = len(everything)
+        # the full set: the candidate files minus the tests that fail on the unchanged code
+        full = [*tests, *(f"--deselect={t}" for t in sorted(failed))]
+        full_s = sum(seconds.get(t, 0.0) for t in everything)
+        # Coverage sees every line a test runs in this process; what it cannot see is a line run
+        # in another process (a CLI test's subprocess, a forked worker). So a survivor is run
+        # again against the tests that started a process (``--recheck spawners``, the default)
+        # or against the whole candidate set (``--recheck full``).
+        spawners = [t for t in everything if t in set(cov["spawners"])]
+        facts["spawners"] = len(spawners)
+        _warm(cov["modules"])
+        mutants = mutants_of(original)
+        facts["mutants"] = len(mutants)
+        t0 = time.monotonic()
+        for m in mutants:
+            ctxs = cov["lines"].get(m.line, [])
+            at_import = "" in ctxs
+            chosen = (
+                everything
+                if at_import
+                else sorted(
+                    {c for c in ctxs if c in seconds and c not in failed}, key=lambda t: seconds[t]
+                )
+            )
+            m.tests = len(chosen)
+            if chosen:
+                budget = 10.0 + timeout_factor * sum(seconds[t] for t in chosen)
+                m.status = _run_tests(work, src_path, m.source, chosen, budget)
+                m.how = "selection"
+            else:
+                m.status = "no tests"
+            if m.status in ("survived", "no tests") and not at_import:
+                again = _run_tests(work, src_path, m.source, full, 10.0 + timeout_factor * full_s)
+                if again in ("killed", "timeout"):
+                    m.status, m.how = again, "full"
+            print(
+                f"  #{m.ident} line {m.line}: {m.status} ({m.how}, {m.tests} tests)",
+                file=log,
+                flush=True,
+            )
+        facts["mutants_s"] = time.monotonic() - t0
+        if check_selection:
+            picked = [m for m in mutants if m.how == "selection" and m.status == "killed"]
+            random.Random(21).shuffle(picked)
+            disagree = []
+            for m in picked[:check_selection]:
+                if _run_tests(
+                    work, src_path, m.source, full, 10.0 + timeout_factor * full_s
+                ) not in (
+                    "killed",
+                    "timeout",
+                ):
+                    disagree.append(m.ident)
+            facts["selection_checked"] = min(check_selection, len(picked))
+            facts["selection_disagrees"] = disagree
+    finally:
+        src_path.write_text(original, encoding="utf-8")
+        os.chdir(here)
+        sys.path.remove(str(work))
+    return mutants, facts
+
+
+def per_module_lines(args: argparse.Namespace) -> int:
+    """``--per-module`` with the line engine: one row per module, then the survivors."""
+    log = open(args.log, "a", encoding="utf-8") if args.log else open(os.devnull, "w")  # noqa: SIM115
+    killed = tested = 0
+    head = f"{'module':34} {'killed':>6} {'of':>5} {'score':>7} {'timeout':>7} {'full':>5} {'s':>6}"
+    print(head, flush=True)
+    rows: list[tuple[str, list[Mutant], dict[str, Any]]] = []
+    for mod in args.modules:
+        tests = args.tests or TESTS_FOR.get(mod, TESTS)
+        work = args.workdir / mod.replace("/", "_").removesuffix(".py")
+        print(f"== {mod}", file=log, flush=True)
+        mutants, facts = line_engine(
+            work, mod, tests, args.timeout_factor, args.check_selection, log, args.recheck
+        )
+        k = sum(m.status in ("killed", "timeout") for m in mutants)
+        n = len(mutants)
+        killed += k
+        tested += n
+        score = 100.0 * k / n if n else 0.0
+        secs = facts["coverage_s"] + facts["mutants_s"]
+        print(
+            f"{mod:34} {k:>6} {n:>5} {score:>6.1f}% "
+            f"{sum(m.status == 'timeout' for m in mutants):>7} "
+            f"{sum(m.how == 'full' for m in mutants):>5} {secs:>6.0f}",
+            flush=True,
+        )
+        rows.append((mod, mutants, facts))
+    for mod, mutants, facts in rows:
+        print(f"-- {mod}: {facts['tests']} tests ({facts['spawners']} start a process)", end="")
+        if facts["baseline_failed"]:
+            print(f"; {len(facts['baseline_failed'])} fail unmutated, left out:", end="")
+            print("", *facts["baseline_failed"], sep="\n    ", end="")
+        if "selection_checked" in facts:
+            print(
+                f"; selection check: {facts['selection_checked']} kills rerun on the full set, "
+                f"{len(facts['selection_disagrees'])} disagree {facts['selection_disagrees']}",
+                end="",
+            )
+        print()
+        for m in mutants:
+            if m.status not in ("killed", "timeout"):
+                print(f"  #{m.ident} line {m.line} {m.status}")
+                if args.diffs:
+                    print(f"    - {m.before.strip()}\n    + {m.after.strip()}")
+            elif m.status == "timeout":
+                print(f"  #{m.ident} line {m.line} timeout (counted killed)")
+    overall = 100.0 * killed / tested if tested else 0.0
+    print(f"mutation score: {overall:.1f}% ({killed} killed of {tested})")
+    log.close()
+    return 0 if overall >= args.target else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", nargs="+", default=MODULES)
@@ -239,8 +770,36 @@ def main() -> int:
         action="store_true",
         help="each module alone against its tests (TESTS_FOR): one row each",
     )
+    ap.add_argument(
+        "--engine",
+        choices=["lines", "mutmut"],
+        default="lines",
+        help="--per-module only: 'lines' (coverage-selected tests, a fork per mutant) or mutmut",
+    )
+    ap.add_argument(
+        "--timeout-factor",
+        type=float,
+        default=5.0,
+        help="lines engine: a mutant's tests may run 10 s + this x their unmutated time",
+    )
+    ap.add_argument(
+        "--check-selection",
+        type=int,
+        default=0,
+        metavar="N",
+        help="lines engine: rerun N mutants the selection killed against the full test set",
+    )
+    ap.add_argument(
+        "--recheck",
+        choices=["spawners", "full"],
+        default="spawners",
+        help="lines engine: a survivor is rerun against the tests that start a process, or all",
+    )
+    ap.add_argument("--log", type=Path, default=None, help="lines engine: one line per mutant")
     args = ap.parse_args()
 
+    if args.per_module and args.engine == "lines":
+        return per_module_lines(args)
     if args.per_module:
         total = {"killed": 0, "tested": 0}
         print(f"{'module':40} {'killed':>7} {'of':>5} {'score':>7}")
