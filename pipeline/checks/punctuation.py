@@ -53,6 +53,9 @@ _CN_QUESTION = re.compile(
 # An interrogative in the target's last sentence: a question said as reported speech
 # ("朋友问我，还好吗？" -> "My friend asked me if I was okay.").
 _EN_INDIRECT = re.compile(r"\b(?:if|whether|why|how|what|who|whom|whose|where|when|which)\b", re.I)
+# Conjunctions and discourse words that may open a direct question ("So when do we leave?",
+# "And why did you do that?"): the question word after them still opens the question.
+_LEAD_IN = re.compile(r"^(?:\W*(?:so|and|but|then|well|now|ok|okay|or)\b[\s,]*)+", re.I)
 # A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,").
 _SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b")
 # A colon ending a segment leads in to what follows (a caption, "发货现场：" "Shipment site."):
@@ -90,7 +93,7 @@ def ending(text: str) -> tuple[str, int]:
 def _reported(sentence: str) -> bool:
     """An interrogative inside the sentence, not opening it ("asked me if I was okay", not
     "What did you eat"): a question said as reported speech."""
-    s = sentence.strip()
+    s = _LEAD_IN.sub("", sentence.strip())
     return any(m.start() > 0 for m in _EN_INDIRECT.finditer(s))
 
 

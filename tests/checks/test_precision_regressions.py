@@ -1,0 +1,28 @@
+"""Real errors that today's precision rules had stopped flagging (each line was flagged at
+b15ce97): each rule is narrowed so the error is flagged again and its false alarm stays quiet."""
+
+import pytest
+
+from tests.checks.helpers import flags_of
+
+
+def _checks(name: str, src: str, tgt: str) -> list[str]:
+    return [f["check"] for f in flags_of(name, tgt, source=src, src_lang="zh", tgt_lang="en")]
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        # a conjunction before the question word does not make the question reported
+        ("我们什么时候出发？", "So when do we leave."),
+        ("你为什么这么做？", "And why did you do that."),
+        ("你为什么这么做？", "Well, why did you do that."),
+    ],
+)
+def test_a_direct_question_after_a_conjunction_lost_its_mark(src, tgt):
+    assert _checks("end_punctuation", src, tgt) == ["end_punctuation"]
+
+
+def test_a_question_reported_after_a_conjunction_is_not_flagged():
+    src = "老师问我，作业写完了吗？"
+    assert _checks("end_punctuation", src, "And the teacher asked me whether I had done it.") == []
