@@ -42,9 +42,26 @@ def unpaired_quotes(text: str) -> list[tuple[int, str]]:
     Raters do not count the style of a quote: a curly quote closed by a straight one
     (“Reunion") or turned the wrong way (”Carl Vinson“) still quotes, so double quotes pair
     by count, whatever their form or direction. Straight quotes alone are not judged.
+    Curly quotes alone, none turned the wrong way (no ” before its “), pair as brackets: two
+    openers and no closer (“hello and “bye) leave both open, though their count is even.
     """
     quotes = [(i, c) for i, c in enumerate(text) if c in _DOUBLE_QUOTES]
-    if len(quotes) % 2 == 0 or all(c == '"' for _, c in quotes):
+    if all(c == '"' for _, c in quotes):
+        return []
+    if all(c != '"' for _, c in quotes):
+        opened: list[tuple[int, str]] = []
+        stray = False
+        for i, c in quotes:
+            if c == "“":
+                opened.append((i, c))
+            elif opened:
+                opened.pop()
+            else:
+                stray = True  # a closer before any opener: turned the wrong way, pair by count
+                break
+        if not stray:
+            return opened
+    if len(quotes) % 2 == 0:
         return []
     return [quotes[-1]]
 

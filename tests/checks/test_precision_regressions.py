@@ -26,3 +26,28 @@ def test_a_direct_question_after_a_conjunction_lost_its_mark(src, tgt):
 def test_a_question_reported_after_a_conjunction_is_not_flagged():
     src = "老师问我，作业写完了吗？"
     assert _checks("end_punctuation", src, "And the teacher asked me whether I had done it.") == []
+
+
+@pytest.mark.parametrize(
+    "tgt,starts",
+    [
+        # two curly openers and no closer: an even count, but nothing is closed
+        ("He said “hello and “bye.", [8, 19]),
+        ("He said “hello” and “bye.", [20]),
+    ],
+)
+def test_curly_quotes_left_open_are_flagged(tgt, starts):
+    flags = flags_of("bracket_pairing", tgt, source="他说“你好”和“再见”。", src_lang="zh")
+    assert [f["evidence"]["start"] for f in flags] == starts
+
+
+@pytest.mark.parametrize(
+    "tgt",
+    [
+        "He said “hello” and “bye”.",
+        "He said ”hello“ and ”bye“.",  # turned the wrong way: still quotes
+        'He said “hello" and “bye".',  # closed by straight quotes
+    ],
+)
+def test_curly_quotes_that_pair_are_not_flagged(tgt):
+    assert _checks("bracket_pairing", "他说“你好”和“再见”。", tgt) == []
