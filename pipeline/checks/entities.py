@@ -49,18 +49,35 @@ _ACRONYM = re.compile(r"[A-Z]{2,5}")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+# Function words: any two of them have some initials ("in the" for IT, "and interns" for AI).
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into than then so is are was
+    were be been do does did have has had will would can could may might must not no it its
+    this that these those there here i me my we us our you your he him his she her they them
+    their who which what when where why how all any some each every both more most""".split()
+)
+
+
 def _spelled_out(acronym: str, target: str) -> bool:
     """Whether an acronym ("FS") is written out in the target as words or as the parts of a
     code name whose initials spell it ("FileSystemOriginalSource", "file system"), from the
-    first part of a word on."""
+    first part of a word on. Two letters match too many pairs of words by chance: those of a
+    two-letter acronym must be content words ("file system", not "and interns")."""
     if not _ACRONYM.fullmatch(acronym):
         return False
-    parts: list[tuple[str, bool]] = []  # (initial, starts a word)
+    parts: list[tuple[str, bool, str]] = []  # (initial, starts a word, the part)
     for word in _LATIN_WORD.findall(target):
-        parts += [(p[0].casefold(), i == 0) for i, p in enumerate(_CAMEL_PART.findall(word))]
+        parts += [
+            (p[0].casefold(), i == 0, p.casefold()) for i, p in enumerate(_CAMEL_PART.findall(word))
+        ]
     initials = "".join(p[0] for p in parts)
     want = acronym.casefold()
-    return any(starts and initials.startswith(want, i) for i, (_, starts) in enumerate(parts))
+    return any(
+        starts
+        and initials.startswith(want, i)
+        and (len(want) > 2 or not any(p[2] in _FUNCTION_WORDS for p in parts[i : i + len(want)]))
+        for i, (_, starts, _) in enumerate(parts)
+    )
 
 
 class EntityMismatchConfig(StageConfig):

@@ -51,3 +51,29 @@ def test_curly_quotes_left_open_are_flagged(tgt, starts):
 )
 def test_curly_quotes_that_pair_are_not_flagged(tgt):
     assert _checks("bracket_pairing", "他说“你好”和“再见”。", tgt) == []
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        # the initials of two function words do not write out a two-letter acronym
+        (
+            "我们需要更多AI工程师来完成这个项目。",
+            "We need more engineers and interns to finish it.",
+        ),
+        ("请联系IT部门。", "Please contact the department in the office."),
+    ],
+)
+def test_a_two_letter_acronym_is_not_spelled_by_function_words(src, tgt):
+    assert _checks("entity_mismatch", src, tgt) == ["entity_mismatch"]
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        ("请联系IT部门。", "Please contact the Information Technology department."),
+        ("我们需要更多AI工程师。", "We need more artificial intelligence engineers."),
+    ],
+)
+def test_a_two_letter_acronym_written_out_is_not_flagged(src, tgt):
+    assert _checks("entity_mismatch", src, tgt) == []
