@@ -57,7 +57,9 @@ _EN_INDIRECT = re.compile(r"\b(?:if|whether|why|how|what|who|whom|whose|where|wh
 # "And why did you do that?"): the question word after them still opens the question.
 _LEAD_IN = re.compile(r"^(?:\W*(?:so|and|but|then|well|now|ok|okay|or)\b[\s,]*)+", re.I)
 # A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,").
-_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b")
+# The greeting and at most four words ("Dear Mr. Smith,"): a longer line is a sentence cut
+# short ("Hello everyone and welcome to the meeting where we decide,").
+_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b(?:\s+[^\s!?,]+){0,4},$")
 # A colon ending a segment leads in to what follows (a caption, "发货现场：" "Shipment site."):
 # translators end such a line with a stop.
 # A Chinese comma between two clauses is an English semicolon as often as a comma.
@@ -130,7 +132,7 @@ class EndPunctuation(SegmentCheck):
             return []
         if se == "stop" and te == "quest" and _CN_QUESTION.search(last_sentence(src)):
             return []
-        if te == "comma" and _SALUTATION.match(tgt):
+        if te == "comma" and _SALUTATION.match(tgt.strip()):
             return []
         end = at + (1 if te and te != "ellipsis" else len(tgt.rstrip(_CLOSERS)) - at)
         return [

@@ -34,8 +34,10 @@ DANGLING = frozenset(
 )
 _FINAL = re.compile(r"[.!?…。！？:：;；]['\"”’」』)）\]】》]*$|[\"”’」』)）\]】》]$")
 _LAST_WORD = re.compile(r"(\w+)\W*$", re.UNICODE)
-# A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,").
-_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b[^.!?,]{0,60},$")
+# A letter's salutation ends with a comma in English ("尊敬的顾客您好！" -> "Dear customer,"):
+# the greeting and at most four words ("Hello everyone and welcome to the meeting where we
+# decide," is a sentence cut short, not a salutation).
+_SALUTATION = re.compile(r"^\W*(?:Dear|Hello|Hi|Greetings)\b(?:\s+[^\s.!?,]+){0,4},$")
 # A semicolon (full-width ；too) closes a clause; only commas leave one dangling.
 _CJK_DANGLING = re.compile(r"[，、,]$")
 

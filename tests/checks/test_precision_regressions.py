@@ -77,3 +77,22 @@ def test_a_two_letter_acronym_is_not_spelled_by_function_words(src, tgt):
 )
 def test_a_two_letter_acronym_written_out_is_not_flagged(src, tgt):
     assert _checks("entity_mismatch", src, tgt) == []
+
+
+_MEETING = "大家好，欢迎参加会议，我们将在会上决定预算。"
+
+
+def test_a_sentence_after_a_greeting_cut_at_a_comma_is_truncated():
+    tgt = "Hello everyone and welcome to the meeting where we decide,"
+    assert _checks("truncation", _MEETING, tgt) == ["truncation"]
+    assert _checks("end_punctuation", _MEETING, tgt) == ["end_punctuation"]
+
+
+@pytest.mark.parametrize("tgt", ["Dear readers,", "Dear Sir or Madam,", "Hello everyone,"])
+def test_a_short_salutation_is_still_not_truncated(tgt):
+    assert _checks("truncation", "亲爱的读者您好！", tgt) == []
+    assert _checks("end_punctuation", "亲爱的读者您好！", tgt) == []
+
+
+def test_a_salutation_with_a_title_ends_with_a_comma():
+    assert _checks("end_punctuation", "尊敬的史密斯先生您好！", "Dear Mr. Smith,") == []
