@@ -59,10 +59,27 @@ _EMPHATIC = frozenset(
 # narrow is an apposition ("by comparing societies, societies with different levels of equality",
 # "along straight lines, along straight lines that do not bend").
 _MODIFIER_LEADS = frozenset({"with", "that", "which", "who", "whose", "where", "without"})
+# Words that narrow a noun after it ("the city as she remembers it", "cities of the north").
+_NARROWING = frozenset({"as", "of", "in", "on", "at", "from", "for", "near", "like", "between"})
+# Words that open a subordinate clause: a main clause may follow it with the same subject.
+_SUBORDINATORS = frozenset(
+    {"if", "when", "because", "although", "though", "while", "since", "once", "after"}
+    | {"before", "unless", "until", "as", "whenever", "wherever", "whether", "even"}
+)
+# A stop, comma or semicolon inside a Chinese source: it has more than one clause.
+_SRC_CLAUSE = re.compile(r"[，；,;。！？!?]")
 _CLAUSE_LEADS = frozenset(
     {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "the", "a"}
     | {"an", "our", "its", "their", "his", "her", "my", "your"}
 )
+
+
+def _one_clause(source: str | None) -> bool:
+    """Whether the source is a single clause: no clause mark before its final punctuation."""
+    if not source:
+        return False
+    body = source.strip().rstrip('。！？.!?…"”’」』）)')
+    return bool(body) and _SRC_CLAUSE.search(body) is None
 
 
 def source_repeats(source: str | None) -> int:
@@ -163,7 +180,7 @@ class Repetition(SegmentCheck):
                 comma = text[toks[i + n - 1][1] : toks[i + n][0]].strip() == ","
                 if n == 1 and comma and words[i] in _EMPHATIC:
                     continue  # "very, very": emphasis, not a loop
-                if comma and self._clause_boundary(text, toks, i, n):
+                if comma and self._clause_boundary(text, toks, i, n, _one_clause(source)):
                     continue  # "the universe, the universe as we know it": two clauses
                 if (
                     n == 2
@@ -220,9 +237,17 @@ class Repetition(SegmentCheck):
         return flags
 
     @staticmethod
-    def _clause_boundary(text: str, toks: list[tuple[int, int, str]], i: int, n: int) -> bool:
+    def _clause_boundary(
+        text: str, toks: list[tuple[int, int, str]], i: int, n: int, one_clause: bool = False
+    ) -> bool:
         """Exactly two copies (no third), the first ends a clause (a word comes before it in its
-        sentence: "The river, the river is deep" is a stutter) and a word follows the second."""
+        sentence: "The river, the river is deep" is a stutter) and a word follows the second.
+
+        A source of one clause (no ，；。 inside it) is not translated as two main clauses
+        ("我喜欢这家公司。" is not "I like the company, the company is good."): there the
+        clause the first copy ends must be subordinate ("If you get too close to it, it will
+        burn you") or the second copy be narrowed by what follows ("the city as she remembers
+        it")."""
         if i == 0 or re.search(r"[.!?;:。！？]", text[toks[i - 1][1] : toks[i][0]]):
             return False
         after = i + 2 * n
@@ -236,7 +261,18 @@ class Repetition(SegmentCheck):
             return False
         # Led by a pronoun or determiner, any word may go on; otherwise the second copy must
         # be narrowed by a modifier: "comparing societies, societies with different levels".
-        return toks[i][2] in _CLAUSE_LEADS or toks[after][2] in _MODIFIER_LEADS
+        if toks[after][2] in _MODIFIER_LEADS:
+            return True
+        if toks[i][2] not in _CLAUSE_LEADS:
+            return False
+        if not one_clause or toks[after][2] in _NARROWING:
+            return True
+        first = i
+        while first > 0 and not re.search(
+            r"[.!?;:。！？]", text[toks[first - 1][1] : toks[first][0]]
+        ):
+            first -= 1
+        return toks[first][2] in _SUBORDINATORS
 
     @staticmethod
     def _adjacent(text: str, toks: list[tuple[int, int, str]], i: int, count: int) -> bool:

@@ -96,3 +96,36 @@ def test_a_short_salutation_is_still_not_truncated(tgt):
 
 def test_a_salutation_with_a_title_ends_with_a_comma():
     assert _checks("end_punctuation", "尊敬的史密斯先生您好！", "Dear Mr. Smith,") == []
+
+
+def _repeats(src: str, tgt: str) -> list[str]:
+    return [f["severity"] for f in flags_of("repetition", tgt, source=src, src_lang="zh")]
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        # a one-clause source is not two main clauses sharing a subject
+        ("我喜欢这家公司。", "I like the company, the company is good."),
+        ("我喜欢这家公司。", "I like the company, the company makes cars."),
+    ],
+)
+def test_a_doubled_subject_for_a_one_clause_source_is_flagged(src, tgt):
+    assert _repeats(src, tgt) == ["major"]
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [
+        # the source has two clauses: the repeat may open the second
+        ("我喜欢这家公司，这家公司很好。", "I like the company, the company is good."),
+        # a subordinate clause first, or a second copy narrowed by what follows
+        ("离它太近会烫伤你。", "If you get too close to it, it will burn you."),
+        (
+            "她把镜头对准她记忆中的城市中心。",
+            "She filmed the centre of the city, the city as she knew it.",
+        ),
+    ],
+)
+def test_a_clause_boundary_the_source_allows_is_not_flagged(src, tgt):
+    assert _repeats(src, tgt) == []
