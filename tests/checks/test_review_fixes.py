@@ -1,0 +1,31 @@
+"""Review findings on pairs.py, length_ratio.py and numbers.py: each test fails before its fix."""
+
+import time
+
+from pipeline.checks.pairs import split_code_name
+
+
+def _cpu_seconds(fn, *args) -> float:
+    t0 = time.process_time()
+    fn(*args)
+    return time.process_time() - t0
+
+
+def test_split_code_name_is_linear_on_long_text():
+    # The old regex tried every split of the text: 30,000 Chinese characters took about a
+    # minute of CPU; one pass takes milliseconds. The bound is generous on purpose.
+    assert _cpu_seconds(split_code_name, "中" * 30_000) < 3.0
+    assert _cpu_seconds(split_code_name, "中 " * 15_000 + "x") < 3.0
+    assert split_code_name("中" * 30_000 + " SyncTask") == ("中" * 30_000, "SyncTask")
+
+
+def test_split_code_name_cases():
+    assert split_code_name("远程包源同步任务 SyncTask") == ("远程包源同步任务", "SyncTask")
+    assert split_code_name("企业微信(WechatWork)") == ("企业微信", "WechatWork")
+    assert split_code_name("节点管理（NODEMAN）") == ("节点管理", "NODEMAN")
+    assert split_code_name("业务 Business ") == ("业务", "Business")
+    assert split_code_name("会话 ID") is None  # an acronym is part of the text
+    assert split_code_name("耗时 (ms)") is None  # a unit
+    assert split_code_name("Business") is None  # no label
+    assert split_code_name("SyncTask 任务") is None
+
