@@ -150,8 +150,8 @@ class LengthRatio(SegmentCheck):
             return []
         sl, tl = base_language(row["src_lang"]) or "zh", base_language(row["tgt_lang"])
         s_units, t_units = compared_units(src, row["target"], sl, tl)
-        if s_units < cfg.min_source_units:
-            return []
+        if s_units <= 0 or s_units < cfg.min_source_units:
+            return []  # 0: nothing translated to judge ("业务 Business" -> "Business", "{0}")
         expected = cfg.expected.get(f"{sl}-{tl}")
         if expected is None:
             self.count(f"default_ratio_{sl}-{tl}")  # says in summary.json which pairs guessed

@@ -3,6 +3,7 @@
 import time
 
 from pipeline.checks.pairs import split_code_name
+from tests.checks.helpers import flags_of
 
 
 def _cpu_seconds(fn, *args) -> float:
@@ -28,4 +29,15 @@ def test_split_code_name_cases():
     assert split_code_name("耗时 (ms)") is None  # a unit
     assert split_code_name("Business") is None  # no label
     assert split_code_name("SyncTask 任务") is None
+
+
+def test_length_ratio_of_nothing_translated_is_not_judged():
+    # Sources left with no unit to compare: a label with its code name rendered as the name,
+    # placeholders only. With min_source_units 0 these divided by zero.
+    opts = {"min_source_units": 0}
+    for src, tgt in [("业务 Business", "Business"), ("{0} {1}", "{0} {1}")]:
+        assert flags_of("length_ratio", tgt, source=src, src_lang="zh", options=opts) == []
+    # a source that has units is still judged with that setting: 1 unit "好" vs 6 words
+    long = flags_of("length_ratio", "a b c d e f", source="好", src_lang="zh", options=opts)
+    assert long and "too long" in long[0]["evidence"]["reason"]
 
