@@ -17,6 +17,7 @@ year in it); 2万4801 is 24,801; 几十/数十 may be "dozens" or "decades"; 千
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from pydantic import Field
@@ -221,6 +222,13 @@ def source_numbers(text: str) -> list[tuple[float, str]]:
     return [(v, w) for v, w, _ in source_numbers_ex(text)]
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies in one of ``spans``, sorted disjoint ``(start, end)`` pairs (a
+    finditer's matches): a binary search, not a scan per position."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     """(value, as written, kind) per source number; kind is ``exact``, ``approx`` (多/余/数/几,
     a range such as 一两: may be rounded or said in words) or ``times`` (N倍: N or N+1 times)."""
@@ -231,7 +239,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
         found.append((float(m.group(1)) * big + float(m.group(3)), m.group(), "exact"))
         mixed.append((m.start(), m.end()))
     for m in _ARABIC_SRC.finditer(text):
-        if any(a <= m.start() < b for a, b in mixed):
+        if _inside(m.start(), mixed):
             continue
         after = text[m.end() : m.end() + 2]
         if after.startswith(_DECADE_AFTER) and not m.group(3):
@@ -248,7 +256,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     arabic = [(m.start(), m.end()) for m in _ARABIC_SRC.finditer(text)]
     for m in _CN_NUM.finditer(text):
         g = m.group()
-        if any(a <= m.start() < b for a, b in arabic):
+        if _inside(m.start(), arabic):
             continue  # the 万亿 of 1.77万亿: read with its digits above
         after = text[m.end() : m.end() + 2]
         if after.startswith(_DECADE_AFTER):  # 八十年代 "the 1980s", 六七十年代 "the 60s and 70s"
@@ -258,7 +266,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
             continue
         if _named_day(text, m.start(), m.end()):
             continue  # “六一”儿童节 "Children's Day", 五一 "May Day": a name, not an amount
-        if g in ("两", "二") and text[: m.start()].endswith(_PAIR_BEFORE):
+        if g in ("两", "二") and text.endswith(_PAIR_BEFORE, 0, m.start()):
             found.append((2.0, g, "approx"))  # 父母两人 "both parents", 他们两人 "the two of them"
             continue
         if len(g) == 2 and g[0] == g[1] and g[0] in "一两":
