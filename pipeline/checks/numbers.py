@@ -182,6 +182,8 @@ _MONTHS |= {m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"} | {"sept":
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # A number glued to the end of a lower-case word in a target still says it ("chip3" for 芯片3).
 _GLUED_TGT = re.compile(r"(?<=[a-z]{2})\d+\b")
+# ... unless that word is copied from the source: "mp3" in 下载3个mp3文件 is a name, not the 3.
+_LATIN_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
 # Words before a scale word that make it a number by itself ("a million", "per billion").
 _BARE = frozenset({"a", "an", "per", "one"})
@@ -294,15 +296,23 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     return found
 
 
-def target_numbers(text: str) -> set[float]:
-    """Every value the target expresses, including each part of scaled numbers."""
+def target_numbers(text: str, source: str = "") -> set[float]:
+    """Every value the target expresses, including each part of scaled numbers; a number glued
+    to a word of ``source`` ("mp3") is part of that name, not a value."""
     values: set[float] = set()
     for m in _ARABIC_TGT_ANY.finditer(text):
         whole = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
         values.add(whole)
         if m.group(3):
             values.add(whole * _SCALES[m.group(3).lower()])
-    values |= {float(m.group()) for m in _GLUED_TGT.finditer(text)}
+    copied = {t.casefold() for t in _LATIN_TOKEN.findall(source)}
+    runs = [(r.start(), r.end()) for r in _LATIN_TOKEN.finditer(text)] if copied else []
+    for m in _GLUED_TGT.finditer(text):
+        if copied:
+            i = bisect_right(runs, (m.start(), float("inf"))) - 1
+            if i >= 0 and text[runs[i][0] : m.end()].casefold() in copied:
+                continue
+        values.add(float(m.group()))
     words = [w.lower() for w in _WORD_RE.findall(text)]
     for i, w in enumerate(words):
         if w in _WORDS:
@@ -366,8 +376,9 @@ def required_numbers(text: str, lang: str | None) -> list[tuple[float, str, str]
     return _eu_numbers(text) if fam == "comma" else _point_numbers(text)
 
 
-def expressed_numbers(text: str, lang: str | None) -> set[float]:
-    """Every value ``text`` expresses (with the parts of scaled numbers: 3.5亿 gives 3.5 too)."""
+def expressed_numbers(text: str, lang: str | None, source: str = "") -> set[float]:
+    """Every value ``text`` expresses (with the parts of scaled numbers: 3.5亿 gives 3.5 too);
+    ``source``: the text it translates (see ``target_numbers``)."""
     fam = _family(lang)
     if fam == "cjk":
         have = set()
@@ -378,10 +389,10 @@ def expressed_numbers(text: str, lang: str | None) -> set[float]:
                 have.add(float(m.group().rstrip(".,").replace(",", "")))
         if "%" in text or "％" in text or "百分之" in text:
             have |= {v / 100 for v in have}
-        return have | target_numbers(text)  # an English number word in a CJK text counts too
+        return have | target_numbers(text, source)  # an English number word counts too
     if fam == "comma":
-        return {v for v, _, _ in _eu_numbers(text)} | target_numbers(text)
-    return target_numbers(text)
+        return {v for v, _, _ in _eu_numbers(text)} | target_numbers(text, source)
+    return target_numbers(text, source)
 
 
 def _close(a: float, b: float) -> bool:
@@ -449,7 +460,7 @@ class NumberMismatch(SegmentCheck):
         if not numbers:
             return []
         nums = [(v, w) for v, w, _ in numbers]
-        have = expressed_numbers(row["target"], row["tgt_lang"])
+        have = expressed_numbers(row["target"], row["tgt_lang"], src)
         vague = bool(_VAGUE.search(row["target"]))
         missing = [
             (v, w)

@@ -3,7 +3,7 @@
 import time
 
 from pipeline.checks.length_ratio import compared_units
-from pipeline.checks.numbers import source_numbers_ex
+from pipeline.checks.numbers import source_numbers_ex, target_numbers
 from pipeline.checks.pairs import split_code_name
 from tests.checks.helpers import flags_of
 
@@ -79,3 +79,19 @@ def test_chinese_scale_of_an_arabic_amount_is_read_once():
         (1.77e12, "1.77万亿", "exact"),
         (3.0, "三", "exact"),
     ]
+
+
+def _number_flags(src: str, tgt: str) -> list[dict]:
+    return flags_of("number_mismatch", tgt, source=src, src_lang="zh", tgt_lang="en")
+
+
+def test_a_number_in_a_word_copied_from_the_source_does_not_count():
+    # the 3 of "mp3" is the file type, copied as written; the three files are not said
+    flags = _number_flags("下载3个mp3文件。", "Download the mp3 files.")
+    assert flags and "3" in flags[0]["evidence"]["reason"]
+    assert _number_flags("下载3个mp3文件。", "Download 3 mp3 files.") == []
+    # a word with a number that the source does not have still says it ("bracket3" for 支架3)
+    assert _number_flags("型号：支架3", "Model: bracket3") == []
+    assert target_numbers("Download the mp3 files.", "下载3个mp3文件。") == set()
+    assert target_numbers("Download the MP3 files.", "下载3个mp3文件。") == set()
+    assert target_numbers("Model: bracket3 and mp3", "支架3和mp3") == {3.0}
