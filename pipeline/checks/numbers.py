@@ -110,6 +110,8 @@ _DECADE_AFTER = ("年代",)
 _DAY_NAME = re.compile(r"^[”\"’'」』]?[\u4e00-\u9fff]{0,3}节")
 # Words a 两人 / 二人 stands in apposition to: 父母两人 "both parents", 我们两人 "the two of us".
 _PAIR_BEFORE = tuple("们 父母 夫妻 夫妇 双方 兄弟 姐妹 父子 母子 父女 母女".split())
+# ... only when 两 counts people (两人, 两个人, 两位): 他们两次 "twice", 我们两年前 still count.
+_PAIR_AFTER = ("人", "个人", "位")
 _CENTURY_AFTER = ("世纪", "世紀")
 _SCALES = {
     "hundred": 100,
@@ -268,7 +270,11 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
             continue
         if _named_day(text, m.start(), m.end()):
             continue  # “六一”儿童节 "Children's Day", 五一 "May Day": a name, not an amount
-        if g in ("两", "二") and text.endswith(_PAIR_BEFORE, 0, m.start()):
+        if (
+            g in ("两", "二")
+            and text.startswith(_PAIR_AFTER, m.end())
+            and text.endswith(_PAIR_BEFORE, 0, m.start())
+        ):
             found.append((2.0, g, "approx"))  # 父母两人 "both parents", 他们两人 "the two of them"
             continue
         if len(g) == 2 and g[0] == g[1] and g[0] in "一两":

@@ -95,3 +95,17 @@ def test_a_number_in_a_word_copied_from_the_source_does_not_count():
     assert target_numbers("Download the mp3 files.", "下载3个mp3文件。") == set()
     assert target_numbers("Download the MP3 files.", "下载3个mp3文件。") == set()
     assert target_numbers("Model: bracket3 and mp3", "支架3和mp3") == {3.0}
+
+
+def test_both_is_read_only_when_two_counts_people():
+    # after 们, 两次 "twice" and 两年 "two years" are amounts: dropping them is flagged
+    for src, tgt in [
+        ("他们两次拒绝了。", "They refused."),
+        ("我们两年前见过面。", "We met years ago."),
+    ]:
+        flags = _number_flags(src, tgt)
+        assert flags and "两" in flags[0]["evidence"]["reason"]
+    # 两人 / 两个人 after 们 or 父母 is "both" / "the two of them": not flagged
+    assert _number_flags("我们两人一起去了医院。", "We went to the hospital together.") == []
+    assert _number_flags("他们两个人都同意。", "They both agreed.") == []
+    assert _number_flags("父母二人都来了。", "Both parents came.") == []
