@@ -74,6 +74,21 @@ def _code_name_gloss(source: str, target: str) -> str | None:
     return "" if name in joined else label
 
 
+def _drop_runs(text: str, counts: Counter[str]) -> str:
+    """``text`` with the first ``counts[token]`` Latin runs equal to each token replaced by a
+    space."""
+    left = dict(counts)
+
+    def drop(m: re.Match[str]) -> str:
+        tok = m.group()
+        if left.get(tok, 0) > 0:
+            left[tok] -= 1
+            return " "
+        return tok
+
+    return _LATIN_RUN.sub(drop, text)
+
+
 def compared_units(source: str, target: str, sl: str, tl: str) -> tuple[float, float]:
     """Length units of the source and the target that the ratio compares (see the module
     docstring): ``length_units`` of what was translated, per plural form."""
@@ -93,11 +108,9 @@ def compared_units(source: str, target: str, sl: str, tl: str) -> tuple[float, f
     if cjk:
         # a token copied as written is one unit on both sides, whatever the pair's ratio
         shared = Counter(_LATIN_RUN.findall(s_text)) & Counter(_LATIN_RUN.findall(t_text))
-        for tok, n in shared.items():
-            pat = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(tok)}(?![A-Za-z0-9_])")
-            s_text = pat.sub(" ", s_text, count=n)
-            t_text = pat.sub(" ", t_text, count=n)
         copied = sum(shared.values())
+        # one pass per side: the first n runs of each shared token become a space
+        s_text, t_text = _drop_runs(s_text, shared), _drop_runs(t_text, shared)
     s_units = (length_units(s_text, sl) + copied) / len(s_forms)
     t_units = (length_units(t_text, tl) + copied) / len(t_forms)
     return s_units, t_units
@@ -150,8 +163,8 @@ class LengthRatio(SegmentCheck):
             return []
         sl, tl = base_language(row["src_lang"]) or "zh", base_language(row["tgt_lang"])
         s_units, t_units = compared_units(src, row["target"], sl, tl)
-        if s_units < cfg.min_source_units:
-            return []
+        if s_units <= 0 or s_units < cfg.min_source_units:
+            return []  # 0: nothing translated to judge ("业务 Business" -> "Business", "{0}")
         expected = cfg.expected.get(f"{sl}-{tl}")
         if expected is None:
             self.count(f"default_ratio_{sl}-{tl}")  # says in summary.json which pairs guessed

@@ -17,6 +17,7 @@ year in it); 2万4801 is 24,801; 几十/数十 may be "dozens" or "decades"; 千
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from pydantic import Field
@@ -109,6 +110,8 @@ _DECADE_AFTER = ("年代",)
 _DAY_NAME = re.compile(r"^[”\"’'」』]?[\u4e00-\u9fff]{0,3}节")
 # Words a 两人 / 二人 stands in apposition to: 父母两人 "both parents", 我们两人 "the two of us".
 _PAIR_BEFORE = tuple("们 父母 夫妻 夫妇 双方 兄弟 姐妹 父子 母子 父女 母女".split())
+# ... only when 两 counts people (两人, 两个人, 两位): 他们两次 "twice", 我们两年前 still count.
+_PAIR_AFTER = ("人", "个人", "位")
 _CENTURY_AFTER = ("世纪", "世紀")
 _SCALES = {
     "hundred": 100,
@@ -181,6 +184,8 @@ _MONTHS |= {m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"} | {"sept":
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # A number glued to the end of a lower-case word in a target still says it ("chip3" for 芯片3).
 _GLUED_TGT = re.compile(r"(?<=[a-z]{2})\d+\b")
+# ... unless that word is copied from the source: "mp3" in 下载3个mp3文件 is a name, not the 3.
+_LATIN_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
 # Words before a scale word that make it a number by itself ("a million", "per billion").
 _BARE = frozenset({"a", "an", "per", "one"})
@@ -221,6 +226,13 @@ def source_numbers(text: str) -> list[tuple[float, str]]:
     return [(v, w) for v, w, _ in source_numbers_ex(text)]
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies in one of ``spans``, sorted disjoint ``(start, end)`` pairs (a
+    finditer's matches): a binary search, not a scan per position."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     """(value, as written, kind) per source number; kind is ``exact``, ``approx`` (多/余/数/几,
     a range such as 一两: may be rounded or said in words) or ``times`` (N倍: N or N+1 times)."""
@@ -231,7 +243,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
         found.append((float(m.group(1)) * big + float(m.group(3)), m.group(), "exact"))
         mixed.append((m.start(), m.end()))
     for m in _ARABIC_SRC.finditer(text):
-        if any(a <= m.start() < b for a, b in mixed):
+        if _inside(m.start(), mixed):
             continue
         after = text[m.end() : m.end() + 2]
         if after.startswith(_DECADE_AFTER) and not m.group(3):
@@ -248,7 +260,7 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     arabic = [(m.start(), m.end()) for m in _ARABIC_SRC.finditer(text)]
     for m in _CN_NUM.finditer(text):
         g = m.group()
-        if any(a <= m.start() < b for a, b in arabic):
+        if _inside(m.start(), arabic):
             continue  # the 万亿 of 1.77万亿: read with its digits above
         after = text[m.end() : m.end() + 2]
         if after.startswith(_DECADE_AFTER):  # 八十年代 "the 1980s", 六七十年代 "the 60s and 70s"
@@ -258,7 +270,11 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
             continue
         if _named_day(text, m.start(), m.end()):
             continue  # “六一”儿童节 "Children's Day", 五一 "May Day": a name, not an amount
-        if g in ("两", "二") and text[: m.start()].endswith(_PAIR_BEFORE):
+        if (
+            g in ("两", "二")
+            and text.startswith(_PAIR_AFTER, m.end())
+            and text.endswith(_PAIR_BEFORE, 0, m.start())
+        ):
             found.append((2.0, g, "approx"))  # 父母两人 "both parents", 他们两人 "the two of them"
             continue
         if len(g) == 2 and g[0] == g[1] and g[0] in "一两":
@@ -286,15 +302,23 @@ def source_numbers_ex(text: str) -> list[tuple[float, str, str]]:
     return found
 
 
-def target_numbers(text: str) -> set[float]:
-    """Every value the target expresses, including each part of scaled numbers."""
+def target_numbers(text: str, source: str = "") -> set[float]:
+    """Every value the target expresses, including each part of scaled numbers; a number glued
+    to a word of ``source`` ("mp3") is part of that name, not a value."""
     values: set[float] = set()
     for m in _ARABIC_TGT_ANY.finditer(text):
         whole = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
         values.add(whole)
         if m.group(3):
             values.add(whole * _SCALES[m.group(3).lower()])
-    values |= {float(m.group()) for m in _GLUED_TGT.finditer(text)}
+    copied = {t.casefold() for t in _LATIN_TOKEN.findall(source)}
+    runs = [(r.start(), r.end()) for r in _LATIN_TOKEN.finditer(text)] if copied else []
+    for m in _GLUED_TGT.finditer(text):
+        if copied:
+            i = bisect_right(runs, (m.start(), float("inf"))) - 1
+            if i >= 0 and text[runs[i][0] : m.end()].casefold() in copied:
+                continue
+        values.add(float(m.group()))
     words = [w.lower() for w in _WORD_RE.findall(text)]
     for i, w in enumerate(words):
         if w in _WORDS:
@@ -358,8 +382,9 @@ def required_numbers(text: str, lang: str | None) -> list[tuple[float, str, str]
     return _eu_numbers(text) if fam == "comma" else _point_numbers(text)
 
 
-def expressed_numbers(text: str, lang: str | None) -> set[float]:
-    """Every value ``text`` expresses (with the parts of scaled numbers: 3.5亿 gives 3.5 too)."""
+def expressed_numbers(text: str, lang: str | None, source: str = "") -> set[float]:
+    """Every value ``text`` expresses (with the parts of scaled numbers: 3.5亿 gives 3.5 too);
+    ``source``: the text it translates (see ``target_numbers``)."""
     fam = _family(lang)
     if fam == "cjk":
         have = set()
@@ -370,10 +395,10 @@ def expressed_numbers(text: str, lang: str | None) -> set[float]:
                 have.add(float(m.group().rstrip(".,").replace(",", "")))
         if "%" in text or "％" in text or "百分之" in text:
             have |= {v / 100 for v in have}
-        return have | target_numbers(text)  # an English number word in a CJK text counts too
+        return have | target_numbers(text, source)  # an English number word counts too
     if fam == "comma":
-        return {v for v, _, _ in _eu_numbers(text)} | target_numbers(text)
-    return target_numbers(text)
+        return {v for v, _, _ in _eu_numbers(text)} | target_numbers(text, source)
+    return target_numbers(text, source)
 
 
 def _close(a: float, b: float) -> bool:
@@ -441,7 +466,7 @@ class NumberMismatch(SegmentCheck):
         if not numbers:
             return []
         nums = [(v, w) for v, w, _ in numbers]
-        have = expressed_numbers(row["target"], row["tgt_lang"])
+        have = expressed_numbers(row["target"], row["tgt_lang"], src)
         vague = bool(_VAGUE.search(row["target"]))
         missing = [
             (v, w)

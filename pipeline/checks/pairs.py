@@ -73,17 +73,23 @@ def token_diff(
 # followed by its name in code (Django verbose names) or in brackets ("节点管理(NODEMAN)"); an
 # acronym after a space ("会话 ID"), a unit or a version in brackets ("(ms)", "(IPV6)") is part
 # of the text.
-_CODE_NAME = re.compile(
-    r"^(?P<label>.*[\u3040-\u30ff\u3400-\u9fff].*?)\s*"
-    r"(?:[(（](?P<p>[A-Z][A-Za-z_]*)[)）]|\s(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*$",
-    re.DOTALL,
+# The name ends the text: in brackets from the last bracket, or after the last space. Matched
+# from those two places only (a regex anchored at the start tried every split: quadratic).
+_CODE_TAIL = re.compile(
+    r"(?:[(（](?P<p>[A-Z][A-Za-z_]*)[)）]|(?<=\s)(?P<n>[A-Z][a-z][A-Za-z0-9_]*))\s*\Z"
 )
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def split_code_name(text: str) -> tuple[str, str] | None:
     """``(label, code name)`` of a text written "label CodeName", else None: the two say one
     thing twice, so a translation may render either."""
-    m = _CODE_NAME.match(text.strip())
-    if not m:
-        return None
-    return m.group("label").strip(), m.group("p") or m.group("n")
+    t = text.strip()
+    word = len(t)  # start of the last word
+    while word and not t[word - 1].isspace():
+        word -= 1
+    for start in sorted({max(t.rfind("("), t.rfind("（")), word}):
+        m = _CODE_TAIL.match(t, start) if start > 0 else None
+        if m and _CJK_CHAR.search(t, 0, start):
+            return t[:start].strip(), m.group("p") or m.group("n")
+    return None
