@@ -110,8 +110,9 @@ _DECADE_AFTER = ("年代",)
 _DAY_NAME = re.compile(r"^[”\"’'」』]?[\u4e00-\u9fff]{0,3}节")
 # Words a 两人 / 二人 stands in apposition to: 父母两人 "both parents", 我们两人 "the two of us".
 _PAIR_BEFORE = tuple("们 父母 夫妻 夫妇 双方 兄弟 姐妹 父子 母子 父女 母女".split())
-# ... only when 两 counts people (两人, 两个人, 两位): 他们两次 "twice", 我们两年前 still count.
-_PAIR_AFTER = ("人", "个人", "位")
+# ... only when 两 counts people (两人, 两个人, 两位, 两个都 "both of them"): 他们两次 "twice",
+# 我们两年前, 他们两个月 still count.
+_PAIR_AFTER = ("人", "个人", "位", "个都")
 _CENTURY_AFTER = ("世纪", "世紀")
 _SCALES = {
     "hundred": 100,

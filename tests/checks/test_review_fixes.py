@@ -109,3 +109,5 @@ def test_both_is_read_only_when_two_counts_people():
     assert _number_flags("我们两人一起去了医院。", "We went to the hospital together.") == []
     assert _number_flags("他们两个人都同意。", "They both agreed.") == []
     assert _number_flags("父母二人都来了。", "Both parents came.") == []
+    assert _number_flags("他们两个都同意了。", "They both agreed.") == []
+    assert _number_flags("他们两个月没见面。", "They have not met for months.") != []
