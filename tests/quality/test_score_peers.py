@@ -128,3 +128,22 @@ def test_peer_words_is_the_mean_log_length_of_the_sources_translations_for_every
     assert scores["mt"] == pytest.approx(by_hand(A_MT, B_MT, A_MT), abs=1e-4)
     assert scores["edit"] == pytest.approx(by_hand(A_FIX, B_MT, A_MT), abs=1e-4)
     assert b["quality"] == pytest.approx(by_hand(B_MT, A_MT, B_MT), abs=1e-4)
+
+
+def test_a_record_repeating_a_sentence_is_compared_with_the_other_records_only():
+    # Record 7 holds the same source twice (segments 0 and 1, both "Hello there"): its MT is
+    # compared with records 8 and 9 only, never with its own other copy. sacrebleu sentence chrF:
+    # "Hello there" vs "Hi there" 44.16..., vs "Greetings" 9.28...; mean 26.7 (not 76.7, which adds
+    # the copy's 100 and still divides by two).
+    src = "你好。"
+    rows = [
+        bi_row("Hello there", src, "7", index=0, output="Hello there!", decision="fixed"),
+        bi_row("Hello there", src, "7", index=1),
+        bi_row("Hi there", src, "8"),
+        bi_row("Greetings", src, "9"),
+    ]
+    (a, *_), _ = run_score(rows, batch_size=4)
+    assert reason("Hello there", ["Hi there", "Greetings"]) == (
+        "consensus chrF 26.7 against 2 other(s)"
+    )
+    assert consensus_reasons(a)["mt"] == "consensus chrF 26.7 against 2 other(s)"
