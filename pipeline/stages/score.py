@@ -237,6 +237,9 @@ class Score(Stage[ScoreConfig]):
         peers = [t for k, t in group if k != me]
         if not self.config.consensus or len(peers) == len(group):
             return peers, None
+        k = self.config.consensus_k
+        if k and len(peers) > k:  # the k nearest, per pair: the matrix would go unused
+            return peers, None
         texts = [t for _, t in group]
         key = group_key(texts)
         matrix = self._group_chrf.get(key)

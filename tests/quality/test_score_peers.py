@@ -19,6 +19,7 @@ from pipeline.quality.features import segment_features
 from pipeline.quality.model import load_model, quality_from_logit
 from pipeline.stages.base import batch_rows, rows_to_batch
 from pipeline.stages.decide import Decide
+from pipeline.stages.score import Score
 from tests.quality.helpers import bi_row, run_score
 
 SRC = "这些公园全年免费开放。"
@@ -147,3 +148,18 @@ def test_a_record_repeating_a_sentence_is_compared_with_the_other_records_only()
         "consensus chrF 26.7 against 2 other(s)"
     )
     assert consensus_reasons(a)["mt"] == "consensus chrF 26.7 against 2 other(s)"
+
+
+def test_no_group_matrix_is_built_when_the_cap_bites():
+    # Four records of one source, consensus_k 2: each record has 3 others, more than 2, so its
+    # consensus comes from the 2 nearest (per pair) and the group's matrix would go unused.
+    src = "你好。"
+    texts = ["Hello there", "Hi there", "Greetings", "Hello"]
+    rows = [bi_row(t, src, str(i)) for i, t in enumerate(texts)]
+    stage = Score({"consensus_k": 2})
+    run_score(rows, batch_size=4, stage=stage)
+    assert len(stage._group_chrf) == 0
+    # With the cap at 3 it does not bite: the one matrix of the group is built and kept.
+    stage = Score({"consensus_k": 3})
+    run_score(rows, batch_size=4, stage=stage)
+    assert len(stage._group_chrf) == 1
