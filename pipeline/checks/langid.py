@@ -108,13 +108,18 @@ class ProfileTable:
         return len(self._index)
 
 
-def _profile_cache() -> Path:
+def _profile_cache() -> Path | None:
+    """Where the profile table is kept, or None when there is no cache folder (HOME unset and
+    no passwd entry for the uid: ``Path.home()`` raises) or the profiles cannot be listed."""
     import langdetect
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
-    st = Path(PROFILES_DIRECTORY).stat()
-    key = f"{langdetect.__file__}:{st.st_mtime_ns}:{len(os.listdir(PROFILES_DIRECTORY))}"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtclean"
+    try:
+        st = Path(PROFILES_DIRECTORY).stat()
+        key = f"{langdetect.__file__}:{st.st_mtime_ns}:{len(os.listdir(PROFILES_DIRECTORY))}"
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtclean"
+    except (RuntimeError, KeyError, OSError):
+        return None
     return base / f"langdetect-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
@@ -127,6 +132,9 @@ def _load_profiles() -> None:
     if ldf._factory is not None:
         return
     where = _profile_cache()
+    if where is None:  # no cache folder: langdetect's own profiles, only slower
+        ldf.init_factory()
+        return
     try:
         langlist, words = marshal.loads(where.with_suffix(".keys").read_bytes())
         # A plain array over the mapped pages: a memmap's row costs microseconds to make.

@@ -177,27 +177,25 @@ def chrf_many(hyp: Grams, refs: Sequence[Grams]) -> np.ndarray:
     return _f_scores(n_hyp, n_ref, n_match.reshape(b, ORDER))
 
 
-def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
-    """Sentence chrF of every text of a group against every other, in one numpy pass:
-    ``m[i, j]`` equals ``chrf_many(ngrams(texts[i]), [ngrams(texts[j])])[0]`` bit for bit (the
-    diagonal is not meaningful).
+# Above this many characters in a group, each text's n-grams are counted on their own
+# (``ngrams``) before the group's are joined: the one-pass hashing holds a dozen arrays of every
+# window of the group at once, about four times the peak of the per-pair path on long texts.
+_ONE_PASS_CHARS = 50_000
 
-    The texts' n-grams are hashed together (the same rolling hashes as ``ngrams``, windows that
-    would cross from one text into the next left out), counted per text, and the matched count
-    of a pair, symmetric, is the sum over the n-grams both hold of the smaller count: taken once
-    for the group from a dense count matrix of the n-grams that at least two texts share (the
-    others match nothing)."""
-    n = len(texts)
-    if n < 2:
-        return np.zeros((n, n))
-    lines = ["".join(t.split()) for t in texts]
+
+def _pairs_one_pass(
+    lines: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(n-gram id, text, count) of every n-gram a text holds and each id's order, the group's
+    windows hashed together (the same rolling hashes as ``ngrams``, windows that would cross
+    from one text into the next left out), from two sorts; None when there is no n-gram."""
+    n = len(lines)
     lens = np.array([len(line) for line in lines], dtype=np.int64)
     cps = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cps = cps.astype(np.uint64)
     who = np.repeat(np.arange(n, dtype=np.int64), lens)
     # Characters left in the own text from each position: window of order o fits if > o.
     left = np.repeat(np.cumsum(lens), lens) - np.arange(len(cps), dtype=np.int64)
-    totals = np.maximum(lens[:, None] - np.arange(ORDER)[None, :], 0)
     hs, ws, os_ = [], [], []
     h = cps
     for o in range(ORDER):
@@ -208,30 +206,84 @@ def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
         ws.append(who[: len(h)][fits])
         os_.append(np.full(int(fits.sum()), o, dtype=np.int8))
     allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
+    if not len(allh):
+        return None
+    _, inv = np.unique(allh, return_inverse=True)
+    vorder = np.zeros(int(inv.max()) + 1, dtype=np.int8)
+    vorder[inv] = allo
+    keys, counts = np.unique(inv * n + allw, return_counts=True)
+    return keys // n, keys % n, counts, vorder
+
+
+def _pairs_per_text(
+    lines: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """What ``_pairs_one_pass`` returns, from each text's own ``ngrams`` (sorted unique hashes
+    with their counts), joined by one sort: peak memory about that of the per-pair path."""
+    grams = [ngrams(line) for line in lines]
+    if not any(len(g.hashes) for g in grams):
+        return None
+    allh = np.concatenate([g.hashes for g in grams])
+    text = np.repeat(np.arange(len(grams), dtype=np.int64), [len(g.hashes) for g in grams])
+    count = np.concatenate([g.counts for g in grams])
+    allo = np.concatenate([g.orders for g in grams])
+    del grams
+    _, gram = np.unique(allh, return_inverse=True)
+    vorder = np.zeros(int(gram.max()) + 1, dtype=np.int8)
+    vorder[gram] = allo
+    return gram, text, count, vorder
+
+
+def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Sentence chrF of every text of a group against every other, in one numpy pass:
+    ``m[i, j]`` equals ``chrf_many(ngrams(texts[i]), [ngrams(texts[j])])[0]`` bit for bit (the
+    diagonal is not meaningful).
+
+    The texts' n-grams are hashed together (the same rolling hashes as ``ngrams``, windows that
+    would cross from one text into the next left out), counted per text, and the matched count
+    of a pair, symmetric, is the sum over the n-grams both hold of the smaller count: taken once
+    for the group from a dense count matrix of the n-grams that at least two texts share (the
+    others match nothing). A long group (past ``_ONE_PASS_CHARS``) counts each text's n-grams
+    on its own first: the same counts, in about the per-pair path's memory."""
+    n = len(texts)
+    if n < 2:
+        return np.zeros((n, n))
+    lines = ["".join(t.split()) for t in texts]
+    lens = np.array([len(line) for line in lines], dtype=np.int64)
+    totals = np.maximum(lens[:, None] - np.arange(ORDER)[None, :], 0)
     n_match = np.zeros((n, n, ORDER), dtype=np.int64)
-    if len(allh):
-        # Count matrix (distinct n-gram x text) from one sort and one bincount; only the n-grams
-        # two texts or more hold can match, they are the columns compared.
-        _, inv = np.unique(allh, return_inverse=True)
-        width = int(inv.max()) + 1
-        counts = np.bincount(inv * n + allw, minlength=width * n).reshape(width, n)
-        shared = np.count_nonzero(counts, axis=1) > 1
-        if shared.any():
-            vorder = np.zeros(width, dtype=np.int8)
-            vorder[inv] = allo
-            order_of = vorder[shared]
+    # Every (distinct n-gram, text) pair once: the n-gram's id (0..width), the text, the count,
+    # and each id's order.
+    found = _pairs_per_text(lines) if lens.sum() > _ONE_PASS_CHARS else _pairs_one_pass(lines)
+    if found is not None:
+        gram, text, count, vorder = found
+        width = len(vorder)
+        # Only the n-grams two texts or more hold can match, and only they become columns of
+        # the dense (text x n-gram) matrix: one of every n-gram would cost texts x distinct
+        # n-grams x 8 bytes on long texts that share little (their counts are in the totals).
+        held = np.bincount(gram, minlength=width)  # how many texts hold each n-gram
+        shared_ids = np.flatnonzero(held > 1)  # sorted, as the columns were
+        if len(shared_ids):
+            keep = held[gram] > 1
+            order_of = vorder[shared_ids]
             by_order = np.argsort(order_of, kind="stable")
-            dense = np.ascontiguousarray(counts[shared][by_order].T)  # text x n-gram, by order
+            column = np.empty(len(shared_ids), dtype=np.int64)
+            column[by_order] = np.arange(len(shared_ids))
+            # int32: a count is at most a text's length, and so is a sum of matched counts.
+            dense = np.zeros((n, len(shared_ids)), dtype=np.int32)  # text x n-gram, by order
+            dense[text[keep], column[np.searchsorted(shared_ids, gram[keep])]] = count[keep]
+            del found, gram, text, count, vorder, held, keep, column
             order_of = order_of[by_order]
             present = np.unique(order_of)
             starts = np.searchsorted(order_of, present)
             if n * n * dense.shape[1] <= 4_000_000:
                 mins = np.minimum(dense[:, None, :], dense[None, :, :])
                 n_match[:, :, present] = np.add.reduceat(mins, starts, axis=2)
-            else:  # a large group: one row at a time keeps memory at n x width
+            else:  # a large group: one pair at a time keeps memory at one row (symmetric)
                 for i in range(n):
-                    mins = np.minimum(dense[i][None, :], dense)
-                    n_match[i][:, present] = np.add.reduceat(mins, starts, axis=1)
+                    for j in range(i, n):
+                        pair = np.add.reduceat(np.minimum(dense[i], dense[j]), starts)
+                        n_match[i, j, present] = n_match[j, i, present] = pair
     n_ref = np.broadcast_to(totals[None, :, :], (n, n, ORDER))
     # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
     n_hyp = np.where(n_ref > 0, totals[:, None, :], 0)

@@ -220,24 +220,33 @@ def _parse_cedict(paths: list[Path]) -> dict[str, Entry]:
     return out
 
 
-def _cache_file(paths: list[Path], part: str) -> Path:
-    """Where a parsed part of the lexicon is kept: keyed by the data files and this code."""
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    for p in paths:
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtclean"
+def _cache_file(paths: list[Path], part: str) -> Path | None:
+    """Where a parsed part of the lexicon is kept: keyed by the data files and this code; None
+    when there is no cache folder (HOME unset and no passwd entry for the uid: ``Path.home()``
+    raises) or a file cannot be read: the tables are then built every time."""
+    try:
+        h = hashlib.sha256(Path(__file__).read_bytes())
+        for p in paths:
+            st = p.stat()
+            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtclean"
+    except (RuntimeError, KeyError, OSError):
+        return None
     return base / f"cedict-{part}-{h.hexdigest()[:16]}.marshal"
 
 
-def _read_cached(where: Path) -> Any:
+def _read_cached(where: Path | None) -> Any:
+    if where is None:
+        return None
     try:
         return marshal.loads(where.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
 
 
-def _write_cached(where: Path, obj: Any) -> None:
+def _write_cached(where: Path | None, obj: Any) -> None:
+    if where is None:
+        return
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         tmp = where.with_suffix(f".{os.getpid()}.tmp")

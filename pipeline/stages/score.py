@@ -237,6 +237,9 @@ class Score(Stage[ScoreConfig]):
         peers = [t for k, t in group if k != me]
         if not self.config.consensus or len(peers) == len(group):
             return peers, None
+        k = self.config.consensus_k
+        if k and len(peers) > k:  # the k nearest, per pair: the matrix would go unused
+            return peers, None
         texts = [t for _, t in group]
         key = group_key(texts)
         matrix = self._group_chrf.get(key)
@@ -247,11 +250,14 @@ class Score(Stage[ScoreConfig]):
                 self._group_bytes -= self._group_chrf.popitem(last=False)[1].nbytes
         else:
             self._group_chrf.move_to_end(key)
-        i = next(i for i, (k, _) in enumerate(group) if k == me)
-        if texts[i] != row["target"]:
+        # A record that repeats a sentence is in the group once per copy: every copy is left
+        # out of the row, as out of ``peers``.
+        mine = {j for j, (k, _) in enumerate(group) if k == me}
+        i = next((j for j in sorted(mine) if texts[j] == row["target"]), None)
+        if i is None:
             return peers, None
         row_chrf = matrix[i].tolist()
-        return peers, [v for j, v in enumerate(row_chrf) if j != i]
+        return peers, [v for j, v in enumerate(row_chrf) if j not in mine]
 
     def _model_scores(
         self, rows: list[dict[str, Any]], cands: list[list[Candidate]]

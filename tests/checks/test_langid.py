@@ -96,3 +96,23 @@ def test_profiles_from_the_cached_table_give_langdetects_answers(tmp_path, monke
     mapped = [detect_language(t) for t in texts]
     assert isinstance(detector_factory._factory.word_lang_prob_map, ProfileTable)
     assert mapped == built and built[0][0] == "fr" and built[1][0] == "de"
+
+
+def test_without_a_home_folder_the_profiles_load_with_no_cache(monkeypatch):
+    # HOME unset and a uid with no passwd entry: Path.home() raises RuntimeError. Language id
+    # still works, from langdetect's own JSON profiles, and nothing is cached.
+    from pathlib import Path
+
+    from langdetect import detector_factory
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    LanguageId().before_fork()
+    assert isinstance(detector_factory._factory.word_lang_prob_map, dict)
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    lang, _ = detect_language("Ein kurzer Satz auf Deutsch über das Wetter heute")
+    assert lang == "de"

@@ -19,6 +19,7 @@ from pipeline.quality.features import segment_features
 from pipeline.quality.model import load_model, quality_from_logit
 from pipeline.stages.base import batch_rows, rows_to_batch
 from pipeline.stages.decide import Decide
+from pipeline.stages.score import Score
 from tests.quality.helpers import bi_row, run_score
 
 SRC = "这些公园全年免费开放。"
@@ -128,3 +129,37 @@ def test_peer_words_is_the_mean_log_length_of_the_sources_translations_for_every
     assert scores["mt"] == pytest.approx(by_hand(A_MT, B_MT, A_MT), abs=1e-4)
     assert scores["edit"] == pytest.approx(by_hand(A_FIX, B_MT, A_MT), abs=1e-4)
     assert b["quality"] == pytest.approx(by_hand(B_MT, A_MT, B_MT), abs=1e-4)
+
+
+def test_a_record_repeating_a_sentence_is_compared_with_the_other_records_only():
+    # Record 7 holds the same source twice (segments 0 and 1, both "Hello there"): its MT is
+    # compared with records 8 and 9 only, never with its own other copy. sacrebleu sentence chrF:
+    # "Hello there" vs "Hi there" 44.16..., vs "Greetings" 9.28...; mean 26.7 (not 76.7, which adds
+    # the copy's 100 and still divides by two).
+    src = "你好。"
+    rows = [
+        bi_row("Hello there", src, "7", index=0, output="Hello there!", decision="fixed"),
+        bi_row("Hello there", src, "7", index=1),
+        bi_row("Hi there", src, "8"),
+        bi_row("Greetings", src, "9"),
+    ]
+    (a, *_), _ = run_score(rows, batch_size=4)
+    assert reason("Hello there", ["Hi there", "Greetings"]) == (
+        "consensus chrF 26.7 against 2 other(s)"
+    )
+    assert consensus_reasons(a)["mt"] == "consensus chrF 26.7 against 2 other(s)"
+
+
+def test_no_group_matrix_is_built_when_the_cap_bites():
+    # Four records of one source, consensus_k 2: each record has 3 others, more than 2, so its
+    # consensus comes from the 2 nearest (per pair) and the group's matrix would go unused.
+    src = "你好。"
+    texts = ["Hello there", "Hi there", "Greetings", "Hello"]
+    rows = [bi_row(t, src, str(i)) for i, t in enumerate(texts)]
+    stage = Score({"consensus_k": 2})
+    run_score(rows, batch_size=4, stage=stage)
+    assert len(stage._group_chrf) == 0
+    # With the cap at 3 it does not bite: the one matrix of the group is built and kept.
+    stage = Score({"consensus_k": 3})
+    run_score(rows, batch_size=4, stage=stage)
+    assert len(stage._group_chrf) == 1
