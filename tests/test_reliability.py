@@ -287,10 +287,18 @@ def test_killing_the_driver_kills_its_workers_and_resume_completes(busy):
 @pytest.mark.slow
 def test_ctrl_c_is_one_line_exit_130_and_resumable(busy):
     tmp, base, ref = busy
-    out = tmp / "ctrlc"
-    proc, _ = _start_with_workers(["run", *base, "--out", str(out)])
-    os.killpg(proc.pid, signal.SIGINT)  # as the terminal sends it: to the whole group
-    _, err = proc.communicate(timeout=600)
+    # On a loaded machine this test's process may be descheduled between seeing the first
+    # completion marker and sending Ctrl-C, and the run may finish meanwhile: such an attempt
+    # must have finished whole (exit 0, the reference outputs) and is tried again; a Ctrl-C
+    # that is ignored every time still fails.
+    for attempt in range(5):
+        out = tmp / f"ctrlc{attempt}"
+        proc, _ = _start_with_workers(["run", *base, "--out", str(out)])
+        os.killpg(proc.pid, signal.SIGINT)  # as the terminal sends it: to the whole group
+        _, err = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            break
+        assert outputs(out) == ref, "a run that exits 0 after Ctrl-C must be complete"
     assert proc.returncode == 130, err
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and "interrupted" in lines[0] and "--resume" in lines[0], err
