@@ -255,6 +255,9 @@ def _start_with_workers(args: list[str]) -> tuple[subprocess.Popen[str], list[in
         stdin=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
+        # As from a terminal: a suite started in the background (``cmd &`` in a script) hands
+        # its children SIGINT ignored, and Python then installs no Ctrl-C handler at all.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     workers: list[int] = []
     while proc.poll() is None:  # until the pool's workers run (their own grandchildren too)
