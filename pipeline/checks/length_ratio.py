@@ -11,7 +11,11 @@ one unit on both sides, as it is as long in any language; a Chinese label follow
 and any other is judged against the label; a Chinese gloss after a code constant
 ("INSTALL（安装）") is for the source's reader and is not counted; plural forms joined by ``|``
 (Symfony, "one apple|%count% apples") are compared form by form, on average, since a language
-without plurals has one form.
+without plurals has one form; a punctuation mark named and then shown ("用英文逗号`,`分隔",
+separate with the English comma `,`) is said once in the target ("separated by `,`"), so the
+name is not counted. A target too short for a Chinese field label with an attributive clause
+("实时拉取的服务状态" -> "Service Status") is judged against the label's head (the part after
+the last 的): an English label names the field by its head (``zh_labels.label_head``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.checks.pairs import split_code_name
+from pipeline.checks.zh_labels import label_head
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 from pipeline.text.scripts import base_language
@@ -56,6 +61,12 @@ _PLACEHOLDER = re.compile(
 _HAN = r"\u3400-\u9fff"
 # "INSTALL（安装）", "AGENT（表示直连区域安装 Agent）": Chinese words glossing a code constant
 _GLOSS = re.compile(rf"(?<=[A-Z0-9_])\s*[(（][{_HAN}][{_HAN}A-Za-z\s]*[)）]")
+
+
+# the name of a mark shown right after it: "英文逗号`,`", "英文','", "半角分号 `;`"
+_MARK_NAME = re.compile(
+    r"(?:(?:英文|半角)(?:逗号|分号|冒号)?|逗号|分号|冒号)\s*(?=[`'\"‘“][,;:][`'\"’”])"
+)
 
 
 def _forms(text: str) -> list[str]:
@@ -100,6 +111,7 @@ def compared_units(source: str, target: str, sl: str, tl: str) -> tuple[float, f
         if label is not None:
             source = label
         source = _GLOSS.sub(" ", source)
+        source = _MARK_NAME.sub(" ", source)
     s_forms = _forms(source)
     t_forms = _forms(target) if len(s_forms) > 1 else [target]
     s_text, t_text = " ".join(s_forms), " ".join(t_forms)
@@ -176,6 +188,12 @@ class LengthRatio(SegmentCheck):
             return []
         score = min(1.0, math.log(factor) / math.log(cfg.tolerance**2))
         way = "short" if off < 1 else "long"
+        head = label_head(src) if way == "short" else None
+        if head is not None:
+            h_units, ht_units = compared_units(head, row["target"], sl, tl)
+            h_off = ht_units / h_units / expected if h_units else 1.0
+            if h_units < cfg.min_source_units or h_off * cfg.tolerance >= 1:
+                return []  # "Service Status" names the field 实时拉取的服务状态 by its head
         return [
             make_flag(
                 self.name,
