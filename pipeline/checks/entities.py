@@ -3,7 +3,12 @@ brands, product and model names: 5G, SAIC, APEC, iPhone, COVID-19) must reach th
 written. Names written in the source's own script are the glossary's job (``term_missing``). A
 class name of several words (``TimeoutNodeConfig``) may be rendered by its words ("Node Timeout
 Configuration"): all its words but one, and at least two, must be there. An acronym may be
-written out ("FS" as "FileSystem" or "file system").
+written out ("FS" as "FileSystem" or "file system"). A class name after its Chinese label ("周期
+任务 PeriodicTask", a Django verbose name) is for developers: a target that renders the label's
+head ("Cron Task": 任务 is "task" in CC-CEDICT) renders the label, and the name need not be kept;
+one that does not ("Flow" for 流程模板 TaskTemplate) is still flagged. An abbreviation in brackets
+after a Chinese term ("配置平台(CMDB)") glosses the term (its last two words): a target that
+renders a word of the term ("Configuration System") names it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from typing import Any
 from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
+from pipeline.checks.pairs import split_code_name
+from pipeline.checks.zh_labels import head_word, renders
+from pipeline.checks.zh_labels import words as zh_words
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 from pipeline.text.scripts import base_language, language_scripts
@@ -80,6 +88,29 @@ def _spelled_out(acronym: str, target: str) -> bool:
     )
 
 
+def _label_rendered(source: str, name: str, target: str) -> bool:
+    """Whether ``name`` is the class name of a source "label ClassName" whose label's head the
+    target renders ("周期任务 PeriodicTask" -> "Cron Task")."""
+    split = split_code_name(source)
+    if split is None or split[1] != name:
+        return False
+    head = head_word(split[0])
+    return bool(head) and renders(head, target)
+
+
+_HAN_BEFORE = re.compile(r"([\u3400-\u9fff]+)\s*[(（]\s*$")
+
+
+def _term_glossed(source: str, start: int, end: int, target: str) -> bool:
+    """Whether the name at ``start:end`` is in brackets after a Chinese term ("配置平台(CMDB)",
+    the last two CC-CEDICT words before the bracket) that the target renders by one of its
+    words."""
+    before = _HAN_BEFORE.search(source[:start])
+    if before is None or not re.match(r"\s*[)）]", source[end:]):
+        return False
+    return any(renders(w, target) for w in zh_words(before.group(1))[-2:] if len(w) > 1)
+
+
 class EntityMismatchConfig(StageConfig):
     min_chars: int = Field(2, description="shorter tokens are not checked")
 
@@ -116,8 +147,14 @@ class EntityMismatch(SegmentCheck):
                 continue
             if folded in target or _SEPARATORS.sub("", folded) in joined:
                 continue
-            if not _rendered_as_words(name, words) and not _spelled_out(name, row["target"]):
-                missing.append(name)
+            if (
+                _rendered_as_words(name, words)
+                or _spelled_out(name, row["target"])
+                or _label_rendered(src, name, row["target"])
+                or _term_glossed(src, m.start(), m.start() + len(name), row["target"])
+            ):
+                continue
+            missing.append(name)
         if not missing:
             return []
         names = ", ".join(dict.fromkeys(missing))

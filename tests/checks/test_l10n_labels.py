@@ -51,3 +51,28 @@ def test_a_mark_named_and_shown_is_counted_once():
     # a comma named but not shown is text to translate: 14 characters
     named = "多个邮箱地址请用英文逗号隔开"
     assert length_ratio.compared_units(named, "Emails", "zh", "en") == (14, 1)
+
+
+def _em(target: str, source: str) -> list[str]:
+    return checks_of("entity_mismatch", target, source=source, src_lang="zh", tgt_lang="en")
+
+
+def test_a_class_name_need_not_be_kept_where_the_label_is_rendered():
+    # 定时同步任务 SyncJob: the head 任务 is "task" in CC-CEDICT, and "Scheduled Task" renders
+    # it; SyncJob (one of its two words) is not there
+    assert _em("Scheduled Task", "定时同步任务 SyncJob") == []
+    # 订单审批单 (order approval form) has the head 单 (bill, form, list): "Approval" renders
+    # the modifier only, and one of the class name's three words
+    assert _em("Approval", "订单审批单 OrderApprovalForm") == ["entity_mismatch"]
+    # a class name in running text is kept as it is
+    assert _em("Restart the task", "重启 SyncJob 任务") == ["entity_mismatch"]
+
+
+def test_an_abbreviation_in_brackets_glosses_the_term_before_it():
+    # 配置平台(CMDB): "configuration" renders 配置, a word of the term
+    src = "主机必须先录入配置平台(CMDB)"
+    assert _em("The host must first be entered in the Configuration System", src) == []
+    # the term and its abbreviation both lost
+    assert _em("The host must first be entered", src) == ["entity_mismatch"]
+    # an abbreviation not in brackets is a name of its own
+    assert _em("Enter it in the Configuration System", "录入配置平台 CMDB") == ["entity_mismatch"]
