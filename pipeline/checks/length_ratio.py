@@ -15,7 +15,10 @@ without plurals has one form; a punctuation mark named and then shown ("用英�
 separate with the English comma `,`) is said once in the target ("separated by `,`"), so the
 name is not counted. A target too short for a Chinese field label with an attributive clause
 ("实时拉取的服务状态" -> "Service Status") is judged against the label's head (the part after
-the last 的): an English label names the field by its head (``zh_labels.label_head``).
+the last 的): an English label names the field by its head (``zh_labels.label_head``); 是否
+(whether) before a label is the yes/no field's question, which a checkbox label does not put in
+words ("是否安装最新版本插件" -> "Install latest version"). A Latin token copied in another case
+("语言CODE" -> "Language Code") is copied all the same.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pydantic import Field
 
 from pipeline.checks.base import Row, SegmentCheck
 from pipeline.checks.pairs import split_code_name
-from pipeline.checks.zh_labels import label_head
+from pipeline.checks.zh_labels import is_label, label_head
 from pipeline.flags import make_flag
 from pipeline.stages.base import StageConfig, register
 from pipeline.text.scripts import base_language
@@ -86,12 +89,12 @@ def _code_name_gloss(source: str, target: str) -> str | None:
 
 
 def _drop_runs(text: str, counts: Counter[str]) -> str:
-    """``text`` with the first ``counts[token]`` Latin runs equal to each token replaced by a
-    space."""
+    """``text`` with the first ``counts[token]`` Latin runs equal to each (case-folded) token
+    replaced by a space."""
     left = dict(counts)
 
     def drop(m: re.Match[str]) -> str:
-        tok = m.group()
+        tok = m.group().casefold()
         if left.get(tok, 0) > 0:
             left[tok] -= 1
             return " "
@@ -112,14 +115,19 @@ def compared_units(source: str, target: str, sl: str, tl: str) -> tuple[float, f
             source = label
         source = _GLOSS.sub(" ", source)
         source = _MARK_NAME.sub(" ", source)
+        if is_label(source):
+            source = source.removeprefix("是否")  # a yes/no field: the checkbox asks "whether"
     s_forms = _forms(source)
     t_forms = _forms(target) if len(s_forms) > 1 else [target]
     s_text, t_text = " ".join(s_forms), " ".join(t_forms)
     s_text, t_text = _PLACEHOLDER.sub(" ", s_text), _PLACEHOLDER.sub(" ", t_text)
     copied = 0
     if cjk:
-        # a token copied as written is one unit on both sides, whatever the pair's ratio
-        shared = Counter(_LATIN_RUN.findall(s_text)) & Counter(_LATIN_RUN.findall(t_text))
+        # a token copied as written is one unit on both sides, whatever the pair's ratio; in
+        # another case too ("语言CODE" -> "Language Code")
+        shared = Counter(t.casefold() for t in _LATIN_RUN.findall(s_text)) & Counter(
+            t.casefold() for t in _LATIN_RUN.findall(t_text)
+        )
         copied = sum(shared.values())
         # one pass per side: the first n runs of each shared token become a space
         s_text, t_text = _drop_runs(s_text, shared), _drop_runs(t_text, shared)

@@ -24,11 +24,17 @@ _CLAUSE = re.compile(r"[，,。；;：:（）()!！?？\n【】\[\]{}]")
 _DE = re.compile(r"(?<!目)的(?!确)")
 
 
+def is_label(source: str) -> bool:
+    """Whether a Chinese text reads as a field label: no clause punctuation, no request."""
+    s = source.strip()
+    return not (_CLAUSE.search(s) or s.startswith("请") or not _HAN.search(s))
+
+
 def label_head(source: str) -> str | None:
     """The head of a Chinese field label with an attributive clause ("实时拉取的服务状态":
     "服务状态"), None when the source is no such label."""
     s = source.strip()
-    if _CLAUSE.search(s) or s.startswith("请") or not _HAN.search(s):
+    if not is_label(s):
         return None
     parts = _DE.split(s)
     if len(parts) < 2:
