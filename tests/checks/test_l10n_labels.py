@@ -76,3 +76,25 @@ def test_an_abbreviation_in_brackets_glosses_the_term_before_it():
     assert _em("The host must first be entered", src) == ["entity_mismatch"]
     # an abbreviation not in brackets is a name of its own
     assert _em("Enter it in the Configuration System", "录入配置平台 CMDB") == ["entity_mismatch"]
+
+
+def test_whether_before_a_label_is_the_checkbox_question():
+    # 是否自动清理过期临时文件目录: whether to clean up expired temporary file folders
+    src = "是否自动清理过期临时文件目录"
+    # 14 characters for 4 words is 2.5x short; without 是否, 12 for 4 is 2.1x
+    assert length_ratio.compared_units(src, "Clean expired temp directories", "zh", "en") == (12, 4)
+    assert _lr("Clean expired temp directories", src) == []
+    # the label lost: 1 word for 12 characters
+    assert _lr("Clean", src) == ["length_ratio"]
+    # in a sentence 是否 is a word to translate: 14 + 3 characters
+    assert length_ratio.compared_units(src + "，请确认", "Clean", "zh", "en") == (17, 1)
+
+
+def test_a_token_copied_in_another_case_is_copied():
+    # 执行环境语言CODE: 6 characters and CODE, copied as "Code": 7 units, under the 8 judged
+    assert length_ratio.compared_units("执行环境语言CODE", "Language Code", "zh", "en") == (7, 2)
+    assert _lr("Language Code", "执行环境语言CODE") == []
+    # 12 characters and CODE (14 units before, 13 now) for "Code": still 2.2x short
+    src = "当前任务执行环境默认语言CODE"
+    assert length_ratio.compared_units(src, "Code", "zh", "en") == (13, 1)
+    assert _lr("Code", src) == ["length_ratio"]
