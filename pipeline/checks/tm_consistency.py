@@ -22,7 +22,16 @@ nor a Chinese label and the label with a light noun after it ("异常" / "异常
 (whether) before a Chinese label is no negation, nor is "请求" (a request) a "请" (please).
 Two Chinese labels with one head and a modifier each ("参数类型" / "脚本类型") may share the file's
 own translation of that head ("Type" where "类型" is "Type"), not a target that renders one
-modifier ("Timing" for "定时时间" / "超时时间" where "时间" is "Time").
+modifier ("Timing" for "定时时间" / "超时时间" where "时间" is "Time"). Words are compared in
+meaning too, through CC-CEDICT: two Chinese labels (no sentence punctuation, no placeholder) word
+for word alike but for synonyms ("日" / "天": "Day", "执行账号" / "执行账户"), or for a Latin word
+that is a word's gloss or the file's own translation of it ("tag_id" / "标签ID", "Set名称" /
+"集群名称" where 集群 is "Set"), are one message; one of them with a modifier before it ("任务开始
+时间" / "启动时间": "Date Started") is one too; two labels with one head in meaning and a modifier
+each ("参数值" / "属性值", "执行账号" / "目标账户") may share a target that renders the head only
+("Value", "Account": every content word of it a gloss of the head), not one that renders a
+modifier ("Node ID" for "会话 ID" / "节点ID") or a word neither has ("Method" for "填参方式" /
+"请求方式": 方式 is "way, manner, mode" in CC-CEDICT).
 """
 
 from __future__ import annotations
@@ -34,7 +43,10 @@ from pydantic import Field
 
 from pipeline.checks.docbase import DocCheck, DocSegment, Flags, same_unit
 from pipeline.checks.pairs import split_code_name
+from pipeline.checks.zh_labels import glosses, target_stems
+from pipeline.checks.zh_labels import words as zh_words
 from pipeline.flags import make_flag
+from pipeline.quality.features import STOPWORDS, stem
 from pipeline.stages.base import StageConfig, register
 
 _FOLD = re.compile(r"[\s&_~.…:：。!！?？,，、]+")
@@ -278,6 +290,31 @@ def _shared_head(a: str, b: str) -> str:
     return head
 
 
+# a sentence, a message with a value, a list: not a label (their differences are the message)
+_NOT_LABEL = re.compile(r"[，,。；;：:（）()!！?？\n【】\[\]{}%$<>=/|`'\"]")
+_LABEL_TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
+_TARGET_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
+
+
+def _label_tokens(key: str) -> list[str]:
+    """CC-CEDICT words and Latin words of a folded label ("标签id" -> 标签, id)."""
+    out: list[str] = []
+    for m in _LABEL_TOKEN.finditer(key):
+        t = m.group()
+        out += zh_words(t) if _HAN.match(t) else [t]
+    return out
+
+
+def _plain_modifier(tokens: list[str]) -> bool:
+    """Whether words put before a label's head are a modifier: Chinese, no action, no negation."""
+    mod = "".join(tokens)
+    return (
+        bool(_HAN.search(mod))
+        and (mod.startswith("请求") or not mod.startswith(_ACTION_PREFIX))
+        and not set(mod.replace("是否", "")) & _NEGATION
+    )
+
+
 class TranslationInconsistencyConfig(StageConfig):
     both_ways: bool = Field(True, description="also flag one target for different sources")
     min_chars: int = Field(2, description="shorter keys (one letter, a number) are ignored")
@@ -324,6 +361,53 @@ class TranslationInconsistency(DocCheck):
             head = head[1:]
         return False
 
+    def _synonyms(self, x: str, y: str, stems: frozenset[str], head: bool) -> bool:
+        """Whether two words of two labels say one thing to this target: equal, two Chinese
+        heads with a CC-CEDICT gloss in common that the target uses ("日" / "天": "Day"; not
+        modifiers: 文本 / 脚本 share "script", a lesser sense of 文本), or a
+        Latin word and a Chinese word it glosses or the file translates it as ("tag" / "标签",
+        "set" / "集群" where 集群 is "Set")."""
+        if x == y:
+            return True
+        hx, hy = bool(_HAN.match(x)), bool(_HAN.match(y))
+        if hx and hy:
+            return head and bool(glosses(x) & glosses(y) & stems)
+        if hx == hy:
+            return False
+        han, latin = (x, y) if hx else (y, x)
+        seen = self._as.get(han)
+        return stem(latin) in glosses(han) or (bool(seen) and seen.most_common(1)[0][0] == latin)
+
+    def _same_meaning(self, a: str, b: str, target: str) -> bool:
+        """Whether two labels, one of them Chinese, say one thing in CC-CEDICT's words: alike
+        word for word but for synonyms, one of them with a modifier before it, or a modifier
+        each before one head that the target alone renders (see the module docstring)."""
+        if not (_HAN.search(a) or _HAN.search(b)):
+            return False
+        if _NOT_LABEL.search(a.strip()) or _NOT_LABEL.search(b.strip()):
+            return False
+        ta, tb = _label_tokens(_key(a)), _label_tokens(_key(b))
+        stems = target_stems(target)
+        head: list[str] = []
+        while ta and tb and self._synonyms(ta[-1], tb[-1], stems, not head):
+            head.insert(0, ta.pop())
+            tb.pop()
+        if not head:
+            return False
+        if not ta and not tb:
+            return True  # one label, word for word
+        if not ta or not tb:  # one is the other with a modifier before it
+            short = a if not ta else b
+            return bool(_HAN.search(short)) and _plain_modifier(ta or tb)
+        if not (_plain_modifier(ta) and _plain_modifier(tb)):
+            return False
+        # a modifier each: the target must render the head and nothing else
+        said = {g for w in head for g in glosses(w)} | {w for w in head if not _HAN.match(w)}
+        content = [
+            w.casefold() for w in _TARGET_WORD.findall(target) if w.casefold() not in STOPWORDS
+        ]
+        return bool(content) and all(w in head or stem(w) in said for w in content)
+
     def _group(self, segs, flags, by, other, what, cfg) -> None:  # type: ignore[no-untyped-def]
         groups: dict[str, list[DocSegment]] = defaultdict(list)
         for s in segs:
@@ -357,6 +441,7 @@ class TranslationInconsistency(DocCheck):
                     or _abbreviates(other(s), other(first))
                     or _variant(_key(other(s)), _key(other(first)))
                     or self._head_only(_key(other(s)), _key(other(first)), _key(by(s)))
+                    or self._same_meaning(other(s), other(first), s.target)
                     or (
                         bool(_CJK_TARGET.search(s.target))
                         and _inflections(_key(other(s)), _key(other(first)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.checks import length_ratio
 from pipeline.checks.zh_labels import label_head
-from tests.checks.helpers import checks_of
+from tests.checks.helpers import checks_of, row, run_stage
 
 
 def _lr(target: str, source: str) -> list[str]:
@@ -98,3 +98,68 @@ def test_a_token_copied_in_another_case_is_copied():
     src = "当前任务执行环境默认语言CODE"
     assert length_ratio.compared_units(src, "Code", "zh", "en") == (13, 1)
     assert _lr("Code", src) == ["length_ratio"]
+
+
+def _ti(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    rows = [row(t, source=s, record=f"u{i}") for i, (s, t) in enumerate(pairs)]
+    return [[f["check"] for f in r["flags"]] for r in run_stage("translation_inconsistency", rows)]
+
+
+def test_two_labels_with_synonym_heads_share_a_target():
+    # 账号 / 账户 are both "account" in CC-CEDICT, and the target says "account"
+    assert _ti(
+        [
+            ("登录账号", "Login Account"),
+            ("登录账号", "Login Account"),
+            ("登录账户", "Login Account"),
+        ]
+    ) == [[], [], []]
+    # 密码 (password) is no account
+    got = _ti(
+        [
+            ("登录账号", "Login Account"),
+            ("登录账号", "Login Account"),
+            ("登录密码", "Login Account"),
+        ]
+    )
+    assert got[2] == ["translation_inconsistency"]
+    # a modifier before the synonym head: 任务账号 is a kind of 账户; an action is not
+    assert _ti([("账户", "Account"), ("账户", "Account"), ("任务账号", "Account")])[2] == []
+    got = _ti([("账户", "Account"), ("账户", "Account"), ("筛选账号", "Account")])
+    assert got[2] == ["translation_inconsistency"]
+    # modifiers are compared as written: 文本 and 脚本 share "script", a lesser sense of 文本
+    got = _ti(
+        [
+            ("脚本内容", "Script Content"),
+            ("脚本内容", "Script Content"),
+            ("文本内容", "Script Content"),
+        ]
+    )
+    assert got[2] == ["translation_inconsistency"]
+
+
+def test_a_latin_word_for_the_chinese_word_it_translates():
+    # "set" is the file's own translation of 集群; "tag" a CC-CEDICT gloss of 标签
+    pairs = [("集群", "Set"), ("集群", "Set"), ("集群名称", "Set Name"), ("集群名称", "Set Name")]
+    assert _ti([*pairs, ("Set名称", "Set Name")])[4] == []
+    assert _ti([*pairs, ("Job名称", "Set Name")])[4] == ["translation_inconsistency"]
+    assert _ti([("标签ID", "Tag ID"), ("标签ID", "Tag ID"), ("tag_id", "Tag ID")])[2] == []
+    assert _ti([("标签ID", "Tag ID"), ("标签ID", "Tag ID"), ("node_id", "Tag ID")])[2] == [
+        "translation_inconsistency"
+    ]
+
+
+def test_a_target_for_two_modified_labels_renders_their_head_only():
+    # 参数值 / 属性值: "Value" renders 值 (value) and nothing else
+    assert _ti([("参数值", "Value"), ("参数值", "Value"), ("属性值", "Value")])[2] == []
+    # "Node ID" renders the modifier of one of them (节点, node)
+    got = _ti([("节点ID", "Node ID"), ("节点ID", "Node ID"), ("会话 ID", "Node ID")])
+    assert got[2] == ["translation_inconsistency"]
+    # "Method" is no gloss of 方式 (way, manner, mode): not the head's rendering
+    got = _ti([("请求方式", "Method"), ("请求方式", "Method"), ("填参方式", "Method")])
+    assert got[2] == ["translation_inconsistency"]
+    # a message with a value is not a label: its differences are the message
+    got = _ti(
+        [("参数值: {}", "Value: {}"), ("参数值: {}", "Value: {}"), ("属性值: {}", "Value: {}")]
+    )
+    assert got[2] == ["translation_inconsistency"]
