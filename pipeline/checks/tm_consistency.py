@@ -2,8 +2,11 @@
 the same source several ways, or gives one translation to several different sources.
 
 Sources and targets are compared after folding case, collapsing whitespace and commas and
-dropping a 的 between Chinese words, so "Save" and "save " are one source; sources that differ
-only in punctuation or an accelerator ("&Save", "Save...") are one source too. Every unit of
+dropping a 的 between Chinese words, so "Save" and "Save " are one source, and "项目id" and
+"项目 ID"; sources that differ only in punctuation or an accelerator ("&Save", "Save...") are
+one source too. A Latin source's first capital and trailing colon are kept, though: they mark
+its role ("Submit", a button, and "submit", a word in running text; "Location:", a field label,
+and "Location", a column heading), and a translator may render each its own way. Every unit of
 the group whose text is not the group's most frequent one is flagged (ties: all but the first
 seen), with the other unit named in the evidence. Findings are ``minor``: context may justify
 two renderings (PO ``msgctxt``), so they are for a reviewer, never a reason to drop or blank
@@ -290,6 +293,18 @@ def _shared_head(a: str, b: str) -> str:
     return head
 
 
+def _role(source: str) -> str:
+    """What a cased (Latin) source's capital and trailing colon say of its role: "Submit" is a
+    button, "submit" a word in running text or a value, "Location:" a field label, "Location" a
+    column heading; a translator may render each its own way (German, French and Japanese do:
+    "Absenden" / "abschicken"), so they are not one source. "" for a CJK source."""
+    text = source.strip()
+    if _CJK_TARGET.search(text):
+        return ""
+    first = next((c for c in text if c.isalpha()), "")
+    return "\x00" + ("U" if first.isupper() else "l") + (":" if text.endswith((":", "：")) else "")
+
+
 # a sentence, a message with a value, a list: not a label (their differences are the message)
 _NOT_LABEL = re.compile(r"[，,。；;：:（）()!！?？\n【】\[\]{}%$<>=/|`'\"]")
 _LABEL_TOKEN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
@@ -411,7 +426,7 @@ class TranslationInconsistency(DocCheck):
     def _group(self, segs, flags, by, other, what, cfg) -> None:  # type: ignore[no-untyped-def]
         groups: dict[str, list[DocSegment]] = defaultdict(list)
         for s in segs:
-            k = _key(by(s))
+            k = _key(by(s)) + (_role(by(s)) if what == "source" else "")
             if len(k) >= cfg.min_chars:
                 groups[k].append(s)
         for members in groups.values():

@@ -163,3 +163,19 @@ def test_a_target_for_two_modified_labels_renders_their_head_only():
         [("参数值: {}", "Value: {}"), ("参数值: {}", "Value: {}"), ("属性值: {}", "Value: {}")]
     )
     assert got[2] == ["translation_inconsistency"]
+
+
+def test_a_capital_or_a_colon_marks_another_role_of_an_english_source():
+    # "Submit" (a button) and "submit" (a word in running text) may be rendered apart
+    got = _ti([("Submit", "Absenden"), ("Submit", "Absenden"), ("submit", "abschicken")])
+    assert got == [[], [], []]
+    # so may "Location:" (a field label) and "Location" (a column heading)
+    assert _ti([("Location", "Ort"), ("Location", "Ort"), ("Location:", "Ziel:")]) == [[], [], []]
+    # one role, two renderings: flagged; an accelerator or a stop changes no role
+    got = _ti([("Submit", "Absenden"), ("Submit", "Absenden"), ("&Submit", "Abschicken")])
+    assert got[2] == ["translation_inconsistency"]
+    got = _ti([("Submit", "Absenden"), ("Submit", "Absenden"), ("Submit.", "Abschicken")])
+    assert got[2] == ["translation_inconsistency"]
+    # Chinese sources have no case: 项目id and 项目 ID are one source
+    got = _ti([("项目 ID", "Project ID"), ("项目 ID", "Project ID"), ("项目id", "Project")])
+    assert got[2] == ["translation_inconsistency"]
