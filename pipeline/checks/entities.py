@@ -8,7 +8,10 @@ written out ("FS" as "FileSystem" or "file system"). A class name after its Chin
 head ("Cron Task": 任务 is "task" in CC-CEDICT) renders the label, and the name need not be kept;
 one that does not ("Flow" for 流程模板 TaskTemplate) is still flagged. An abbreviation in brackets
 after a Chinese term ("配置平台(CMDB)") glosses the term (its last two words): a target that
-renders a word of the term ("Configuration System") names it.
+renders a word of the term ("Configuration System") names it. A Latin word written on to
+Chinese words ("标准运维APP", the product's Chinese name) is part of that name; a target that
+names the product by an English code name the source does not have ("BK_SOPS", "SOPS": capitals,
+three or more) renders the name.
 """
 
 from __future__ import annotations
@@ -111,6 +114,24 @@ def _term_glossed(source: str, start: int, end: int, target: str) -> bool:
     return any(renders(w, target) for w in zh_words(before.group(1))[-2:] if len(w) > 1)
 
 
+_CODE_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*(?![A-Za-z0-9_])")
+
+
+def _product_renamed(source: str, start: int, target: str) -> bool:
+    """Whether the name at ``start`` is written on to Chinese words (part of a Chinese product
+    name) and the target has an English code name of three capitals or more the source lacks."""
+    if start == 0 or not _HAN_CHAR.match(source[start - 1]):
+        return False
+    src = source.casefold()
+    return any(
+        len(re.sub(r"[_-]", "", m.group())) >= 3 and m.group().casefold() not in src
+        for m in _CODE_NAME.finditer(target)
+    )
+
+
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
 class EntityMismatchConfig(StageConfig):
     min_chars: int = Field(2, description="shorter tokens are not checked")
 
@@ -152,6 +173,7 @@ class EntityMismatch(SegmentCheck):
                 or _spelled_out(name, row["target"])
                 or _label_rendered(src, name, row["target"])
                 or _term_glossed(src, m.start(), m.start() + len(name), row["target"])
+                or _product_renamed(src, m.start(), row["target"])
             ):
                 continue
             missing.append(name)

@@ -179,3 +179,15 @@ def test_a_capital_or_a_colon_marks_another_role_of_an_english_source():
     # Chinese sources have no case: 项目id and 项目 ID are one source
     got = _ti([("项目 ID", "Project ID"), ("项目 ID", "Project ID"), ("项目id", "Project")])
     assert got[2] == ["translation_inconsistency"]
+
+
+def test_a_product_named_by_its_english_code_name():
+    # 智能巡检APP is a product's Chinese name; the English text names it BK_INSPECT
+    src = "【智能巡检APP通知】巡检任务执行失败"
+    assert _em("[BK_INSPECT Notice] Inspection task failed", src) == []
+    assert _em("Please open INSPECT to view details", "请前往智能巡检APP查看详情") == []
+    # no code name in its place: the APP is lost
+    assert _em("[Inspection Notice] Inspection task failed", src) == ["entity_mismatch"]
+    # a code name the source has already is no renaming; nor is a Latin word that stands apart
+    assert _em("Go to SOPS to view", "前往运维APP和SOPS查看") == ["entity_mismatch"]
+    assert _em("Use BK_INSPECT", "使用 APP 巡检") == ["entity_mismatch"]
