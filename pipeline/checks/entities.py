@@ -8,10 +8,11 @@ written out ("FS" as "FileSystem" or "file system"). A class name after its Chin
 head ("Cron Task": 任务 is "task" in CC-CEDICT) renders the label, and the name need not be kept;
 one that does not ("Flow" for 流程模板 TaskTemplate) is still flagged. An abbreviation in brackets
 after a Chinese term ("配置平台(CMDB)") glosses the term (its last two words): a target that
-renders a word of the term ("Configuration System") names it. A Latin word written on to
-Chinese words ("标准运维APP", the product's Chinese name) is part of that name; a target that
-names the product by an English code name the source does not have ("BK_SOPS", "SOPS": capitals,
-three or more) renders the name.
+renders a word of the term ("Configuration System") names it. A common English word (APP,
+WEB) written on to Chinese words ("标准运维APP", the product's Chinese name) is part of that name,
+not a name of its own; a target that names the product by an English code name the source does
+not have ("BK_SOPS", "SOPS": capitals, three or more) renders the name. An acronym (CMDB) is a
+name of its own wherever it is written.
 """
 
 from __future__ import annotations
@@ -118,9 +119,15 @@ _CODE_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*(?![A
 
 
 def _product_renamed(source: str, start: int, target: str) -> bool:
-    """Whether the name at ``start`` is written on to Chinese words (part of a Chinese product
-    name) and the target has an English code name of three capitals or more the source lacks."""
+    """Whether the name at ``start`` is a common English word (Zipf 4.5 or more: app, web)
+    written on to Chinese words (part of a Chinese product name) and the target has an English
+    code name of three capitals or more the source lacks."""
     if start == 0 or not _HAN_CHAR.match(source[start - 1]):
+        return False
+    from wordfreq import zipf_frequency
+
+    word = _ENTITY.match(source, start)
+    if word is None or zipf_frequency(word.group().casefold(), "en") < 4.5:
         return False
     src = source.casefold()
     return any(

@@ -190,4 +190,6 @@ def test_a_product_named_by_its_english_code_name():
     assert _em("[Inspection Notice] Inspection task failed", src) == ["entity_mismatch"]
     # a code name the source has already is no renaming; nor is a Latin word that stands apart
     assert _em("Go to SOPS to view", "前往运维APP和SOPS查看") == ["entity_mismatch"]
+    # an acronym is a name of its own: another system named in its place is an error
+    assert _em("Calling the JOB API failed", "调用CMDB接口失败") == ["entity_mismatch"]
     assert _em("Use BK_INSPECT", "使用 APP 巡检") == ["entity_mismatch"]
