@@ -29,8 +29,8 @@ modifier ("Timing" for "定时时间" / "超时时间" where "时间" is "Time")
 meaning too, through CC-CEDICT: two Chinese labels (no sentence punctuation, no placeholder) word
 for word alike but for synonyms ("日" / "天": "Day", "执行账号" / "执行账户"), or for a Latin word
 that is a word's gloss or the file's own translation of it ("tag_id" / "标签ID", "Set名称" /
-"集群名称" where 集群 is "Set"), are one message; one of them with a modifier before it ("任务开始
-时间" / "启动时间": "Date Started") is one too; two labels with one head in meaning and a modifier
+"集群名称" where 集群 is "Set"), are one message; one of them with a modifier before it ("任务账号"
+/ "账户": "Account") is one too; two labels with one head in meaning and a modifier
 each ("参数值" / "属性值", "执行账号" / "目标账户") may share a target that renders the head only
 ("Value", "Account": every content word of it a gloss of the head), not one that renders a
 modifier ("Node ID" for "会话 ID" / "节点ID") or a word neither has ("Method" for "填参方式" /
