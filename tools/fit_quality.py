@@ -41,6 +41,8 @@ z-scored among the source's translations (mean, minimum and content-word Zipf, u
 shares), a lower-case start, doubled spaces, or the number of other systems with the very same
 text, in either within-source fit (each moved pairwise accuracy on the other file by 0.004 at
 most), nor consensus over distinct texts only, without self-copies, or as a power mean of chrF.
+Between sources, the mean, minimum or spread of the consensus of a source's translations, or the
+spread of their lengths, moved the overall tau on the other file by 0.004 at most.
 
 The linear score is then calibrated by a one-feature logistic regression to the probability of a
 major error (MQM <= -5: one major error, or five minor ones), so ``quality = 1 - risk`` estimates
