@@ -42,10 +42,17 @@ def grouped_tau(x: Sequence[float], y: Sequence[float], groups: Sequence[str]) -
     return sum(taus) / len(taus) if taus else 0.0
 
 
-def pairwise_accuracy(x: Sequence[float], y: Sequence[float], groups: Sequence[str]) -> float:
+def pairwise_accuracy(
+    x: Sequence[float],
+    y: Sequence[float],
+    groups: Sequence[str],
+    texts: Sequence[str] | None = None,
+) -> float:
     """How often, of two translations of one source that raters scored differently, the better
     one (higher ``y``) gets the higher ``x``; a tie in ``x`` counts half. Pairs are pooled over
-    all groups."""
+    all groups. With ``texts`` (the translations), a pair of identical texts is left out: they
+    are one translation rated twice, so no score can order them (a rater difference there is
+    rater noise, not a better translation)."""
     by: dict[str, list[int]] = {}
     for i, g in enumerate(groups):
         by.setdefault(g, []).append(i)
@@ -58,6 +65,9 @@ def pairwise_accuracy(x: Sequence[float], y: Sequence[float], groups: Sequence[s
         dy = np.sign(b[:, None] - b[None, :])
         dx = np.sign(a[:, None] - a[None, :])
         upper = np.triu(np.ones_like(dy, dtype=bool), 1) & (dy != 0)
+        if texts is not None:
+            t = [texts[i] for i in idx]
+            upper &= np.array([[u != v for v in t] for u in t], dtype=bool)
         agree = dx[upper] * dy[upper]
         right += float((agree > 0).sum()) + 0.5 * float((agree == 0).sum())
         total += float(upper.sum())
