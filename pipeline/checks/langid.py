@@ -61,15 +61,18 @@ def discount(text: str, source: str | None) -> str:
     spans = [(a, b) for _, a, b, _ in placeholders(text)] + [
         (a, b) for _, a, b, _ in locators(text)
     ]
-    chars = list(text)
-    for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    out = _NOT_LANGUAGE.sub(" ", "".join(chars))
+    if spans:
+        chars = list(text)
+        for a, b in spans:
+            chars[a:b] = " " * (b - a)
+        text = "".join(chars)
+    out = _NOT_LANGUAGE.sub(" ", text)
     if source:
         src_words = {w.casefold() for w in _LATIN_TOKEN.findall(source)}
-        out = _LATIN_TOKEN.sub(
-            lambda m: " " if m.group().casefold() in src_words else m.group(), out
-        )
+        if src_words:  # a source without Latin words (most zh sources) keeps every token
+            out = _LATIN_TOKEN.sub(
+                lambda m: " " if m.group().casefold() in src_words else m.group(), out
+            )
     return out
 
 

@@ -188,7 +188,7 @@ def _pairs_one_pass(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """(n-gram id, text, count) of every n-gram a text holds and each id's order, the group's
     windows hashed together (the same rolling hashes as ``ngrams``, windows that would cross
-    from one text into the next left out), from two sorts; None when there is no n-gram."""
+    from one text into the next left out), from one sort; None when there is no n-gram."""
     n = len(lines)
     lens = np.array([len(line) for line in lines], dtype=np.int64)
     cps = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -208,11 +208,29 @@ def _pairs_one_pass(
     allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
     if not len(allh):
         return None
-    _, inv = np.unique(allh, return_inverse=True)
-    vorder = np.zeros(int(inv.max()) + 1, dtype=np.int8)
-    vorder[inv] = allo
-    keys, counts = np.unique(inv * n + allw, return_counts=True)
+    # One sort by hash numbers the distinct n-grams; each (n-gram, text) pair is then counted
+    # by a bincount over id * texts + text (ids in hash order, as ``np.unique`` numbers them),
+    # or, past a few million such slots, by a second sort.
+    by_hash = np.argsort(allh)
+    sh = allh[by_hash]
+    new_gram = np.empty(len(sh), dtype=bool)
+    new_gram[0] = True
+    np.not_equal(sh[1:], sh[:-1], out=new_gram[1:])
+    ids = np.empty(len(sh), dtype=np.int64)
+    ids[by_hash] = np.cumsum(new_gram) - 1
+    vorder = allo[by_hash[new_gram]]
+    key = ids * n + allw
+    if len(vorder) * n <= _BINCOUNT_SLOTS:
+        per_key = np.bincount(key, minlength=len(vorder) * n)
+        keys = np.flatnonzero(per_key)
+        counts = per_key[keys]
+    else:
+        keys, counts = np.unique(key, return_counts=True)
     return keys // n, keys % n, counts, vorder
+
+
+# Most (n-gram, text) slots counted by one bincount in ``_pairs_one_pass`` (8 bytes each).
+_BINCOUNT_SLOTS = 4_000_000
 
 
 def _pairs_per_text(
