@@ -285,18 +285,24 @@ def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
             keep = held[gram] > 1
             order_of = vorder[shared_ids]
             by_order = np.argsort(order_of, kind="stable")
-            column = np.empty(len(shared_ids), dtype=np.int64)
-            column[by_order] = np.arange(len(shared_ids))
+            column = np.empty(width, dtype=np.int64)  # n-gram id -> its column
+            column[shared_ids[by_order]] = np.arange(len(shared_ids))
             # int32: a count is at most a text's length, and so is a sum of matched counts.
             dense = np.zeros((n, len(shared_ids)), dtype=np.int32)  # text x n-gram, by order
-            dense[text[keep], column[np.searchsorted(shared_ids, gram[keep])]] = count[keep]
+            dense[text[keep], column[gram[keep]]] = count[keep]
             del found, gram, text, count, vorder, held, keep, column
             order_of = order_of[by_order]
             present = np.unique(order_of)
             starts = np.searchsorted(order_of, present)
             if n * n * dense.shape[1] <= 4_000_000:
-                mins = np.minimum(dense[:, None, :], dense[None, :, :])
-                n_match[:, :, present] = np.add.reduceat(mins, starts, axis=2)
+                # Each pair once (the matrix is symmetric); a text against itself holds all.
+                ii, jj = np.triu_indices(n, 1)
+                cols = present[None, :]
+                pairs = np.add.reduceat(np.minimum(dense[ii], dense[jj]), starts, axis=1)
+                n_match[ii[:, None], jj[:, None], cols] = pairs
+                n_match[jj[:, None], ii[:, None], cols] = pairs
+                diag = np.arange(n)[:, None]
+                n_match[diag, diag, cols] = np.add.reduceat(dense, starts, axis=1)
             else:  # a large group: one pair at a time keeps memory at one row (symmetric)
                 for i in range(n):
                     for j in range(i, n):

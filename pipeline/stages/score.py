@@ -130,6 +130,9 @@ class Score(Stage[ScoreConfig]):
         self._group_chrf: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._group_bytes, self._group_max_bytes = 0, 8 * 2**20
         self._combine: Any = None
+        # Group keys of the current shard's state (``_group_key``).
+        self._keys_of: Any = None
+        self._keys: dict[int, tuple[list[Any], bytes]] = {}
 
     def setup(self) -> None:
         self._models = PairModels(self.config.model_path)  # per language pair
@@ -241,7 +244,7 @@ class Score(Stage[ScoreConfig]):
         if k and len(peers) > k:  # the k nearest, per pair: the matrix would go unused
             return peers, None
         texts = [t for _, t in group]
-        key = group_key(texts)
+        key = self._group_key(groups, group, texts)
         matrix = self._group_chrf.get(key)
         if matrix is None:
             matrix = self._group_chrf[key] = chrf_matrix(texts)
@@ -258,6 +261,18 @@ class Score(Stage[ScoreConfig]):
             return peers, None
         row_chrf = matrix[i].tolist()
         return peers, [v for j, v in enumerate(row_chrf) if j not in mine]
+
+    def _group_key(
+        self, groups: dict[str, list[tuple[str, str]]], group: list[Any], texts: list[str]
+    ) -> bytes:
+        """``group_key(texts)``, once per group of the shard's state (each of its records asks):
+        remembered by the group list itself while the state is the current one."""
+        if self._keys_of is not groups:
+            self._keys_of, self._keys = groups, {}
+        got = self._keys.get(id(group))
+        if got is None or got[0] is not group:
+            got = self._keys[id(group)] = (group, group_key(texts))
+        return got[1]
 
     def _model_scores(
         self, rows: list[dict[str, Any]], cands: list[list[Candidate]]
@@ -308,12 +323,13 @@ class Score(Stage[ScoreConfig]):
         pair, model = self._models.for_pair(*self._ctx.languages(row))
         self.count(f"quality_model:{pair}:{model.model.name}")
         independent = [c for c in cands if c["origin"] not in MT_FAMILY or c["origin"] == "mt"]
+        reads = model.model.reads if model.fitted else frozenset()
         mt_feats: dict[str, Any] = {}
         for cand, lp in zip(cands, logprobs, strict=True):
             flags = self._flags(row, cand)
             garble = row["garble_score"] if cand["origin"] == "mt" else garble_score(flags, combine)
             feats: dict[str, Any] = (
-                segment_features(cand["text"], row["source"], flags, garble, model.model.reads)
+                segment_features(cand["text"], row["source"], flags, garble, reads)
                 if model.fitted
                 else flag_features(flags, garble)  # the pair-independent model reads no words
             )
@@ -342,7 +358,7 @@ class Score(Stage[ScoreConfig]):
                 )
                 feats["consensus"] = cons
                 if model.fitted:
-                    feats |= peer_features(cand["text"], others, row["source"], model.model.reads)
+                    feats |= peer_features(cand["text"], others, row["source"], reads)
                 against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
                 reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
             if cand["origin"] != "mt":
