@@ -130,9 +130,6 @@ class Score(Stage[ScoreConfig]):
         self._group_chrf: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._group_bytes, self._group_max_bytes = 0, 8 * 2**20
         self._combine: Any = None
-        # Group keys of the current shard's state (``_group_key``).
-        self._keys_of: Any = None
-        self._keys: dict[int, tuple[list[Any], bytes]] = {}
 
     def setup(self) -> None:
         self._models = PairModels(self.config.model_path)  # per language pair
@@ -244,7 +241,7 @@ class Score(Stage[ScoreConfig]):
         if k and len(peers) > k:  # the k nearest, per pair: the matrix would go unused
             return peers, None
         texts = [t for _, t in group]
-        key = self._group_key(groups, group, texts)
+        key = group_key(texts)
         matrix = self._group_chrf.get(key)
         if matrix is None:
             matrix = self._group_chrf[key] = chrf_matrix(texts)
@@ -261,18 +258,6 @@ class Score(Stage[ScoreConfig]):
             return peers, None
         row_chrf = matrix[i].tolist()
         return peers, [v for j, v in enumerate(row_chrf) if j not in mine]
-
-    def _group_key(
-        self, groups: dict[str, list[tuple[str, str]]], group: list[Any], texts: list[str]
-    ) -> bytes:
-        """``group_key(texts)``, once per group of the shard's state (each of its records asks):
-        remembered by the group list itself while the state is the current one."""
-        if self._keys_of is not groups:
-            self._keys_of, self._keys = groups, {}
-        got = self._keys.get(id(group))
-        if got is None or got[0] is not group:
-            got = self._keys[id(group)] = (group, group_key(texts))
-        return got[1]
 
     def _model_scores(
         self, rows: list[dict[str, Any]], cands: list[list[Candidate]]
