@@ -168,7 +168,6 @@ def _execute(
     suppressions: str | None = None,
 ) -> int:
     from pipeline.inputs import expand_inputs
-    from pipeline.progress import ProgressReporter
     from pipeline.runner import run
     from pipeline.stages import suppress
 
@@ -188,12 +187,16 @@ def _execute(
     )
     suppress.enable(cfg, suppressions)
     cfg.validate_stages(opts.stages)
-    reporter = ProgressReporter(enabled=not quiet)
-    opts.progress = reporter
+    reporter = None
+    if not quiet:  # quiet: no bar, and no terminal library to import
+        from pipeline.progress import ProgressReporter
+
+        reporter = opts.progress = ProgressReporter()
     try:
         result = run(expand_inputs(inputs, include, exclude, out), out, cfg, opts)
     finally:
-        reporter.close()
+        if reporter is not None:
+            reporter.close()
     _report(result, out, quiet)
     return result.exit_code
 

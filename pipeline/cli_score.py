@@ -173,14 +173,17 @@ def score_cmd(
     suppressions: SuppressOpt = None,
 ) -> int:
     """Score INPUT files without changing any text: quality, reference metrics, report.html."""
-    from pipeline.progress import ProgressReporter
-
     cfg = prepare_config(config, glossary, src_lang, tgt_lang, model, suppressions)
-    reporter = ProgressReporter(enabled=not quiet)
+    reporter = None
+    if not quiet:  # quiet: no bar, and no terminal library to import
+        from pipeline.progress import ProgressReporter
+
+        reporter = ProgressReporter()
     try:
         result = score_run(expand(inputs, out), out, cfg, reporter)
     finally:
-        reporter.close()
+        if reporter is not None:
+            reporter.close()
     if not quiet:
         m = result.summary.get("metrics")
         extra = f", chrF {m['after']['chrf']:.2f}" if m and "after" in m else ""

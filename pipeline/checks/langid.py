@@ -61,15 +61,18 @@ def discount(text: str, source: str | None) -> str:
     spans = [(a, b) for _, a, b, _ in placeholders(text)] + [
         (a, b) for _, a, b, _ in locators(text)
     ]
-    chars = list(text)
-    for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    out = _NOT_LANGUAGE.sub(" ", "".join(chars))
+    if spans:
+        chars = list(text)
+        for a, b in spans:
+            chars[a:b] = " " * (b - a)
+        text = "".join(chars)
+    out = _NOT_LANGUAGE.sub(" ", text)
     if source:
         src_words = {w.casefold() for w in _LATIN_TOKEN.findall(source)}
-        out = _LATIN_TOKEN.sub(
-            lambda m: " " if m.group().casefold() in src_words else m.group(), out
-        )
+        if src_words:  # a source without Latin words (most zh sources) keeps every token
+            out = _LATIN_TOKEN.sub(
+                lambda m: " " if m.group().casefold() in src_words else m.group(), out
+            )
     return out
 
 
@@ -103,6 +106,10 @@ class ProfileTable:
 
     def __getitem__(self, word: str) -> list[float]:
         return self._table[self._index[word]].tolist()  # type: ignore[no-any-return]
+
+    def row(self, word: str) -> np.ndarray:
+        """``self[word]`` as the table's own float64 row (no list made)."""
+        return self._table[self._index[word]]
 
     def __len__(self) -> int:
         return len(self._index)
@@ -180,13 +187,76 @@ def _langdetect() -> Any:
     return detect_langs
 
 
+@lru_cache(maxsize=1)
+def _array_detector() -> Any:
+    """langdetect's ``Detector`` with its trials over numpy rows of the profile table.
+
+    Each step does what langdetect's does, in the same order, on the same float64 values: the
+    same random draws (``random.choice`` of an n-gram, ``gauss`` per trial), each language's
+    probability multiplied by ``weight + p(n-gram | language)``, and every fifth step divided
+    by the sum (Python's left-to-right ``sum``) and tested for convergence. Elementwise numpy
+    operations round exactly as the scalar ones, so the probabilities are identical; only
+    langdetect's loop over 55 languages in Python is gone. The text's cleaning and n-gram
+    extraction are langdetect's own."""
+    import numpy as np
+    from langdetect.detector import Detector
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    class ArrayDetector(Detector):  # type: ignore[misc]
+        def _detect_block(self) -> None:
+            self.cleaning_text()
+            ngrams = self._extract_ngrams()
+            if not ngrams:
+                raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+            table = self.word_lang_prob_map
+            distinct = list(dict.fromkeys(ngrams))
+            where = {w: k for k, w in enumerate(distinct)}
+            matrix = np.stack([table.row(w) for w in distinct])  # n-gram x language
+            picks = [where[w] for w in ngrams]  # random.choice(picks) draws as over ngrams
+            n = len(self.langlist)
+            langprob = np.zeros(n)
+            rng = self.random
+            rng.seed(self.seed)
+            for _ in range(self.n_trial):
+                alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                weight = alpha / self.BASE_FREQ
+                # Steps between two tests of convergence (1, then 5 each) draw nothing else, so
+                # their n-grams are drawn first; the rows then multiply in draw order, down the
+                # first axis of one array (a reduce over it is sequential, row after row).
+                block = np.empty((6, n))
+                block[0] = 1.0 / n
+                i, size = 0, 1
+                while True:
+                    drawn = [rng.choice(picks) for _ in range(size)]
+                    np.add(weight, matrix[drawn], out=block[1 : size + 1])
+                    prob = np.multiply.reduce(block[: size + 1], axis=0)
+                    i += size
+                    prob /= sum(prob.tolist())
+                    if float(prob.max()) > self.CONV_THRESHOLD or i - 1 >= self.ITERATION_LIMIT:
+                        break
+                    block[0] = prob
+                    size = 5
+                langprob += prob / self.n_trial
+            self.langprob = langprob.tolist()
+
+    return ArrayDetector
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """langdetect's best guess and its probability (seeded: the same text, the same answer)."""
+    from langdetect import detector_factory as ldf
     from langdetect.lang_detect_exception import LangDetectException
 
     _load_profiles()
+    detect_langs = _langdetect()
+    factory = ldf._factory
     try:
-        best = _langdetect()(text)[0]
+        if isinstance(factory.word_lang_prob_map, ProfileTable) and factory.langlist:
+            detector = _array_detector()(factory)  # what ``factory.create()`` makes
+            detector.append(text)
+            best = detector.get_probabilities()[0]
+        else:  # langdetect's own profiles (no cache folder)
+            best = detect_langs(text)[0]
     except LangDetectException:
         return "", 0.0
     return base_language(best.lang), float(best.prob)
@@ -248,8 +318,7 @@ class LanguageId(SegmentCheck):
             return []  # the expected script dominates: settled without a model
         words = _WORD.findall(text)
         if lang == "en":
-            lower = [w.lower() for w in words]
-            function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
+            function = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, map(str.lower, words)))
             if function / max(1, len(words)) >= cfg.english_function_share:
                 return []
         if len(words) < cfg.min_words_for_model:

@@ -89,6 +89,12 @@ def agreement_features(
     return out
 
 
+@lru_cache(maxsize=1 << 14)
+def _log_words(text: str) -> float:
+    """log1p of the word count (once per distinct text: each is a peer of its whole group)."""
+    return math.log1p(len(text.split()))
+
+
 def peer_features(
     text: str,
     others: Sequence[str],
@@ -99,7 +105,7 @@ def peer_features(
     features when ``wanted`` asks for any of them (all when ``wanted`` is None)."""
     if not others:
         return {}
-    lengths = [math.log1p(len(t.split())) for t in (text, *others)]
+    lengths = [_log_words(t) for t in (text, *others)]
     out = {"peer_words": sum(lengths) / len(lengths)}
     if wanted is None or any(n in wanted for n in AGREEMENT):
         out |= agreement_features(text, others, source)

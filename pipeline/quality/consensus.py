@@ -188,7 +188,7 @@ def _pairs_one_pass(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """(n-gram id, text, count) of every n-gram a text holds and each id's order, the group's
     windows hashed together (the same rolling hashes as ``ngrams``, windows that would cross
-    from one text into the next left out), from two sorts; None when there is no n-gram."""
+    from one text into the next left out), from one sort; None when there is no n-gram."""
     n = len(lines)
     lens = np.array([len(line) for line in lines], dtype=np.int64)
     cps = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -208,11 +208,29 @@ def _pairs_one_pass(
     allh, allw, allo = np.concatenate(hs), np.concatenate(ws), np.concatenate(os_)
     if not len(allh):
         return None
-    _, inv = np.unique(allh, return_inverse=True)
-    vorder = np.zeros(int(inv.max()) + 1, dtype=np.int8)
-    vorder[inv] = allo
-    keys, counts = np.unique(inv * n + allw, return_counts=True)
+    # One sort by hash numbers the distinct n-grams; each (n-gram, text) pair is then counted
+    # by a bincount over id * texts + text (ids in hash order, as ``np.unique`` numbers them),
+    # or, past a few million such slots, by a second sort.
+    by_hash = np.argsort(allh)
+    sh = allh[by_hash]
+    new_gram = np.empty(len(sh), dtype=bool)
+    new_gram[0] = True
+    np.not_equal(sh[1:], sh[:-1], out=new_gram[1:])
+    ids = np.empty(len(sh), dtype=np.int64)
+    ids[by_hash] = np.cumsum(new_gram) - 1
+    vorder = allo[by_hash[new_gram]]
+    key = ids * n + allw
+    if len(vorder) * n <= _BINCOUNT_SLOTS:
+        per_key = np.bincount(key, minlength=len(vorder) * n)
+        keys = np.flatnonzero(per_key)
+        counts = per_key[keys]
+    else:
+        keys, counts = np.unique(key, return_counts=True)
     return keys // n, keys % n, counts, vorder
+
+
+# Most (n-gram, text) slots counted by one bincount in ``_pairs_one_pass`` (8 bytes each).
+_BINCOUNT_SLOTS = 4_000_000
 
 
 def _pairs_per_text(
@@ -267,18 +285,24 @@ def chrf_matrix(texts: Sequence[str]) -> np.ndarray:
             keep = held[gram] > 1
             order_of = vorder[shared_ids]
             by_order = np.argsort(order_of, kind="stable")
-            column = np.empty(len(shared_ids), dtype=np.int64)
-            column[by_order] = np.arange(len(shared_ids))
+            column = np.empty(width, dtype=np.int64)  # n-gram id -> its column
+            column[shared_ids[by_order]] = np.arange(len(shared_ids))
             # int32: a count is at most a text's length, and so is a sum of matched counts.
             dense = np.zeros((n, len(shared_ids)), dtype=np.int32)  # text x n-gram, by order
-            dense[text[keep], column[np.searchsorted(shared_ids, gram[keep])]] = count[keep]
+            dense[text[keep], column[gram[keep]]] = count[keep]
             del found, gram, text, count, vorder, held, keep, column
             order_of = order_of[by_order]
             present = np.unique(order_of)
             starts = np.searchsorted(order_of, present)
             if n * n * dense.shape[1] <= 4_000_000:
-                mins = np.minimum(dense[:, None, :], dense[None, :, :])
-                n_match[:, :, present] = np.add.reduceat(mins, starts, axis=2)
+                # Each pair once (the matrix is symmetric); a text against itself holds all.
+                ii, jj = np.triu_indices(n, 1)
+                cols = present[None, :]
+                pairs = np.add.reduceat(np.minimum(dense[ii], dense[jj]), starts, axis=1)
+                n_match[ii[:, None], jj[:, None], cols] = pairs
+                n_match[jj[:, None], ii[:, None], cols] = pairs
+                diag = np.arange(n)[:, None]
+                n_match[diag, diag, cols] = np.add.reduceat(dense, starts, axis=1)
             else:  # a large group: one pair at a time keeps memory at one row (symmetric)
                 for i in range(n):
                     for j in range(i, n):

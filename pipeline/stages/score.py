@@ -308,12 +308,13 @@ class Score(Stage[ScoreConfig]):
         pair, model = self._models.for_pair(*self._ctx.languages(row))
         self.count(f"quality_model:{pair}:{model.model.name}")
         independent = [c for c in cands if c["origin"] not in MT_FAMILY or c["origin"] == "mt"]
+        reads = model.model.reads if model.fitted else frozenset()
         mt_feats: dict[str, Any] = {}
         for cand, lp in zip(cands, logprobs, strict=True):
             flags = self._flags(row, cand)
             garble = row["garble_score"] if cand["origin"] == "mt" else garble_score(flags, combine)
             feats: dict[str, Any] = (
-                segment_features(cand["text"], row["source"], flags, garble, model.model.reads)
+                segment_features(cand["text"], row["source"], flags, garble, reads)
                 if model.fitted
                 else flag_features(flags, garble)  # the pair-independent model reads no words
             )
@@ -342,7 +343,7 @@ class Score(Stage[ScoreConfig]):
                 )
                 feats["consensus"] = cons
                 if model.fitted:
-                    feats |= peer_features(cand["text"], others, row["source"], model.model.reads)
+                    feats |= peer_features(cand["text"], others, row["source"], reads)
                 against = f"{k} nearest of {len(others)}" if k and len(others) > k else len(others)
                 reasons.append(f"consensus chrF {cons:.1f} against {against} other(s)")
             if cand["origin"] != "mt":
