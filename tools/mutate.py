@@ -485,6 +485,7 @@ class _Contexts:
     def pytest_runtest_setup(self, item: Any) -> None:
         self.current = item.nodeid
         self.cov.switch_context(item.nodeid)
+        os.environ[_SUB_CONTEXT] = item.nodeid  # the context of the processes this test starts
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
@@ -543,9 +544,45 @@ def _pytest_main(args: list[str], plugins: list[Any] | None = None) -> int:
     return int(pytest.main([*_PYTEST, *args], plugins=plugins or []))
 
 
+_SUB_CONTEXT = "MTCLEAN_MUTATE_CONTEXT"
+
+
+def _subprocess_coverage(work: Path, module: str) -> Path:
+    """Measure the processes the tests start too (a CLI test's ``python -m pipeline``): an rc
+    file named by ``COVERAGE_PROCESS_START``, which coverage's own ``.pth`` hook reads at every
+    Python start-up, with the running test's node id as each process's (static) context."""
+    rc = work / ".mutate-subcoverage.rc"
+    rc.write_text(
+        "[run]\n"
+        f"data_file = {work / '.mutate-sub'}\n"
+        "parallel = true\n"
+        f"include = {work / module}\n"
+        f"context = ${{{_SUB_CONTEXT}}}\n"
+        "sigterm = true\n",
+        encoding="utf-8",
+    )
+    os.environ["COVERAGE_PROCESS_START"] = str(rc)
+    return rc
+
+
+def _subprocess_lines(work: Path) -> dict[int, set[str]]:
+    """{line: node ids} from the data files the tests' processes left (see above)."""
+    from coverage import CoverageData
+
+    by_line: dict[int, set[str]] = {}
+    for f in sorted(work.glob(".mutate-sub.*")):
+        data = CoverageData(basename=str(f))
+        data.read()
+        for name in data.measured_files():
+            for line, ctxs in (data.contexts_by_lineno(name) or {}).items():
+                by_line.setdefault(line, set()).update(c for c in ctxs if c)
+    return by_line
+
+
 def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
-    """Run ``tests`` once under coverage: {"lines": {line: [node ids]}, "seconds": {...},
-    "failed": [...], "modules": [third-party modules imported]} (in a child, saved as JSON)."""
+    """Run ``tests`` once under coverage, in this process and in the processes they start:
+    {"lines": {line: [node ids]}, "seconds": {...}, "failed": [...], "modules": [third-party
+    modules imported]} (in a child, saved as JSON)."""
     out = work / ".mutate-coverage.json"
 
     def child() -> int:
@@ -555,16 +592,21 @@ def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
             data_file=str(work / ".mutate-coverage"), include=[str(work / module)], branch=False
         )
         plugin = _Contexts(cov)
+        _subprocess_coverage(work, module)
         cov.start()
         try:
             rc = _pytest_main(["-p", "no:randomly", *tests], [plugin])
         finally:
             cov.stop()
+            os.environ.pop("COVERAGE_PROCESS_START", None)
         data = cov.get_data()
         by_line: dict[int, list[str]] = {}
         for name in data.measured_files():
             for line, ctxs in (data.contexts_by_lineno(name) or {}).items():
                 by_line.setdefault(line, []).extend(c for c in ctxs)
+        for line, ids in _subprocess_lines(work).items():
+            # a line only another process ran is selected by the test that started it
+            by_line.setdefault(line, []).extend(sorted(ids - set(by_line.get(line, []))))
         mods = sorted(
             m
             for m in sys.modules
@@ -634,6 +676,9 @@ def line_engine(
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     os.chdir(work)
     sys.path.insert(0, str(work))
+    # the processes the tests start import the mutated tree too, whatever their folder
+    old_pythonpath = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(work), old_pythonpath]))
     facts: dict[str, Any] = {}
     try:
         t0 = time.monotonic()
@@ -702,6 +747,10 @@ def line_engine(
         src_path.write_text(original, encoding="utf-8")
         os.chdir(here)
         sys.path.remove(str(work))
+        if old_pythonpath is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_pythonpath
     return mutants, facts
 
 
