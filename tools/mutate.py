@@ -154,9 +154,23 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/quality/test_consensus_mutants.py",
     ],
     "pipeline/executor/work.py": _RUN,
-    "pipeline/runner.py": _RUN,
+    # runner/resume: in-process runs first (coverage sees them directly); test_run_survivors
+    # runs the CLI in a subprocess (globs, gold sidecars, --src-lang, modes), which the line
+    # engine now measures too (COVERAGE_PROCESS_START); its 7 tests keep a survivor's recheck
+    # short. The slower CLI files (test_cli, test_reliability, test_core) are left out.
+    "pipeline/runner.py": [
+        *_RUN,
+        "tests/test_runner_mutants.py",  # refusals, resume over outputs, timings, metrics
+        "tests/test_run_survivors.py",
+    ],
     "pipeline/executor/driver.py": [*_RUN, "tests/stages/test_stage_model.py"],
-    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py", "tests/test_resume_mutants.py"],
+    "pipeline/resume.py": [
+        *_RUN,
+        "tests/test_run_survivors.py",
+        "tests/test_resume_mutants.py",
+        "tests/test_resume_mutants_units.py",  # fingerprint, mismatch, HashingReader
+        "tests/test_runner_mutants.py",  # resume refused / continued through run()
+    ],
     "pipeline/stages/guards.py": [
         "tests/mt/test_retranslate_terms.py",
         "tests/mt/test_parts.py",
