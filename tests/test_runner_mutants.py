@@ -248,3 +248,23 @@ def test_progress_names_the_file_of_each_shard(tmp_path):
     # shards: a[0:3], a[3:4], b[0:2]
     assert first_pass == [("advance", 3, str(a)), ("advance", 1, str(a)), ("advance", 2, str(b))]
     assert [c[1] for c in rest if c[0] == "next_pass"] == list(range(1, passes))
+
+
+# -- the configured source language reaches the checks -----------------------------------------
+
+
+def test_the_configured_source_language_reaches_the_records(tmp_path):
+    src = tmp_path / "a.jsonl"
+    rec = {
+        "id": "1",
+        "source": "Il a acheté 3 pommes à Paris.",
+        "target": "He bought three apples in Berlin on Monday with Angela Merkel.",
+    }
+    src.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    # no source language: taken as Chinese, whose names are transliterated, so names in the
+    # target that the source lacks are flagged; a Latin-script source (fr) skips the check
+    res = run([str(src)], str(tmp_path / "o"), one_worker(), RunOptions())
+    assert res.summary["checks"] == {"entity_mismatch": 1}
+    cfg = Config(input={"src_lang": "fr"}, run={"workers": 1})
+    res = run([str(src)], str(tmp_path / "o2"), cfg, RunOptions())
+    assert res.summary["checks"] == {}
