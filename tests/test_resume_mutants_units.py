@@ -220,3 +220,13 @@ def test_check_unchanged_refuses_only_the_changed_input(tmp_path):
     assert str(err.value) == (
         f"{quote_path(str(a))}: changed while mtclean was reading it (same size or not); run again"
     )
+
+
+def test_a_config_string_that_cannot_be_a_path_does_not_hide_the_others(tmp_path):
+    terms = tmp_path / "terms.tsv"
+    terms.write_bytes(b"a\tb\n")
+    too_long = "/" + "a" * 300 + ".tsv"  # a name longer than any file system allows: OSError
+    assert too_long < str(terms)  # looked at first
+    with pytest.raises(OSError):
+        Path(too_long).is_file()
+    assert config_files({"x": too_long, "y": str(terms)}) == {str(terms.resolve()): sha(b"a\tb\n")}
