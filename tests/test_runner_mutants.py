@@ -268,3 +268,19 @@ def test_the_configured_source_language_reaches_the_records(tmp_path):
     cfg = Config(input={"src_lang": "fr"}, run={"workers": 1})
     res = run([str(src)], str(tmp_path / "o2"), cfg, RunOptions())
     assert res.summary["checks"] == {}
+
+
+def test_a_run_without_resume_starts_over_an_interrupted_one(tmp_path):
+    src = tmp_path / "news.jsonl"
+    src.write_text(CORPUS, encoding="utf-8")
+    out = tmp_path / "o"
+    cfg = one_worker(shard_records=3)
+    with pytest.raises(KeyboardInterrupt):
+        run([str(src)], str(out), cfg, RunOptions(progress=Recorder(1)))
+    sink = Recorder()
+    res = run([str(src)], str(out), cfg, RunOptions(progress=sink))
+    assert res.summary["resumed"] is False
+    assert (out / "cleaned" / "news.jsonl").read_text("utf-8") == CLEANED
+    # every shard of every pass ran again, the first one included
+    passes = sink.calls[0][2]
+    assert sum(c[1] for c in sink.calls if c[0] == "advance") == 12 * passes
