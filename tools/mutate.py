@@ -648,6 +648,34 @@ def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
     return got
 
 
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.While,
+    ast.With,
+    ast.Try,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+)
+
+
+def statement_starts(source: str) -> dict[int, int]:
+    """{line: first line of the innermost statement that holds it}."""
+    best: dict[int, tuple[int, int]] = {}  # line -> (span, first line)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt):
+            first, last = node.lineno, node.end_lineno or node.lineno
+            if isinstance(node, _COMPOUND):
+                # a compound statement holds only its header; its body is other statements
+                body = node.body[0].lineno if node.body else last + 1
+                last = max(first, body - 1)
+            for line in range(first, last + 1):
+                if line not in best or last - first < best[line][0]:
+                    best[line] = (last - first, first)
+    return {line: first for line, (_, first) in best.items()}
+
+
 def _warm(modules: list[str]) -> None:
     """Import the third-party modules the tests use, once, before the forks."""
     for name in modules:
@@ -715,9 +743,12 @@ def line_engine(
         _warm(cov["modules"])
         mutants = mutants_of(original)
         facts["mutants"] = len(mutants)
+        starts = statement_starts(original)
         t0 = time.monotonic()
         for m in mutants:
-            ctxs = cov["lines"].get(m.line, [])
+            # coverage reports a statement on its first line: a mutant on a later line of it
+            # (a message string continued over lines) takes that line's tests
+            ctxs = cov["lines"].get(m.line) or cov["lines"].get(starts.get(m.line, m.line), [])
             at_import = "" in ctxs
             chosen = (
                 everything
