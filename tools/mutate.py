@@ -153,7 +153,7 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/quality/test_score_peers.py",
         "tests/quality/test_consensus_mutants.py",
     ],
-    "pipeline/executor/work.py": _RUN,
+    "pipeline/executor/work.py": [*_RUN, "tests/test_executor_judge_mutants.py"],  # stats via judge
     # runner/resume: in-process runs first (coverage sees them directly); test_run_survivors
     # runs the CLI in a subprocess (globs, gold sidecars, --src-lang, modes), which the line
     # engine now measures too (COVERAGE_PROCESS_START); its 7 tests keep a survivor's recheck
