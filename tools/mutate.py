@@ -163,7 +163,11 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/test_runner_mutants.py",  # refusals, resume over outputs, timings, metrics
         "tests/test_run_survivors.py",
     ],
-    "pipeline/executor/driver.py": [*_RUN, "tests/stages/test_stage_model.py"],
+    "pipeline/executor/driver.py": [
+        *_RUN,
+        "tests/stages/test_stage_model.py",
+        "tests/test_executor_resume_mutants.py",  # a resume sends only unfinished tasks
+    ],
     # resume: its pieces directly, then resumes refused / continued through run() and the CLI;
     # _RUN's whole-pipeline files add nothing here and would triple a survivor's recheck.
     "pipeline/resume.py": [
