@@ -73,3 +73,47 @@ def test_every_mutant_compiles_and_differs():
     for m in ms:
         compile(m.source, "<m>", "exec")
         assert m.source != SOURCE
+
+
+STATEMENTS = """def h(x):
+    if (x and
+            x > 1):
+        raise ValueError(
+            "a"
+            "b"
+        )
+    try:
+        y = 1
+    except OSError:
+        y = 2
+    return y
+"""
+
+
+def test_a_line_inside_a_statement_maps_to_its_first_line():
+    # coverage reports a statement on its first line; a compound statement is its header only
+    starts = mutate.statement_starts(STATEMENTS)
+    assert starts == {1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 4, 8: 8, 9: 9, 11: 11, 12: 12}
+
+
+def test_the_lines_a_test_runs_in_another_process_are_its_own(tmp_path, monkeypatch):
+    import subprocess
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "mod.py").write_text("def f(x):\n    y = x + 1\n    return y\n")
+    monkeypatch.delenv("COVERAGE_PROCESS_START", raising=False)
+    monkeypatch.setenv(mutate._SUB_CONTEXT, "tests/test_x.py::test_one")
+    mutate._subprocess_coverage(tmp_path, "pkg/mod.py")
+    try:
+        subprocess.run(
+            [sys.executable, "-c", "import pkg.mod; pkg.mod.f(1)"], cwd=tmp_path, check=True
+        )
+    finally:
+        monkeypatch.delenv("COVERAGE_PROCESS_START")
+    lines = mutate._subprocess_lines(tmp_path)
+    assert lines == {
+        1: {"tests/test_x.py::test_one"},
+        2: {"tests/test_x.py::test_one"},
+        3: {"tests/test_x.py::test_one"},
+    }

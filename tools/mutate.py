@@ -153,10 +153,29 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/quality/test_score_peers.py",
         "tests/quality/test_consensus_mutants.py",
     ],
-    "pipeline/executor/work.py": _RUN,
-    "pipeline/runner.py": _RUN,
-    "pipeline/executor/driver.py": [*_RUN, "tests/stages/test_stage_model.py"],
-    "pipeline/resume.py": [*_RUN, "tests/test_run_survivors.py", "tests/test_resume_mutants.py"],
+    "pipeline/executor/work.py": [*_RUN, "tests/test_executor_judge_mutants.py"],  # stats via judge
+    # runner/resume: in-process runs first (coverage sees them directly); test_run_survivors
+    # runs the CLI in a subprocess (globs, gold sidecars, --src-lang, modes), which the line
+    # engine now measures too (COVERAGE_PROCESS_START); its 7 tests keep a survivor's recheck
+    # short. The slower CLI files (test_cli, test_reliability, test_core) are left out.
+    "pipeline/runner.py": [
+        *_RUN,
+        "tests/test_runner_mutants.py",  # refusals, resume over outputs, timings, metrics
+        "tests/test_run_survivors.py",
+    ],
+    "pipeline/executor/driver.py": [
+        *_RUN,
+        "tests/stages/test_stage_model.py",
+        "tests/test_executor_resume_mutants.py",  # a resume sends only unfinished tasks
+    ],
+    # resume: its pieces directly, then resumes refused / continued through run() and the CLI;
+    # _RUN's whole-pipeline files add nothing here and would triple a survivor's recheck.
+    "pipeline/resume.py": [
+        "tests/test_resume_mutants.py",
+        "tests/test_resume_mutants_units.py",  # fingerprint, mismatch, HashingReader
+        "tests/test_runner_mutants.py",
+        "tests/test_run_survivors.py",  # an input edited to the same size is refused
+    ],
     "pipeline/stages/guards.py": [
         "tests/mt/test_retranslate_terms.py",
         "tests/mt/test_parts.py",
@@ -485,6 +504,7 @@ class _Contexts:
     def pytest_runtest_setup(self, item: Any) -> None:
         self.current = item.nodeid
         self.cov.switch_context(item.nodeid)
+        os.environ[_SUB_CONTEXT] = item.nodeid  # the context of the processes this test starts
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
@@ -543,9 +563,45 @@ def _pytest_main(args: list[str], plugins: list[Any] | None = None) -> int:
     return int(pytest.main([*_PYTEST, *args], plugins=plugins or []))
 
 
+_SUB_CONTEXT = "MTCLEAN_MUTATE_CONTEXT"
+
+
+def _subprocess_coverage(work: Path, module: str) -> Path:
+    """Measure the processes the tests start too (a CLI test's ``python -m pipeline``): an rc
+    file named by ``COVERAGE_PROCESS_START``, which coverage's own ``.pth`` hook reads at every
+    Python start-up, with the running test's node id as each process's (static) context."""
+    rc = work / ".mutate-subcoverage.rc"
+    rc.write_text(
+        "[run]\n"
+        f"data_file = {work / '.mutate-sub'}\n"
+        "parallel = true\n"
+        f"include = {work / module}\n"
+        f"context = ${{{_SUB_CONTEXT}}}\n"
+        "sigterm = true\n",
+        encoding="utf-8",
+    )
+    os.environ["COVERAGE_PROCESS_START"] = str(rc)
+    return rc
+
+
+def _subprocess_lines(work: Path) -> dict[int, set[str]]:
+    """{line: node ids} from the data files the tests' processes left (see above)."""
+    from coverage import CoverageData
+
+    by_line: dict[int, set[str]] = {}
+    for f in sorted(work.glob(".mutate-sub.*")):
+        data = CoverageData(basename=str(f))
+        data.read()
+        for name in data.measured_files():
+            for line, ctxs in (data.contexts_by_lineno(name) or {}).items():
+                by_line.setdefault(line, set()).update(c for c in ctxs if c)
+    return by_line
+
+
 def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
-    """Run ``tests`` once under coverage: {"lines": {line: [node ids]}, "seconds": {...},
-    "failed": [...], "modules": [third-party modules imported]} (in a child, saved as JSON)."""
+    """Run ``tests`` once under coverage, in this process and in the processes they start:
+    {"lines": {line: [node ids]}, "seconds": {...}, "failed": [...], "modules": [third-party
+    modules imported]} (in a child, saved as JSON)."""
     out = work / ".mutate-coverage.json"
 
     def child() -> int:
@@ -555,16 +611,21 @@ def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
             data_file=str(work / ".mutate-coverage"), include=[str(work / module)], branch=False
         )
         plugin = _Contexts(cov)
+        _subprocess_coverage(work, module)
         cov.start()
         try:
             rc = _pytest_main(["-p", "no:randomly", *tests], [plugin])
         finally:
             cov.stop()
+            os.environ.pop("COVERAGE_PROCESS_START", None)
         data = cov.get_data()
         by_line: dict[int, list[str]] = {}
         for name in data.measured_files():
             for line, ctxs in (data.contexts_by_lineno(name) or {}).items():
                 by_line.setdefault(line, []).extend(c for c in ctxs)
+        for line, ids in _subprocess_lines(work).items():
+            # a line only another process ran is selected by the test that started it
+            by_line.setdefault(line, []).extend(sorted(ids - set(by_line.get(line, []))))
         mods = sorted(
             m
             for m in sys.modules
@@ -590,6 +651,34 @@ def _coverage_pass(work: Path, module: str, tests: list[str]) -> dict[str, Any]:
         raise SystemExit(f"mutate: the coverage run of {module} failed")
     got["lines"] = {int(k): v for k, v in got["lines"].items()}
     return got
+
+
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.While,
+    ast.With,
+    ast.Try,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+)
+
+
+def statement_starts(source: str) -> dict[int, int]:
+    """{line: first line of the innermost statement that holds it}."""
+    best: dict[int, tuple[int, int]] = {}  # line -> (span, first line)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt):
+            first, last = node.lineno, node.end_lineno or node.lineno
+            if isinstance(node, _COMPOUND):
+                # a compound statement holds only its header; its body is other statements
+                body = node.body[0].lineno if node.body else last + 1
+                last = max(first, body - 1)
+            for line in range(first, last + 1):
+                if line not in best or last - first < best[line][0]:
+                    best[line] = (last - first, first)
+    return {line: first for line, (_, first) in best.items()}
 
 
 def _warm(modules: list[str]) -> None:
@@ -634,6 +723,9 @@ def line_engine(
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     os.chdir(work)
     sys.path.insert(0, str(work))
+    # the processes the tests start import the mutated tree too, whatever their folder
+    old_pythonpath = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(work), old_pythonpath]))
     facts: dict[str, Any] = {}
     try:
         t0 = time.monotonic()
@@ -656,9 +748,12 @@ def line_engine(
         _warm(cov["modules"])
         mutants = mutants_of(original)
         facts["mutants"] = len(mutants)
+        starts = statement_starts(original)
         t0 = time.monotonic()
         for m in mutants:
-            ctxs = cov["lines"].get(m.line, [])
+            # coverage reports a statement on its first line: a mutant on a later line of it
+            # (a message string continued over lines) takes that line's tests
+            ctxs = cov["lines"].get(m.line) or cov["lines"].get(starts.get(m.line, m.line), [])
             at_import = "" in ctxs
             chosen = (
                 everything
@@ -702,6 +797,10 @@ def line_engine(
         src_path.write_text(original, encoding="utf-8")
         os.chdir(here)
         sys.path.remove(str(work))
+        if old_pythonpath is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_pythonpath
     return mutants, facts
 
 
