@@ -147,6 +147,7 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/quality/test_regress.py",
         "tests/quality/test_regress_gate.py",
         "tests/quality/test_regress_directions.py",
+        "tests/quality/test_regress_mutants.py",
     ],
     "pipeline/quality/consensus.py": [
         "tests/quality/test_consensus.py",
