@@ -9,6 +9,7 @@ L5 plain. Every expected text, count and line is worked out by hand below; ``res
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -171,6 +172,7 @@ def test_every_kind_is_read_into_its_table(run_dir, tmp_path):
         choices={k(run_dir, "L1"): {"text": L1_OUT}},
         flags={json.dumps([f, "L3", 0, "glossary_known"]): "reject"},
         hits={k(run_dir, "L3", 1): "accept", k(run_dir, "L1", 0): "reject"},
+        run={"exported": "2026-12-01"},  # what the review page writes about itself: allowed
     )
     d = load_decisions(write(tmp_path, data), str(run_dir))
     assert d == Decisions(
@@ -286,6 +288,28 @@ def test_a_long_key_is_shown_cut_to_120_characters(run_dir, tmp_path):
     assert len(json.dumps(key)) == 120
     msg = _refused(run_dir, tmp_path, body(run_dir, edits={key: "a"}))
     assert msg == f"segment {json.dumps(key)} in 'edits' is not in this run"
+    key = json.dumps(["x" * 103, "L", 0])  # 121: cut to 117 and "..."
+    msg = _refused(run_dir, tmp_path, body(run_dir, edits={key: "a"}))
+    assert msg == f"segment {json.dumps(key)[:117]}... in 'edits' is not in this run"
+
+
+def test_a_key_is_shown_in_ascii(run_dir, tmp_path):
+    key = json.dumps(["f", "é", 0], ensure_ascii=False)
+    msg = _refused(run_dir, tmp_path, body(run_dir, segments={key: "accept"}))
+    assert msg == 'segment "[\\"f\\", \\"\\u00e9\\", 0]" in \'segments\' is not in this run'
+
+
+def test_an_unreadable_decisions_file_is_one_error(tmp_path, monkeypatch):
+    p = tmp_path / "d.json"
+    p.write_text("{}", encoding="utf-8")
+
+    def refuse(*_a: Any, **_k: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(p))
+
+    monkeypatch.setattr(ap, "open", refuse, raising=False)  # root reads any file: simulate
+    with pytest.raises(InputError) as err:
+        read_decisions_json(str(p))
+    assert err.value.reason == "cannot read: Permission denied"
 
 
 # -- resolve and overrides on rows written here -------------------------------------------------
@@ -550,3 +574,53 @@ def test_a_symlinked_cleaned_folder_is_refused(run_dir, tmp_path):
     with pytest.raises(UsageError) as err:
         rebuild_cleaned(str(run_dir), {})
     assert str(err.value).startswith(f"{target}: is a symlink")
+
+
+# -- a gzipped TSV: edits the format cannot hold, compressed output ----------------------------
+
+TSV = "id\tsource\ttarget\nr1\t你好\tHello there, friend.\nr2\t再见\tGoodbye for now.\n"
+
+
+@pytest.fixture
+def tsv_run(tmp_path) -> Path:
+    from pipeline import cli
+
+    src = tmp_path / "t.tsv.gz"
+    src.write_bytes(gzip.compress(TSV.encode("utf-8"), mtime=0))
+    out = tmp_path / "trun"
+    with pytest.raises(SystemExit) as done:
+        cli.main(["run", str(src), "--out", str(out), "-q", "-j", "1"])
+    assert done.value.code in (0, None)
+    return out
+
+
+def test_an_edit_a_tsv_cell_cannot_hold_is_skipped_and_the_rest_written_compressed(
+    tsv_run, tmp_path
+):
+    f = str(tmp_path / "t.tsv.gz")
+    data = body(
+        tsv_run,
+        edits={key_of(f, "r1", 0): "Hello\tthere.", key_of(f, "r2", 0): "Bye for now."},
+    )
+    result = apply_decisions(str(tsv_run), write(tmp_path, data))
+    assert result.skipped == [
+        ((f, "r1", 0), "a TSV cell cannot hold a tab (the format has no quoting)")
+    ]
+    assert result.exit_code == 3
+    # r1 keeps its text (kept), r2 is changed and counts as edited; only r2 is re-checked.
+    assert result.stats == {"kept": 1, "changed": 1, "files": 1, "edited": 1}
+    assert list(result.edits) == [(f, "r2", 0)]
+    written = gzip.decompress((tsv_run / "cleaned" / "t.tsv.gz").read_bytes()).decode("utf-8")
+    assert written == TSV.replace("Goodbye for now.", "Bye for now.")
+
+
+def test_recheck_without_the_input_uses_the_runs_languages(tsv_run, tmp_path):
+    from pipeline.review.apply import recheck
+    from pipeline.review.page import load_segments
+
+    (tmp_path / "t.tsv.gz").unlink()
+    f = str(tmp_path / "t.tsv.gz")
+    segs_ = load_segments(str(tsv_run))
+    assert recheck(str(tsv_run), segs_, {}) == {}
+    got = recheck(str(tsv_run), segs_, {(f, "r2", 0): "Bye bye bye bye bye bye bye bye."})
+    assert "repetition" in [fl["check"] for fl in got[(f, "r2", 0)]]  # judged, input or not
