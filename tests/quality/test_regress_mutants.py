@@ -210,12 +210,14 @@ def test_gold_from_tsv_and_csv_cells(tmp_path):
         "r1\tx\tTRUE\trepetition, number_mismatch,\n"
         "r2\ty\t0\t\n"
         "r3\tz\t\t\n"
+        "r4\tv\t1\t\n"
         "\tw\t1\t\n",
         "utf-8",
     )
     assert gold_labels(tsv) == {
         "r1": {"garbled": True, "checks": ["repetition", "number_mismatch"]},
         "r2": {"garbled": False, "checks": []},
+        "r4": {"garbled": True, "checks": []},
     }
     csv = tmp_path / "s.csv"
     csv.write_text("\ufeffid,gold_garbled\nq,yes\np,no\n", "utf-8")  # BOM, comma-separated
@@ -371,6 +373,9 @@ def test_file_table_lines_by_hand():
         "long-name.po  " + "  ".join(f"{c:>17}" for c in ("2", "0 -> 1", "2", "0.5000 -> 0.2500")),
     ]
     assert file_table(base, base) == ""
+    # names shorter than "file": the column is as wide as the header
+    short = file_table({}, {"files": {"a": {"segments": 1}}}).splitlines()
+    assert short[0].startswith("file  ") and short[1].startswith("a     ")
     assert file_table({}, {}) == ""
 
 
