@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.decisions import Stale, text_hash
+from pipeline.decisions import Stale, anchor, text_hash
 from pipeline.errors import InputError, UsageError
 from pipeline.review import apply as ap
 from pipeline.review.apply import (
@@ -218,6 +218,37 @@ def test_verdicts_edits_and_choices_are_checked(run_dir, tmp_path, monkeypatch):
     # L3 has no candidates; L1's output is one of its own.
     assert _refused(run_dir, tmp_path, body(run_dir, choices={k3: {"text": L1_OUT}})) == (
         f"choices[{json.dumps(k3)}] is not a candidate of that segment"
+    )
+
+
+def test_decisions_of_another_run_need_content_keys(run_dir, tmp_path):
+    fp = run_fingerprint(load_summary(str(run_dir)))
+    assert _refused(run_dir, tmp_path, {"fingerprint": "other", "segments": {}}) == (
+        f'decisions are for another run (fingerprint "other", this run is {json.dumps(fp)}) '
+        "and carry no content keys; export them again from a current review page"
+    )
+    old1, old9 = '["old/news.txt","L1",0]', '["old/news.txt","L9",0]'
+    data = {
+        "fingerprint": "other",
+        "segments": {old1: "accept", old9: "reject"},
+        "anchors": {old1: anchor(segs(run_dir)["L1"])},  # L1 found by its content
+    }
+    d = load_decisions(write(tmp_path, data), str(run_dir))
+    assert d.segments == {t(run_dir, "L1"): "accept"}
+    assert d.stale == [Stale("segments", old9, "no content key")]
+
+
+def test_a_choice_is_checked_by_kind_length_and_candidates(run_dir, tmp_path, monkeypatch):
+    f, _, _ = t(run_dir, "L1")
+    bad = json.dumps([f, "L9", 0])
+    assert _refused(run_dir, tmp_path, body(run_dir, choices={bad: {"text": "x"}})) == (
+        f"segment {json.dumps(bad)} in 'choices' is not in this run"
+    )
+    monkeypatch.setattr(ap, "MAX_EDIT_CHARS", 5)
+    k1 = k(run_dir, "L1")
+    # 5 characters: within the cap, so it is judged as a candidate (and is none)
+    assert _refused(run_dir, tmp_path, body(run_dir, choices={k1: {"text": "abcde"}})) == (
+        f"choices[{json.dumps(k1)}] is not a candidate of that segment"
     )
 
 
