@@ -261,6 +261,8 @@ def test_flag_keys_are_checked(run_dir, tmp_path):
     for parts in (
         [f, "L3", 1, "glossary_known"],  # no segment 1
         [f, "L3", True, "glossary_known"],  # a bool is no index
+        [f, "L3", False, "glossary_known"],  # not even False, equal to 0 as it is
+        [[f], "L3", 0, "glossary_known"],  # a list is no file name
         [f, "L3", 0],  # three parts
         [f, "L3", 0, "glossary_known", 1],  # five
         [f, "L3", 0, 5],  # the check must be a name
@@ -303,7 +305,16 @@ def test_hit_indexes_are_checked_at_both_ends(run_dir, tmp_path):
 
 def test_segment_keys_are_checked(run_dir, tmp_path):
     f, _, _ = t(run_dir, "L3")
-    for parts in ([f, "L3", True], [f, "L3", 0, 0], [f, "L3", 1], [f, "L3", "0"], [f, 3, 0]):
+    for parts in (
+        [f, "L3", True],
+        [f, "L3", False],
+        [f, "L3", [0]],
+        [[f], "L3", 0],
+        [f, "L3", 0, 0],
+        [f, "L3", 1],
+        [f, "L3", "0"],
+        [f, 3, 0],
+    ):
         key = json.dumps(parts)
         assert _refused(run_dir, tmp_path, body(run_dir, segments={key: "accept"})) == (
             f"segment {json.dumps(key)} in 'segments' is not in this run"
@@ -372,6 +383,11 @@ def test_an_edit_wins_then_a_choice_then_the_segment_verdict():
     assert resolve(_row(), KEY, d) == "C"
     d.choices.clear()
     assert resolve(_row(), KEY, d) == "aa bb cc"  # rejected: the original text
+    # ...even where a hit of it was accepted one by one
+    d.hits[(*KEY, 0)] = "accept"
+    row = _row(glossary=[_hit(0, 2, "aa", "A", "flagged")])
+    assert resolve(row, KEY, d) == "aa bb cc"
+    assert resolve(row, KEY, Decisions(hits=d.hits)) == "A bb cc"
 
 
 def test_accepting_a_drop_drops_and_accepting_without_hits_takes_the_output():
