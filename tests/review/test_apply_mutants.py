@@ -671,3 +671,43 @@ def test_recheck_without_the_input_uses_the_runs_languages(tsv_run, tmp_path):
     assert recheck(str(tsv_run), segs_, {}) == {}
     got = recheck(str(tsv_run), segs_, {(f, "r2", 0): "Bye bye bye bye bye bye bye bye."})
     assert "repetition" in [fl["check"] for fl in got[(f, "r2", 0)]]  # judged, input or not
+
+
+def test_unreadable_json_reasons_in_full(tmp_path):
+    p = tmp_path / "d.json"
+    cases = [
+        (b"\xff\xfe{\x00", None, "not UTF-8 (byte 0)"),
+        (b"[" * 100_000 + b"]" * 100_000, None, "not a decisions JSON file: nested too deeply"),
+        # Python's message runs on after a ';' (how to raise the limit): cut there
+        (
+            b'{"a": ' + b"9" * 5000 + b"}",
+            None,
+            "not a decisions JSON file: Exceeds the limit (4300 digits) for integer string "
+            "conversion: value has 5000 digits",
+        ),
+    ]
+    for raw, line, reason in cases:
+        p.write_bytes(raw)
+        with pytest.raises(InputError) as err:
+            read_decisions_json(str(p))
+        assert (err.value.line, err.value.reason) == (line, reason)
+
+
+def test_recheck_uses_the_stages_the_run_ran(run_dir, tmp_path):
+    typed = "We saw bee here."  # glossary_known fires on it when that stage runs
+    key = t(run_dir, "L5")
+    p = run_dir / "summary.json"
+    summary = json.loads(p.read_text("utf-8"))
+    summary["stages"] = ["normalize", "repetition"]  # a run without the glossary checks
+    p.write_text(json.dumps(summary), "utf-8")
+    from pipeline.review.apply import recheck
+    from pipeline.review.page import load_segments
+
+    assert recheck(str(run_dir), load_segments(str(run_dir)), {key: typed}) == {key: []}
+    summary["effective_config"]["run"]["batch_size"] = "many"
+    p.write_text(json.dumps(summary), "utf-8")
+    with pytest.raises(UsageError) as err:
+        recheck(str(run_dir), load_segments(str(run_dir)), {key: typed})
+    msg = str(err.value)
+    assert msg.startswith(f"{run_dir}/summary.json: ") and "batch_size" in msg
+    assert "unreadable summary" not in msg  # the summary reads; its config does not
