@@ -392,3 +392,19 @@ def test_format_table_lines_by_hand():
         f"{'quality.after':<13}  {'0.5000':>12}  {'0.7500':>12}  improved",
         f"{'segments':<13}  {'-':>12}  {'4':>12}  ",
     ]
+
+
+def test_scores_are_rounded_to_four_places(tmp_path):
+    rows = [
+        _seg("a.txt", "L1", quality=0.2, candidates=[{"origin": "mt", "score": 0.0}]),
+        _seg("a.txt", "L3", quality=0.1, glossary=_hits("flagged")),
+        _seg("a.txt", "L5", quality=0.1, glossary=_hits("flagged", "replaced")),
+    ]
+    (tmp_path / "summary.json").write_text("{}", "utf-8")
+    (tmp_path / "segments.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    snap = snapshot(tmp_path, [])
+    # before (0.0 + 0.1 + 0.1) / 3 = 0.0667; after and the file (0.2 + 0.1 + 0.1) / 3 = 0.1333
+    assert snap["quality"] == {"before": 0.0667, "after": 0.1333}
+    assert snap["files"]["a.txt"]["quality"] == 0.1333
+    # 3 hits, 2 only flagged: (3 - 2) / 3
+    assert snap["glossary"]["compliance"] == 0.3333
