@@ -92,12 +92,12 @@ SEGMENTS = [
 
 SIDECAR = [
     '{"id": "L1", "gold_garbled": true}',
+    '{"id": "L9", "gold_garbled": true}',  # never seen in the run: skipped, not the end
     '{"id": "L3", "gold_garbled": false}',
     "",
     '{"id": "L5", "gold_garbled": true}',
     '{"id": "L7", "gold_garbled": true, "labelled_by": "review", '
     '"gold_checks": "repetition, byline"}',
-    '{"id": "L9", "gold_garbled": true}',
     '{"id": "", "gold_garbled": true}',
     '{"id": "L11", "gold_garbled": ""}',
     "[1, 2]",
@@ -375,7 +375,9 @@ def test_file_table_lines_by_hand():
     assert file_table(base, base) == ""
     # names shorter than "file": the column is as wide as the header
     short = file_table({}, {"files": {"a": {"segments": 1}}}).splitlines()
-    assert short[0].startswith("file  ") and short[1].startswith("a     ")
+    # "file" + 2 spaces + "segments" right-aligned in 17: it ends at 4 + 2 + 17
+    assert short[0].index("segments") == 4 + 2 + 17 - len("segments")
+    assert short[1] == "a   " + "  " + f"{'- -> 1':>17}" + "  " + "  ".join([f"{'-':>17}"] * 3)
     assert file_table({}, {}) == ""
 
 
@@ -408,3 +410,59 @@ def test_scores_are_rounded_to_four_places(tmp_path):
     assert snap["files"]["a.txt"]["quality"] == 0.1333
     # 3 hits, 2 only flagged: (3 - 2) / 3
     assert snap["glossary"]["compliance"] == 0.3333
+
+
+@pytest.mark.parametrize(
+    ("pairs", "tp", "fp", "fn", "precision", "recall"),
+    [
+        # (predicted garbled, gold garbled) per record
+        ([(1, 1), (1, 0), (1, 0), (0, 1), (0, 1)], 1, 2, 2, 0.3333, 0.3333),  # 1/3, 1/3
+        ([(1, 1), (1, 1), (0, 1), (0, 1)], 2, 0, 2, 1.0, 0.5),  # 2/2, 2/4
+    ],
+)
+def test_detection_counts_and_rounding(tmp_path, pairs, tp, fp, fn, precision, recall):
+    (tmp_path / "summary.json").write_text("{}", "utf-8")
+    rows = [_seg("s.jsonl", f"r{i}", garbled=bool(p)) for i, (p, _) in enumerate(pairs)]
+    (tmp_path / "segments.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    sample = tmp_path / "s.jsonl"
+    sample.write_text(
+        "".join(
+            json.dumps({"id": f"r{i}", "gold_garbled": bool(g)}) + "\n"
+            for i, (_, g) in enumerate(pairs)
+        )
+    )
+    det = snapshot(tmp_path, [str(sample)])["detection"]
+    assert det == {
+        "labelled": len(pairs),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+    }
+
+
+def test_compare_boundaries():
+    # an unchanged figure before a changed one is skipped, not the end of the list
+    assert compare({"a": 1, "b": 2}, {"a": 1, "b": 3}, 0.1) == [Change("b", 2, 3, False)]
+    # a per-file score that vanishes is a regression however small it was
+    c = _changes({"files": {"a": {"quality": 0.05}}}, {"files": {"a": {"quality": None}}})
+    assert c["files.a.quality"].regression
+    # a count of 1 that vanishes is one fewer (to 0), beyond tolerance 0; 0 -> gone is no move
+    c = _changes({"decisions": {"kept": 1}}, {"decisions": {"kept": None}}, 0.0)
+    assert c["decisions.kept"] == Change("decisions.kept", 1, None, True, False)
+    c = _changes({"decisions": {"kept": 0}}, {"decisions": {"kept": None}}, 0.0)
+    assert c["decisions.kept"] == Change("decisions.kept", 0, None, False, False)
+    # metrics: tolerance 0.05 is 5 points; 30 -> 24.98 is 5.02 down
+    c = _changes(
+        {"metrics": {"after": {"bleu": 30.0}}}, {"metrics": {"after": {"bleu": 24.98}}}, 0.05
+    )
+    assert c["metrics.after.bleu"].regression
+    # a move of exactly the tolerance is within it
+    c = _changes({"quality": {"after": 0.5}}, {"quality": {"after": 0.25}}, 0.25)
+    assert not c["quality.after"].regression
+    # a check appearing over other samples, and a new file's flags, are reported only
+    c = _changes({"samples": ["a"]}, {"samples": ["b"], "checks": {"x": 5}})
+    assert c["checks.x"] == Change("checks.x", None, 5, False, False)
+    c = _changes({"samples": ["a"]}, {"samples": ["a"], "files": {"n": {"flags": 3}}})
+    assert c["files.n.flags"] == Change("files.n.flags", None, 3, False, False)
