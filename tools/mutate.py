@@ -142,11 +142,16 @@ TESTS_FOR: dict[str, list[str]] = {
     "pipeline/readers/xliff.py": _TM,
     "pipeline/readers/xmltm.py": _TM,
     "pipeline/readers/po.py": _TM,
-    "pipeline/review/apply.py": ["tests/review/test_apply.py", "tests/review/test_apply_hits.py"],
+    "pipeline/review/apply.py": [
+        "tests/review/test_apply.py",
+        "tests/review/test_apply_hits.py",
+        "tests/review/test_apply_mutants.py",
+    ],
     "pipeline/quality/regress.py": [
         "tests/quality/test_regress.py",
         "tests/quality/test_regress_gate.py",
         "tests/quality/test_regress_directions.py",
+        "tests/quality/test_regress_mutants.py",
     ],
     "pipeline/quality/consensus.py": [
         "tests/quality/test_consensus.py",
