@@ -106,3 +106,12 @@ def test_a_unit_without_the_headers_language_has_no_source(tmp_path):
         ("t@zh", None, "茶", None, "zh", 5),
         ("t@en", None, "Tea", None, "en", 5),
     ]
+
+
+def test_a_tuv_of_the_headers_base_language_is_the_source_when_none_matches_exactly(tmp_path):
+    # header zh, no <tuv> tagged exactly zh: the zh-CN one (listed second) is the source
+    units = [
+        '<tu tuid="v"><tuv xml:lang="en"><seg>Tea</seg></tuv>'
+        '<tuv xml:lang="zh-CN"><seg>茶</seg></tuv></tu>'
+    ]
+    assert read(tmp_path, "zh", units) == [("v", "茶", "Tea", "zh-CN", "en", 5)]
