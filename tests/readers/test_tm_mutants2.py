@@ -83,3 +83,19 @@ def test_languages_langcodes_refuses_are_compared_as_text_ignoring_case():
     # underscores are read as hyphens on either side
     assert same_language("en_US", "en_GB") is True
     assert same_language("pt-BR", "zh_TW") is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("a<b", "unexpected XML content at 1"),  # '<' at offset 1 opens no token
+        ("<ph>a", "no end tag for <ph>"),
+        ("&nbsp;", "entity &nbsp; is not allowed"),
+    ],
+)
+def test_xml_target_called_on_content_no_parser_accepted_says_why(raw, message):
+    # Unreachable from a file (expat and xmlsafe refuse such bytes first); xml_target's own
+    # guard must still refuse them by name rather than build a wrong target.
+    with pytest.raises(ValueError) as err:
+        xml_target(raw)
+    assert str(err.value) == message
