@@ -73,3 +73,11 @@ def test_a_foreign_script_short_of_half_the_letters_is_not_wrong_language(bare):
     assert bare._script("桥很好 жд ab", "en") == ""
     # Han 4 of 7: more than half
     assert bare._script("桥很好看 жд a", "en") == "mostly Han script, not en"
+
+
+def test_a_run_of_one_digit_is_a_loop_quoting_the_digit_and_the_runs_length(bare):
+    # forty '1's: sixteen or more of one digit is a decoder loop; the reason counts all 40
+    r = row("这座桥建于明代，至今仍在使用。", "zh", "en")
+    assert bare.reasons(r, "Lishui tea " + "1" * 40) == ["loop: '1' repeated 40 times"]
+    # fifteen '-' are no loop (1 + 14 repeats < 1 + 15)
+    assert bare.reasons(r, "Lishui tea " + "-" * 15) == []
