@@ -35,3 +35,20 @@ def test_version_detection_on_bytes():
     # nothing but a comment: no root tag, not version 2
     assert _is_v2(b"<!-- only a comment -->") is False
     assert _is_v2(b"") is False
+
+
+def test_the_xliff_2_namespace_without_a_version_attribute_is_xliff_2(tmp_path: Path):
+    # no version="2.0": the namespace alone says 2.x, so srcLang/trgLang are the languages and
+    # the <unit translate="no"> holding u2's segment is no record
+    path = tmp_path / "ns.xlf"
+    path.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="zh" trgLang="en">'
+        '<file id="f1"><unit id="u1"><segment><source>茶</source><target>Tea</target></segment>'
+        '</unit><unit id="u2" translate="no"><segment><source>水</source><target>Water</target>'
+        "</segment></unit></file></xliff>\n",
+        encoding="utf-8",
+    )
+    recs = list(format_for(str(path)).records(Source(str(path))))
+    assert [(r.id, r.source, r.target, r.src_lang, r.tgt_lang) for r in recs] == [
+        ("u1", "茶", "Tea", "zh", "en")
+    ]
