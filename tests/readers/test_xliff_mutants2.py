@@ -52,3 +52,50 @@ def test_the_xliff_2_namespace_without_a_version_attribute_is_xliff_2(tmp_path: 
     assert [(r.id, r.source, r.target, r.src_lang, r.tgt_lang) for r in recs] == [
         ("u1", "茶", "Tea", "zh", "en")
     ]
+
+
+HEAD12 = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+)
+FILE_A = (  # lines 3-9
+    '<file original="a.txt" source-language="zh" target-language="en" datatype="plaintext">'
+    "<body>\n"
+    '<trans-unit id="t1"><source>一</source></trans-unit>\n'  # no <target>
+    '<trans-unit id="t2"><source>二</source><target/></trans-unit>\n'  # empty
+    '<trans-unit id="t3"><source>三</source><target> </target></trans-unit>\n'  # blank
+    '<trans-unit id="t4"><source/><target>Four</target></trans-unit>\n'  # empty source
+    '<trans-unit id="t5"><source>五</source><target>Five</target></trans-unit>\n'
+    "</body></file>\n"
+)
+FILE_B = (  # lines 10-12
+    '<file original="b.txt" source-language="zh" target-language="de" datatype="plaintext">'
+    "<body>\n"
+    '<trans-unit id="t1"><source>六</source><target>Sechs</target></trans-unit>\n'
+    "</body></file>\n"
+)
+
+
+def xliff12(tmp_path: Path, *files: str) -> list[tuple]:
+    path = tmp_path / "v1.xlf"
+    path.write_text(HEAD12 + "".join(files) + "</xliff>\n", encoding="utf-8")
+    recs = list(format_for(str(path)).records(Source(str(path))))
+    return [(r.id, r.source, r.target, r.src_lang, r.tgt_lang, r.line) for r in recs]
+
+
+def test_units_without_a_usable_target_are_skipped_and_the_next_ones_read(tmp_path: Path):
+    # t1 no target, t2 <target/>, t3 blank: no records; t4's <source/> is an empty source
+    assert xliff12(tmp_path, FILE_A) == [
+        ("t4", "", "Four", "zh", "en", 7),
+        ("t5", "五", "Five", "zh", "en", 8),
+    ]
+
+
+def test_two_files_prefix_each_id_with_the_files_original(tmp_path: Path):
+    # both files have a t1-like id space: 'original' + U+0004 + id keeps them apart, and each
+    # file's own languages are used
+    assert xliff12(tmp_path, FILE_A, FILE_B) == [
+        ("a.txt\x04t4", "", "Four", "zh", "en", 7),
+        ("a.txt\x04t5", "五", "Five", "zh", "en", 8),
+        ("b.txt\x04t1", "六", "Sechs", "zh", "de", 11),
+    ]
