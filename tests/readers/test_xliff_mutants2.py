@@ -99,3 +99,36 @@ def test_two_files_prefix_each_id_with_the_files_original(tmp_path: Path):
         ("a.txt\x04t5", "五", "Five", "zh", "en", 8),
         ("b.txt\x04t1", "六", "Sechs", "zh", "de", 11),
     ]
+
+
+def test_units_without_an_id_are_numbered_from_one(tmp_path: Path):
+    no_ids = (
+        '<file original="a.txt" source-language="zh" target-language="en" datatype="plaintext">'
+        "<body>\n"
+        "<trans-unit><source>一</source><target>One</target></trans-unit>\n"
+        "<trans-unit><source>二</source><target>Two</target></trans-unit>\n"
+        "</body></file>\n"
+    )
+    assert xliff12(tmp_path, no_ids) == [
+        ("#1", "一", "One", "zh", "en", 4),
+        ("#2", "二", "Two", "zh", "en", 5),
+    ]
+    # with a second file the ids would be 'a.txt' + U+0004 alone: still the unit's number
+    assert [r[0] for r in xliff12(tmp_path, no_ids, FILE_B)] == ["#1", "#2", "b.txt\x04t1"]
+
+
+def test_two_xliff_2_files_prefix_each_id_with_the_files_id(tmp_path: Path):
+    path = tmp_path / "two.xlf"
+    path.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" '
+        'trgLang="en"><file id="f1"><unit id="u1"><segment><source>茶</source><target>Tea'
+        "</target></segment></unit></file>\n"
+        '<file id="f2"><unit id="u1"><segment><source>水</source><target>Water</target>'
+        "</segment></unit></file></xliff>\n",
+        encoding="utf-8",
+    )
+    recs = list(format_for(str(path)).records(Source(str(path))))
+    assert [(r.id, r.source, r.target, r.line) for r in recs] == [
+        ("f1\x04u1", "茶", "Tea", 1),
+        ("f2\x04u1", "水", "Water", 2),
+    ]
