@@ -185,6 +185,7 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/mt/test_retranslate_terms.py",
         "tests/mt/test_parts.py",
         "tests/mt/test_guard_bounds.py",
+        "tests/mt/test_guards_mutants.py",
     ],
 }
 PYTEST_ARGS = [
