@@ -11,11 +11,11 @@ from pipeline.readers.text import PlainText
 from pipeline.records import Record, Reject
 
 
-def read(tmp_path: Path, data: bytes, cap: int) -> list[tuple]:
+def read(tmp_path: Path, data: bytes, cap: int, line_cap: int = 64 << 20) -> list[tuple]:
     p = tmp_path / "a.txt"
     p.write_bytes(data)
     out: list[tuple] = []
-    for item in iter_records(str(p), Limits(max_record_bytes=cap)):
+    for item in iter_records(str(p), Limits(max_line_bytes=line_cap, max_record_bytes=cap)):
         if isinstance(item, Record):
             out.append((item.id, item.target))
         else:
@@ -51,6 +51,15 @@ def test_a_rejected_paragraph_keeps_its_first_two_lines_for_rejects_jsonl(tmp_pa
     data = b"a\nb\nc\nd\nxxxxxxxx\n"
     assert read(tmp_path, data, 10) == [
         ("reject", 1, "paragraph longer than the cap of 10 bytes", "a\nb\n", (0, 16)),
+    ]
+
+
+def test_a_paragraph_with_a_long_line_keeps_two_lines_for_rejects_jsonl(tmp_path):
+    # line cap 4: "xxxxxx" (6 bytes) is over it; the paragraph (2 + 2 + 7 + 2 = 13 bytes) is
+    # under the record cap, so every line is held; rejects.jsonl gets the first two
+    data = b"a\nb\nxxxxxx\nc\n"
+    assert read(tmp_path, data, 100, line_cap=4) == [
+        ("reject", 1, "line longer than the cap of 4 bytes", "a\nb\n", (0, 12)),
     ]
 
 
