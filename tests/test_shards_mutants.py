@@ -150,3 +150,51 @@ def test_cleaned_items_name_records_by_id_and_keep_rejects():
         Item(3, 5, KEEP),
         Item(7, 8, KEEP),
     ]
+
+
+def test_a_fix_the_format_cannot_write_is_kept_for_review(tmp_path):
+    import io
+    import json
+
+    from pipeline.core.stage import rows_to_batch
+    from pipeline.shards import render_shard
+
+    p = tmp_path / "a.tsv"
+    # header 10 bytes; "1\tOne. Two. Six.\n" 17 bytes (10..27); "2" at 27..28 (one field: reject)
+    p.write_bytes(b"id\ttarget\n1\tOne. Two. Six.\n2\n")
+    (shard,) = read_shards([str(p)], 10, Limits(), None, "en")
+    rows = shard_rows(shard)
+    assert [r["target"] for r in rows] == ["One.", "Two.", "Six."]
+    rows[0]["decision"], rows[0]["output"] = "fixed", "O\tne."  # a tab: TSV cannot hold it
+    rows[1]["decision"] = "dropped"
+    seg_out = io.BytesIO()
+    out = render_shard(shard, rows_to_batch(rows), True, seg_out)
+    why = "a TSV cell cannot hold a tab (the format has no quoting)"
+    lines = [json.loads(x) for x in seg_out.getvalue().decode().splitlines()]
+    got = [(x["decision"], x["output"], [f["check"] for f in x["flags"]]) for x in lines]
+    assert got == [
+        ("needs_review", "One.", ["markup"]),
+        ("needs_review", "Two.", ["markup"]),
+        ("kept", "Six.", []),
+    ]
+    flag = lines[0]["flags"][0]
+    assert (flag["severity"], flag["score"], flag["evidence"]["reason"]) == ("critical", 1.0, why)
+    # spans are the rows without their break: 10 + 16 = 26; the reject 27..28
+    assert out.items == [Item(10, 26, KEEP), Item(27, 28, KEEP)]
+    assert (out.records_in, out.records_out, out.dropped, out.rejected, out.segments) == (
+        2,
+        2,
+        0,
+        1,
+        3,
+    )
+    assert dict(out.decisions) == {"needs_review": 2, "kept": 1}
+    assert dict(out.checks) == {"markup": 2}
+    (rej,) = out.rejects
+    assert rej.endswith("}\n") and rej.count("\n") == 1
+    assert json.loads(rej) == {
+        "file": str(p),
+        "line": 3,
+        "reason": "expected 2 fields, found 1",
+        "raw": "2",
+    }
