@@ -264,3 +264,25 @@ def test_a_near_duplicate_is_not_indexed_so_later_ones_name_the_original():
     rows = [row(ELEVEN, record="A"), row(b, record="B"), row(c, record="C")]
     # C vs A: common w2..w10 windows: (w2w3w4 .. w8w9w10) = 7, union 9 + 9 - 7 = 11 -> 0.64
     assert found(rows) == [[], ["near-duplicate of A#0 (80% similar)"], []]
+
+
+def test_variant_sources_edges_of_the_whole_word_rule():
+    # one or two Chinese characters put in after an ASCII head: spaces between ASCII words are
+    # left out of the comparison ("abcd跟进吗" / "abcd跟进一下吗": "一下" inserted)
+    assert _variant_sources(seg("ab cd跟进一下吗"), seg("ab cd跟进吗"))
+    # only the character right after the hit decides: "x" then a space is a cut word
+    assert not _variant_sources(seg("a valid datex y"), seg("a valid date"))
+    # a hit that starts or ends with a Chinese character is never a cut word
+    assert _variant_sources(seg("x名ab"), seg("名ab"))
+    assert _variant_sources(seg("ab名x"), seg("ab名"))
+
+
+def test_an_exact_repeat_flag_in_full():
+    t = "Delete the selected file from the project"
+    (flag,) = run_stage("duplicate", [row(t, record="a"), row(t, record="b")])[1]["flags"]
+    assert flag == {
+        "check": "duplicate",
+        "severity": "major",
+        "score": 1.0,
+        "evidence": {"start": 0, "end": len(t), "text": t, "reason": "repeats a#0 exactly"},
+    }
