@@ -286,3 +286,55 @@ def test_an_exact_repeat_flag_in_full():
         "score": 1.0,
         "evidence": {"start": 0, "end": len(t), "text": t, "reason": "repeats a#0 exactly"},
     }
+
+
+def test_after_a_near_duplicate_later_segments_are_still_checked():
+    b = ELEVEN.replace("w11", "x11")
+    rows = [row(ELEVEN, record="A"), row(b, record="B"), row(ELEVEN, record="C")]
+    assert found(rows) == [[], ["near-duplicate of A#0 (80% similar)"], ["repeats A#0 exactly"]]
+
+
+# --- keyword_tail and byline -------------------------------------------------------------------
+
+
+def stage(name: str):
+    from pipeline.config import Config
+
+    (st,) = Config().build_stages([name])
+    return st
+
+
+def test_keyword_tail_finds_nothing_as_an_empty_list():
+    st = stage("keyword_tail")
+    assert st.check_row({"target": "No pipe here", "source": None}) == []
+    assert st.check_row({"target": "| libraries | rural life", "source": None}) == []
+    seven = "Markets reopen | open until the very late summer evening"
+    assert st.check_row({"target": seven, "source": None}) == []
+    # the source ends with the same item: a faithful translation of a keyed message
+    t = "Reading rooms open in the hills | libraries"
+    assert st.check_row({"target": t, "source": "山里开放阅览室 | libraries"}) == []
+    assert [f["check"] for f in st.check_row({"target": t, "source": "山里开放阅览室"})] == [
+        "keyword_tail"
+    ]
+
+
+def test_a_keyed_source_keeps_its_tail_through_the_stage():
+    t = "Reading rooms open in the hills | libraries"
+    out = run_stage("keyword_tail", [row(t, source="山里开放阅览室 | libraries")])[0]
+    assert out["flags"] == [] and out["output"] == t
+
+
+def test_a_human_translation_is_flagged_not_cut_and_the_next_row_is_still_cut():
+    t = "Reading rooms open in the hills | libraries | rural life"
+    out = run_stage("keyword_tail", [row(t, source="山里开放阅览室"), row(t)])
+    assert [f["check"] for f in out[0]["flags"]] == ["keyword_tail"]
+    assert out[0]["output"] == t  # bilingual: never cut without review
+    assert out[1]["output"] == "Reading rooms open in the hills"
+
+
+def test_byline_finds_nothing_as_an_empty_list():
+    st = stage("byline")
+    ok = {"target": "Editor: Wang Fang", "line_first": True, "line_end": True}
+    assert [f["check"] for f in st.check_row(ok)] == ["byline"]
+    assert st.check_row({**ok, "line_first": False}) == []
+    assert st.check_row({**ok, "target": "The editor left early."}) == []
