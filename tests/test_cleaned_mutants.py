@@ -34,13 +34,16 @@ def test_keep_replace_drop_copy_the_bytes_between_items(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "item",
-    [Item(1, 10, KEEP), Item(5, 10, REPLACE, b"x")],
+    "items",
+    [
+        [Item(1, 10, KEEP)],  # copying bytes 1..10 runs out
+        [Item(0, 1, KEEP), Item(2, 10, DROP)],  # skipping the dropped item to 10 runs out
+    ],
     ids=["copy", "skip"],
 )
-def test_an_input_shorter_than_its_items_is_refused(tmp_path, item):
+def test_an_input_shorter_than_its_items_is_refused(tmp_path, items):
     with pytest.raises(InputError) as err:
-        cleaned(tmp_path, b"abc", [item])
+        cleaned(tmp_path, b"abc", items)
     assert err.value.reason == "changed while mtclean was reading it (now shorter)"
 
 
