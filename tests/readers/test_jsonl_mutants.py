@@ -61,3 +61,9 @@ def test_render_replaces_only_the_target_value():
     assert line[s:e] == '"old"'
     rec = Record("1", "old", 1, (0, len(line)), extra=line)
     assert JsonLines().render(rec, 'n"é') == '  { "id" : 1 ,"target" :\t"n\\"é" , "x": "target" }'
+
+
+def test_render_of_a_line_with_blanks_after_the_object():
+    line = '{"id": 1, "target": "x"} \t'
+    rec = Record("1", "x", 1, (0, len(line)), extra=line)
+    assert JsonLines().render(rec, "y") == '{"id": 1, "target": "y"} \t'
