@@ -55,3 +55,13 @@ def test_gzip_output_names_no_file_and_no_time():
     head = raw.getvalue()[:10]
     # RFC 1952: ID1 ID2 = 1f 8b, CM = 8 (deflate), FLG = 0 (no FNAME), MTIME = 0
     assert head[:8] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00"
+
+
+def test_an_input_already_open_is_read_through_and_left_open(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"HEAD|aa|TAIL")
+    out = io.BytesIO()
+    with open(p, "rb") as raw:
+        write_cleaned(str(p), [Item(5, 7, REPLACE, b"B")], out, raw=raw)
+        assert not raw.closed  # its owner closes it
+    assert out.getvalue() == b"HEAD|B|TAIL"
