@@ -30,15 +30,15 @@ msgstr "Checkout checkout"
 msgid "老城的每个摊位上，游客都要糟鱼。"
 msgstr "At every stall in the old town visitors ask for bad fish."
 
-msgid "轻应用 AppMaker"
-msgstr "Mini-APP"
+msgid "收藏 Collection"
+msgstr "User Favorites"
 
 msgid "点击<b>保存</b>以保存 %s。"
 msgstr "Click <b>Save</b> to save %s."
 """
 
 OFFICIALS = "喀什的官员访问了乌鲁木齐。"
-APP = "轻应用 AppMaker"
+APP = "收藏 Collection"
 FISH = "老城的每个摊位上，游客都要糟鱼。"
 
 
@@ -57,8 +57,9 @@ def test_run_review_apply_export_rerun_and_regress(browser, tmp_path):
     assert cli("run", "news.po", "--out", "run1", "-q", "--glossary", glossary).returncode == 0
     run1 = tmp_path / "run1"
     by = {s["record"]: s for s in read_jsonl(run1 / "segments.jsonl")}
-    # A class name rendered by the product's English name: a false alarm (a name copied from a
-    # source that is not Chinese, "nginx", is no longer flagged at all).
+    # An English gloss after its Chinese label, rendered by another English word: a false alarm
+    # (a label's code name rendered by the label's head, 轻应用 AppMaker -> "Mini-APP", and a name
+    # copied from a source that is not Chinese, "nginx", are no longer flagged at all).
     assert [f["check"] for f in by[APP]["flags"]] == ["entity_mismatch"]
     assert "Wulumuqi" in by[OFFICIALS]["target"]  # a name no termbase knows yet
     assert cli("review", "run1").returncode == 0
