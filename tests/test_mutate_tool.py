@@ -117,3 +117,15 @@ def test_the_lines_a_test_runs_in_another_process_are_its_own(tmp_path, monkeypa
         2: {"tests/test_x.py::test_one"},
         3: {"tests/test_x.py::test_one"},
     }
+
+
+def test_a_mutant_range_is_inclusive_and_refuses_nonsense():
+    import argparse
+
+    import pytest
+
+    assert mutate._mutant_range("229-397") == (229, 397)
+    assert mutate._mutant_range("7") == (7, 7)
+    for bad in ("0-3", "9-2", "a-b", "3-"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            mutate._mutant_range(bad)

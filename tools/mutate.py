@@ -721,6 +721,7 @@ def line_engine(
     check_selection: int,
     log: Any,
     recheck: str = "spawners",
+    only: tuple[int, int] | None = None,
 ) -> tuple[list[Mutant], dict[str, Any]]:
     """Mutate ``module`` against ``tests`` (see the notes above): the mutants with their status,
     and facts about the run (baseline failures, coverage time, ...)."""
@@ -756,6 +757,8 @@ def line_engine(
         facts["spawners"] = len(spawners)
         _warm(cov["modules"])
         mutants = mutants_of(original)
+        if only is not None:  # a slice of the module's mutants (numbers as in a whole run)
+            mutants = [m for m in mutants if only[0] <= m.ident <= only[1]]
         facts["mutants"] = len(mutants)
         starts = statement_starts(original)
         t0 = time.monotonic()
@@ -825,7 +828,14 @@ def per_module_lines(args: argparse.Namespace) -> int:
         work = args.workdir / mod.replace("/", "_").removesuffix(".py")
         print(f"== {mod}", file=log, flush=True)
         mutants, facts = line_engine(
-            work, mod, tests, args.timeout_factor, args.check_selection, log, args.recheck
+            work,
+            mod,
+            tests,
+            args.timeout_factor,
+            args.check_selection,
+            log,
+            args.recheck,
+            args.mutants,
         )
         k = sum(m.status in ("killed", "timeout") for m in mutants)
         n = len(mutants)
@@ -863,6 +873,18 @@ def per_module_lines(args: argparse.Namespace) -> int:
     print(f"mutation score: {overall:.1f}% ({killed} killed of {tested})")
     log.close()
     return 0 if overall >= args.target else 1
+
+
+def _mutant_range(text: str) -> tuple[int, int]:
+    """``A-B`` (or ``A``) as an inclusive range of mutant numbers."""
+    lo, dash, hi = text.partition("-")
+    try:
+        a, b = int(lo), int(hi if dash else lo)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a range of mutant numbers: {text!r}") from None
+    if a < 1 or b < a:
+        raise argparse.ArgumentTypeError(f"not a range of mutant numbers: {text!r}")
+    return a, b
 
 
 def main() -> int:
@@ -904,6 +926,13 @@ def main() -> int:
         help="lines engine: a survivor is rerun against the tests that start a process, or all",
     )
     ap.add_argument("--log", type=Path, default=None, help="lines engine: one line per mutant")
+    ap.add_argument(
+        "--mutants",
+        type=_mutant_range,
+        default=None,
+        metavar="A-B",
+        help="lines engine: only the mutants numbered A to B (to split a long module's run)",
+    )
     args = ap.parse_args()
 
     if args.per_module and args.engine == "lines":
