@@ -160,6 +160,7 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/quality/test_consensus.py",
         "tests/quality/test_score_peers.py",
         "tests/quality/test_consensus_mutants.py",
+        "tests/quality/test_consensus_paths.py",  # chrf_matrix's two counting paths
     ],
     "pipeline/executor/work.py": [*_RUN, "tests/test_executor_judge_mutants.py"],  # stats via judge
     # runner/resume: in-process runs first (coverage sees them directly); test_run_survivors
