@@ -710,3 +710,66 @@ def test_recheck_uses_the_stages_the_run_ran(run_dir, tmp_path):
         recheck(str(run_dir), load_segments(str(run_dir)), {key: typed})
     # the summary reads; its config does not, and the message names where the config came from
     assert str(err.value).startswith(f"{run_dir}/summary.json: built-in defaults: run.batch_size: ")
+
+
+# -- recheck: each edited record judged in its own language pair, with its own source --------
+
+PAIRS_A = (
+    '{"id": "a1", "source": "我们后天见。", "target": "We will meet the day after tomorrow.",'
+    ' "src_lang": "zh", "tgt_lang": "en"}\n'
+)
+PAIRS_B = (
+    '{"id": "b1", "source": "Please restart the computer after the update has finished.",'
+    ' "target": "Bitte starten Sie den Computer nach dem Update neu.",'
+    ' "src_lang": "en", "tgt_lang": "de"}\n'
+    '{"id": "b2", "source": "Save your changes before you close the window.",'
+    ' "target": "Speichern Sie Ihre Änderungen, bevor Sie das Fenster schließen.",'
+    ' "src_lang": "en", "tgt_lang": "de"}\n'
+)
+
+
+@pytest.fixture
+def two_pair_run(tmp_path, monkeypatch) -> Path:
+    """A zh->en file, then an en->de file (the edited record is in the second input)."""
+    from pipeline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.jsonl").write_text(PAIRS_A, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(PAIRS_B, encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        cli.main(["run", "a.jsonl", "b.jsonl", "--out", "out", "-q", "-j", "1"])
+    assert done.value.code in (0, None)
+    return tmp_path / "out"
+
+
+def test_record_languages_are_read_for_the_wanted_records_only(two_pair_run):
+    from pipeline.config import Config
+    from pipeline.review.apply import _record_languages
+
+    summary = load_summary(str(two_pair_run))
+    got = _record_languages(summary, {("b.jsonl", "b1")}, Config())
+    assert got == {("b.jsonl", "b1"): ("en", "de")}  # not b2, not a1; the second input is read
+    assert _record_languages(summary, {("a.jsonl", "a1")}, Config()) == {
+        ("a.jsonl", "a1"): ("zh", "en")
+    }
+
+
+def test_an_edit_is_judged_in_its_records_pair_and_against_its_source(two_pair_run):
+    from pipeline.review.apply import recheck
+    from pipeline.review.page import load_segments
+
+    segs_ = load_segments(str(two_pair_run))
+    key = ("b.jsonl", "b1", 0)
+    # English typed into a German target: only the record's pair (en->de) makes it wrong.
+    english = "Restart your computer once the whole update is complete, then sign in again."
+    assert [f["check"] for f in recheck(str(two_pair_run), segs_, {key: english})[key]] == [
+        "language_id"
+    ]
+    # The source typed back as the translation: found only with the record's source.
+    copied = "Please restart the computer after the update has finished."
+    assert [f["check"] for f in recheck(str(two_pair_run), segs_, {key: copied})[key]] == [
+        "source_copy"
+    ]
+    # A German edit passes.
+    german = "Starten Sie den Computer nach dem Update bitte neu."
+    assert recheck(str(two_pair_run), segs_, {key: german}) == {key: []}
