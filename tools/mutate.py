@@ -128,7 +128,11 @@ TESTS_FOR: dict[str, list[str]] = {
         "tests/glossary/test_termbase.py",
         "tests/glossary/test_hostile_termbases.py",
     ],
-    "pipeline/checks/truncation.py": ["tests/checks/test_truncation.py", "tests/test_cases.py"],
+    "pipeline/checks/truncation.py": [
+        "tests/checks/test_truncation.py",
+        "tests/checks/test_truncation_mutants.py",
+        "tests/test_cases.py",
+    ],
     "pipeline/checks/boilerplate.py": [
         "tests/checks/test_boilerplate.py",
         "tests/checks/test_boilerplate_mutants.py",
