@@ -145,3 +145,11 @@ def test_nearest_picks_the_identical_text():
     s = ngrams("").sketch()
     assert s.shape == (64,) and bool((s == np.iinfo(np.uint64).max).all())
     assert ngrams("abc").sketch().shape == (64,)
+
+
+def test_a_group_of_fewer_than_two_texts_has_an_empty_or_one_cell_matrix():
+    from pipeline.quality.consensus import chrf_matrix
+
+    one = chrf_matrix(["Only one translation of this source."])
+    assert one.shape == (1, 1) and one.tolist() == [[0.0]]
+    assert chrf_matrix([]).shape == (0, 0)
